@@ -1,0 +1,723 @@
+"""Every state change of the incident domain. The admin, the API, the commands and the
+tasks call these; nothing else saves incident models.
+
+Rules enforced here:
+- an incident's reference ``INC-<n>`` comes from a row-locked counter, so concurrent
+  declarations never share or skip a number;
+- a status or severity change is always recorded as an update on the timeline, and the
+  lifecycle timestamps (reported, accepted, resolved, closed, declined) are stamped the
+  first time an incident reaches the matching category;
+- custom field values must fit their field (an option of that field, a number, a URL);
+- private-only incident types only hold private incidents.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal, InvalidOperation
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from .exceptions import Conflict, DomainError
+from .models import (
+    ApiKey,
+    ApiRole,
+    Counter,
+    CustomField,
+    CustomFieldOption,
+    CustomFieldValue,
+    FieldType,
+    Incident,
+    IncidentRole,
+    IncidentRoleAssignment,
+    IncidentStatus,
+    IncidentTimestamp,
+    IncidentTimestampValue,
+    IncidentType,
+    IncidentUpdate,
+    Mode,
+    Severity,
+    StatusCategory,
+    Visibility,
+    new_ulid,
+)
+
+Actor = AbstractBaseUser | ApiKey
+
+# Lifecycle timestamps stamped automatically when an incident first enters a category.
+STAMPS_ON_ENTERING = {
+    StatusCategory.LIVE: ("accepted",),
+    StatusCategory.LEARNING: ("resolved",),
+    StatusCategory.CLOSED: ("resolved", "closed"),
+    StatusCategory.DECLINED: ("declined",),
+}
+
+
+def _actor_fields(actor: Actor | None, prefix: str) -> dict:
+    if isinstance(actor, ApiKey):
+        return {f"{prefix}_api_key": actor, f"{prefix}_user": None}
+    return {f"{prefix}_user": actor, f"{prefix}_api_key": None}
+
+
+# --- custom field values ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FieldValue:
+    """One value as a caller gives it: an option (for selects) or a raw string."""
+
+    option: CustomFieldOption | None = None
+    text: str = ""
+
+
+_url_validator = URLValidator(schemes=["http", "https"])
+
+
+def _normalise_numeric(raw: str) -> str:
+    try:
+        number = Decimal(str(raw).strip())
+    except InvalidOperation:
+        number = None
+    if number is None or not number.is_finite():
+        raise ValueError(raw)
+    # Keep the caller's precision but drop an exponent form ("1E+3" -> "1000").
+    return format(number, "f")
+
+
+def build_custom_field_rows(field: CustomField, values: Iterable[FieldValue]) -> list[CustomFieldValue]:
+    """Validate values for one field and return unsaved rows (without incident)."""
+    values = list(values)
+    where = f"custom_field_entries[{field.pk}]"
+    if field.field_type == FieldType.SINGLE_SELECT and len(values) > 1:
+        raise DomainError("invalid_value", f"{field.name} takes a single option", field=where)
+    if field.field_type in (FieldType.TEXT, FieldType.LINK, FieldType.NUMERIC) and len(values) > 1:
+        raise DomainError("invalid_value", f"{field.name} takes a single value", field=where)
+    rows = []
+    seen_options = set()
+    for value in values:
+        if field.is_select:
+            if value.option is None:
+                raise DomainError("invalid_value", f"{field.name} takes an option id", field=where)
+            if value.option.custom_field_id != field.pk:
+                raise DomainError(
+                    "invalid_value", f"Option {value.option.pk} does not belong to {field.name}", field=where
+                )
+            if value.option.pk in seen_options:
+                continue
+            seen_options.add(value.option.pk)
+            rows.append(CustomFieldValue(custom_field=field, value_option=value.option))
+        elif field.field_type == FieldType.TEXT:
+            if value.option is not None:
+                raise DomainError("invalid_value", f"{field.name} takes text, not an option", field=where)
+            if value.text.strip():
+                rows.append(CustomFieldValue(custom_field=field, value_text=value.text))
+        elif field.field_type == FieldType.LINK:
+            text = value.text.strip()
+            if not text:
+                continue
+            try:
+                _url_validator(text)
+            except ValidationError:
+                raise DomainError("invalid_value", f"{field.name} takes an http(s) URL", field=where) from None
+            rows.append(CustomFieldValue(custom_field=field, value_link=text))
+        elif field.field_type == FieldType.NUMERIC:
+            if not str(value.text).strip():
+                continue
+            try:
+                rows.append(CustomFieldValue(custom_field=field, value_numeric=_normalise_numeric(value.text)))
+            except ValueError:
+                raise DomainError("invalid_value", f"{field.name} takes a number", field=where) from None
+    return rows
+
+
+def _replace_custom_field_values(incident: Incident, values: Mapping[CustomField, Iterable[FieldValue]]) -> None:
+    rows = []
+    for field, field_values in values.items():
+        new_rows = build_custom_field_rows(field, field_values)
+        for row in new_rows:
+            row.incident = incident
+        rows.extend(new_rows)
+    if values:
+        CustomFieldValue.objects.filter(incident=incident, custom_field__in=list(values)).delete()
+    CustomFieldValue.objects.bulk_create(rows)
+
+
+def set_custom_field_value(
+    *, incident: Incident, field: CustomField, values: Iterable[FieldValue], actor: Actor | None
+) -> None:
+    """Replace one field's values on an incident."""
+    with transaction.atomic():
+        _replace_custom_field_values(incident, {field: values})
+        _touch(incident)
+
+
+# --- roles ------------------------------------------------------------------------------------
+
+
+def _replace_role_assignments(incident: Incident, assignments: Mapping[IncidentRole, AbstractBaseUser | None]) -> None:
+    for role, assignee in assignments.items():
+        if assignee is None:
+            IncidentRoleAssignment.objects.filter(incident=incident, role=role).delete()
+        else:
+            IncidentRoleAssignment.objects.update_or_create(
+                incident=incident, role=role, defaults={"assignee": assignee}
+            )
+
+
+def assign_role(
+    *, incident: Incident, role: IncidentRole, assignee: AbstractBaseUser | None, actor: Actor | None
+) -> None:
+    """Give a role to a user on an incident (or take it away with ``assignee=None``)."""
+    with transaction.atomic():
+        _replace_role_assignments(incident, {role: assignee})
+        _touch(incident)
+
+
+# --- timestamps -------------------------------------------------------------------------------
+
+
+def _stamp(incident: Incident, slugs: Iterable[str], at: datetime, *, overwrite: bool = False) -> None:
+    for timestamp in IncidentTimestamp.objects.filter(slug__in=list(slugs)):
+        if overwrite:
+            IncidentTimestampValue.objects.update_or_create(
+                incident=incident, timestamp=timestamp, defaults={"value": at}
+            )
+        else:
+            IncidentTimestampValue.objects.get_or_create(incident=incident, timestamp=timestamp, defaults={"value": at})
+
+
+def set_timestamp_values(
+    *, incident: Incident, values: Mapping[IncidentTimestamp, datetime | None], actor: Actor | None
+) -> None:
+    with transaction.atomic():
+        _set_timestamp_values(incident, values)
+        _touch(incident)
+
+
+def _set_timestamp_values(incident: Incident, values: Mapping[IncidentTimestamp, datetime | None]) -> None:
+    for timestamp, value in values.items():
+        if value is None:
+            IncidentTimestampValue.objects.filter(incident=incident, timestamp=timestamp).delete()
+        else:
+            IncidentTimestampValue.objects.update_or_create(
+                incident=incident, timestamp=timestamp, defaults={"value": value}
+            )
+
+
+# --- incidents --------------------------------------------------------------------------------
+
+
+def _next_reference_number() -> int:
+    # UPDATE ... SET value = value + 1 row-locks the counter until the surrounding
+    # transaction commits, so two declarations can never read the same number.
+    updated = Counter.objects.filter(name="incident_reference").update(value=F("value") + 1)
+    if not updated:
+        Counter.objects.get_or_create(name="incident_reference", defaults={"value": 0})
+        Counter.objects.filter(name="incident_reference").update(value=F("value") + 1)
+    return Counter.objects.values_list("value", flat=True).get(name="incident_reference")
+
+
+def default_status(*, triage: bool) -> IncidentStatus:
+    category = StatusCategory.TRIAGE if triage else StatusCategory.LIVE
+    status = IncidentStatus.objects.filter(category=category).order_by("rank", "id").first()
+    if status is None:
+        raise DomainError("missing_status", f"No incident status in the {category} category exists")
+    return status
+
+
+def _touch(incident: Incident, **changes) -> None:
+    now = timezone.now()
+    Incident.objects.filter(pk=incident.pk).update(updated_at=now, last_activity_at=now, **changes)
+    incident.updated_at = incident.last_activity_at = now
+    for name, value in changes.items():
+        setattr(incident, name, value)
+
+
+def _validate_incident_type(incident_type: IncidentType | None, visibility: str) -> None:
+    if incident_type and incident_type.private_incidents_only and visibility != Visibility.PRIVATE:
+        raise DomainError(
+            "invalid_visibility",
+            f"Incidents of type {incident_type.name} must be private",
+            field="visibility",
+        )
+
+
+def find_idempotent_incident(*, actor: Actor | None, idempotency_key: str) -> Incident | None:
+    if not idempotency_key or not isinstance(actor, ApiKey):
+        return None
+    return Incident.objects.filter(creator_api_key=actor, idempotency_key=idempotency_key).first()
+
+
+def declare_incident(
+    *,
+    actor: Actor | None,
+    name: str,
+    summary: str = "",
+    status: IncidentStatus | None = None,
+    severity: Severity | None = None,
+    incident_type: IncidentType | None = None,
+    mode: str = Mode.STANDARD,
+    visibility: str = Visibility.PUBLIC,
+    call_url: str = "",
+    role_assignments: Mapping[IncidentRole, AbstractBaseUser | None] | None = None,
+    custom_field_values: Mapping[CustomField, Iterable[FieldValue]] | None = None,
+    timestamp_values: Mapping[IncidentTimestamp, datetime | None] | None = None,
+    idempotency_key: str = "",
+    triage: bool | None = None,
+) -> Incident:
+    """Declare an incident: allocate its reference, record the first timeline entry and
+    stamp "reported at". With an API key and an idempotency key, a repeat returns the
+    incident the first call declared (the unique constraint settles concurrent repeats)."""
+    existing = find_idempotent_incident(actor=actor, idempotency_key=idempotency_key)
+    if existing:
+        return existing
+    if incident_type is None:
+        incident_type = IncidentType.objects.filter(is_default=True).first()
+    _validate_incident_type(incident_type, visibility)
+    if status is None:
+        in_triage = triage if triage is not None else bool(incident_type and incident_type.create_in_triage == "always")
+        status = default_status(triage=in_triage)
+    if not name or not name.strip():
+        raise DomainError("missing_name", "An incident needs a name", field="name")
+    try:
+        with transaction.atomic():
+            now = timezone.now()
+            incident = Incident.objects.create(
+                reference_number=_next_reference_number(),
+                name=name.strip(),
+                summary=summary,
+                status=status,
+                severity=severity,
+                incident_type=incident_type,
+                mode=mode,
+                visibility=visibility,
+                call_url=call_url,
+                idempotency_key=idempotency_key if isinstance(actor, ApiKey) else "",
+                **_actor_fields(actor, "creator"),
+            )
+            IncidentUpdate.objects.create(
+                incident=incident,
+                message=summary,
+                new_status=status,
+                new_severity=severity,
+                **_actor_fields(actor, "actor"),
+            )
+            _stamp(incident, ["reported"], now)
+            _stamp(incident, STAMPS_ON_ENTERING.get(status.category, ()), now)
+            if role_assignments:
+                _replace_role_assignments(incident, role_assignments)
+            if custom_field_values:
+                _replace_custom_field_values(incident, custom_field_values)
+            if timestamp_values:
+                _set_timestamp_values(incident, timestamp_values)
+    except IntegrityError:
+        existing = find_idempotent_incident(actor=actor, idempotency_key=idempotency_key)
+        if existing:
+            return existing
+        raise
+    return incident
+
+
+def edit_incident(
+    *,
+    incident: Incident,
+    actor: Actor | None,
+    name: str | None = None,
+    summary: str | None = None,
+    status: IncidentStatus | None = None,
+    severity: Severity | None = None,
+    call_url: str | None = None,
+    incident_type: IncidentType | None = None,
+    visibility: str | None = None,
+    mode: str | None = None,
+    postmortem_document_url: str | None = None,
+    role_assignments: Mapping[IncidentRole, AbstractBaseUser | None] | None = None,
+    custom_field_values: Mapping[CustomField, Iterable[FieldValue]] | None = None,
+    timestamp_values: Mapping[IncidentTimestamp, datetime | None] | None = None,
+    message: str = "",
+) -> Incident:
+    """Change an incident's fields; only what is passed changes. A status or severity
+    change goes through the timeline like any update."""
+    with transaction.atomic():
+        incident = Incident.objects.select_for_update().get(pk=incident.pk)
+        changes = {}
+        if name is not None:
+            if not name.strip():
+                raise DomainError("missing_name", "An incident needs a name", field="name")
+            changes["name"] = name.strip()
+        for field, value in (
+            ("summary", summary),
+            ("call_url", call_url),
+            ("postmortem_document_url", postmortem_document_url),
+            ("mode", mode),
+        ):
+            if value is not None:
+                changes[field] = value
+        if incident_type is not None or visibility is not None:
+            new_type = incident_type if incident_type is not None else incident.incident_type
+            new_visibility = visibility if visibility is not None else incident.visibility
+            _validate_incident_type(new_type, new_visibility)
+            changes["incident_type"] = new_type
+            changes["visibility"] = new_visibility
+        changes = {k: v for k, v in changes.items() if getattr(incident, k) != v}
+        if changes:
+            for key, value in changes.items():
+                setattr(incident, key, value)
+            incident.save(update_fields=[*changes, "updated_at", "last_activity_at"])
+        status_changed = status is not None and status.pk != incident.status_id
+        severity_changed = severity is not None and severity.pk != incident.severity_id
+        if status_changed or severity_changed or message:
+            _record_update(
+                incident,
+                actor=actor,
+                message=message,
+                new_status=status if status_changed else None,
+                new_severity=severity if severity_changed else None,
+            )
+        if role_assignments:
+            _replace_role_assignments(incident, role_assignments)
+        if custom_field_values:
+            _replace_custom_field_values(incident, custom_field_values)
+        if timestamp_values:
+            _set_timestamp_values(incident, timestamp_values)
+        _touch(incident)
+    return incident
+
+
+def _record_update(
+    incident: Incident,
+    *,
+    actor: Actor | None,
+    message: str,
+    new_status: IncidentStatus | None,
+    new_severity: Severity | None,
+    idempotency_key: str = "",
+) -> IncidentUpdate:
+    previous_status_id, previous_severity_id = incident.status_id, incident.severity_id
+    update = IncidentUpdate.objects.create(
+        incident=incident,
+        message=message,
+        new_status=new_status or incident.status,
+        previous_status_id=previous_status_id,
+        new_severity=new_severity,
+        previous_severity_id=previous_severity_id if new_severity else None,
+        idempotency_key=idempotency_key if isinstance(actor, ApiKey) else "",
+        **_actor_fields(actor, "actor"),
+    )
+    changes = {}
+    if new_status is not None and new_status.pk != previous_status_id:
+        changes["status"] = new_status
+        _stamp(incident, STAMPS_ON_ENTERING.get(new_status.category, ()), update.created_at)
+    if new_severity is not None and new_severity.pk != previous_severity_id:
+        changes["severity"] = new_severity
+    _touch(incident, **changes)
+    return update
+
+
+def post_incident_update(
+    *,
+    incident: Incident,
+    actor: Actor | None,
+    message: str = "",
+    new_status: IncidentStatus | None = None,
+    new_severity: Severity | None = None,
+    idempotency_key: str = "",
+) -> IncidentUpdate:
+    """Post an update to the timeline, optionally moving status and severity.
+
+    Closing needs a message, so the timeline says why an incident ended."""
+    if idempotency_key and isinstance(actor, ApiKey):
+        existing = IncidentUpdate.objects.filter(actor_api_key=actor, idempotency_key=idempotency_key).first()
+        if existing:
+            return existing
+    if new_status is None and new_severity is None and not message.strip():
+        raise DomainError("empty_update", "An update needs a message, a new status or a new severity", field="message")
+    if new_status is not None and new_status.category == StatusCategory.CLOSED and not message.strip():
+        raise DomainError("message_required", "Closing an incident needs a message", field="message")
+    try:
+        with transaction.atomic():
+            locked = Incident.objects.select_for_update().get(pk=incident.pk)
+            update = _record_update(
+                locked,
+                actor=actor,
+                message=message,
+                new_status=new_status,
+                new_severity=new_severity,
+                idempotency_key=idempotency_key,
+            )
+    except IntegrityError:
+        existing = IncidentUpdate.objects.filter(actor_api_key=actor, idempotency_key=idempotency_key).first()
+        if existing:
+            return existing
+        raise
+    incident.status_id, incident.severity_id = locked.status_id, locked.severity_id
+    incident.updated_at = incident.last_activity_at = locked.updated_at
+    return update
+
+
+def change_status(*, incident: Incident, status: IncidentStatus, actor: Actor | None, message: str = "") -> IncidentUpdate:
+    return post_incident_update(incident=incident, actor=actor, message=message, new_status=status)
+
+
+def change_severity(*, incident: Incident, severity: Severity, actor: Actor | None, message: str = "") -> IncidentUpdate:
+    return post_incident_update(incident=incident, actor=actor, message=message, new_severity=severity)
+
+
+def close_incident(*, incident: Incident, actor: Actor | None, message: str) -> IncidentUpdate:
+    status = IncidentStatus.objects.filter(category=StatusCategory.CLOSED).order_by("rank", "id").first()
+    if status is None:
+        raise DomainError("missing_status", "No incident status in the closed category exists")
+    return post_incident_update(incident=incident, actor=actor, message=message, new_status=status)
+
+
+def connect_external_issue(*, incident: Incident, actor: Actor | None, provider: str, url: str, name: str = "") -> Incident:
+    """Link the incident to an issue in another tracker (Jira, Linear, GitHub...)."""
+    try:
+        _url_validator(url)
+    except ValidationError:
+        raise DomainError("invalid_value", "The issue URL must be an http(s) URL", field="url") from None
+    issue_name = name or url.rstrip("/").rsplit("/", 1)[-1] or url
+    with transaction.atomic():
+        _touch(incident, external_issue_provider=provider, external_issue_url=url, external_issue_name=issue_name)
+    return incident
+
+
+def import_postmortem_document(*, incident: Incident, actor: Actor | None, title: str, content: str) -> Incident:
+    """Store a postmortem (title and markdown) on the incident, replacing an earlier one."""
+    if not title.strip():
+        raise DomainError("missing_title", "A postmortem needs a title", field="title")
+    with transaction.atomic():
+        _touch(
+            incident,
+            postmortem_title=title.strip(),
+            postmortem_content=content,
+            postmortem_document_id=incident.postmortem_document_id or new_ulid(),
+            postmortem_imported_at=timezone.now(),
+        )
+    return incident
+
+
+# --- configuration ----------------------------------------------------------------------------
+
+
+def _save_config(obj, **fields):
+    for key, value in fields.items():
+        setattr(obj, key, value)
+    try:
+        with transaction.atomic():
+            obj.full_clean(validate_unique=True, validate_constraints=True)
+            obj.save()
+    except ValidationError as exc:
+        field, messages = next(iter(exc.message_dict.items()))
+        code = "conflict" if any("already exists" in m for m in messages) else "invalid_value"
+        raise DomainError(code, " ".join(messages), field=None if field == "__all__" else field) from None
+    return obj
+
+
+def _delete_config(obj) -> None:
+    from django.db.models import ProtectedError
+
+    try:
+        with transaction.atomic():
+            obj.delete()
+    except ProtectedError:
+        raise Conflict("in_use", f"{obj} is in use by incidents and cannot be deleted") from None
+
+
+def create_severity(*, actor: Actor | None, name: str, description: str = "", rank: int | None = None) -> Severity:
+    if rank is None:
+        rank = (Severity.objects.order_by("-rank").values_list("rank", flat=True).first() or 0) + 1
+    return _save_config(Severity(), name=name, description=description, rank=rank)
+
+
+def update_severity(*, severity: Severity, actor: Actor | None, **fields) -> Severity:
+    return _save_config(severity, **{k: v for k, v in fields.items() if v is not None})
+
+
+def delete_severity(*, severity: Severity, actor: Actor | None) -> None:
+    _delete_config(severity)
+
+
+def create_incident_status(
+    *, actor: Actor | None, name: str, description: str = "", category: str, rank: int | None = None
+) -> IncidentStatus:
+    if rank is None:
+        rank = (IncidentStatus.objects.order_by("-rank").values_list("rank", flat=True).first() or 0) + 1
+    return _save_config(IncidentStatus(), name=name, description=description, category=category, rank=rank)
+
+
+def update_incident_status(*, status: IncidentStatus, actor: Actor | None, **fields) -> IncidentStatus:
+    return _save_config(status, **{k: v for k, v in fields.items() if v is not None})
+
+
+def delete_incident_status(*, status: IncidentStatus, actor: Actor | None) -> None:
+    _delete_config(status)
+
+
+def create_incident_type(*, actor: Actor | None, **fields) -> IncidentType:
+    with transaction.atomic():
+        if fields.get("is_default"):
+            IncidentType.objects.filter(is_default=True).update(is_default=False)
+        return _save_config(IncidentType(), **fields)
+
+
+def update_incident_type(*, incident_type: IncidentType, actor: Actor | None, **fields) -> IncidentType:
+    with transaction.atomic():
+        if fields.get("is_default"):
+            IncidentType.objects.filter(is_default=True).exclude(pk=incident_type.pk).update(is_default=False)
+        return _save_config(incident_type, **{k: v for k, v in fields.items() if v is not None})
+
+
+def delete_incident_type(*, incident_type: IncidentType, actor: Actor | None) -> None:
+    _delete_config(incident_type)
+
+
+def create_incident_role(*, actor: Actor | None, **fields) -> IncidentRole:
+    fields.setdefault("role_type", "custom")
+    return _save_config(IncidentRole(), **fields)
+
+
+def update_incident_role(*, role: IncidentRole, actor: Actor | None, **fields) -> IncidentRole:
+    return _save_config(role, **{k: v for k, v in fields.items() if v is not None})
+
+
+def delete_incident_role(*, role: IncidentRole, actor: Actor | None) -> None:
+    if role.role_type != "custom":
+        raise Conflict("protected_role", f"The {role.role_type} role cannot be deleted")
+    _delete_config(role)
+
+
+def create_custom_field(*, actor: Actor | None, **fields) -> CustomField:
+    return _save_config(CustomField(), **fields)
+
+
+def update_custom_field(*, field: CustomField, actor: Actor | None, **fields) -> CustomField:
+    if "field_type" in fields and fields["field_type"] not in (None, field.field_type) and field.values.exists():
+        raise Conflict("in_use", "The type of a field that holds values cannot change", field="field_type")
+    return _save_config(field, **{k: v for k, v in fields.items() if v is not None})
+
+
+def delete_custom_field(*, field: CustomField, actor: Actor | None) -> None:
+    _delete_config(field)
+
+
+def create_custom_field_option(
+    *, actor: Actor | None, custom_field: CustomField, value: str, sort_key: int | None = None
+) -> CustomFieldOption:
+    if not custom_field.is_select:
+        raise DomainError("invalid_value", f"{custom_field.name} is not a select field", field="custom_field_id")
+    if sort_key is None:
+        sort_key = (custom_field.options.order_by("-sort_key").values_list("sort_key", flat=True).first() or 0) + 10
+    return _save_config(CustomFieldOption(), custom_field=custom_field, value=value, sort_key=sort_key)
+
+
+def update_custom_field_option(*, option: CustomFieldOption, actor: Actor | None, **fields) -> CustomFieldOption:
+    return _save_config(option, **{k: v for k, v in fields.items() if v is not None})
+
+
+def delete_custom_field_option(*, option: CustomFieldOption, actor: Actor | None) -> None:
+    _delete_config(option)
+
+
+# --- API keys ---------------------------------------------------------------------------------
+
+
+def _new_token() -> str:
+    return ApiKey.TOKEN_PREFIX + secrets.token_urlsafe(32)
+
+
+def _check_roles(roles: Iterable[str], actor: Actor | None) -> list[str]:
+    roles = list(dict.fromkeys(roles))
+    unknown = [r for r in roles if r not in ApiRole.values]
+    if unknown:
+        raise DomainError("invalid_value", f"Unknown role(s): {', '.join(unknown)}", field="role_names")
+    if isinstance(actor, ApiKey):
+        # A key never hands out more than it holds.
+        beyond = [r for r in roles if not actor.has_role(r)]
+        if beyond:
+            raise DomainError(
+                "forbidden_role", f"This key cannot grant roles it does not hold: {', '.join(beyond)}", field="role_names"
+            )
+    return roles
+
+
+def create_api_key(*, actor: Actor | None, name: str, roles: Iterable[str], comments: str = "") -> tuple[ApiKey, str]:
+    """Create a key and return it with its token; only the token's hash is stored."""
+    if not name or not name.strip():
+        raise DomainError("missing_name", "An API key needs a name", field="name")
+    token = _new_token()
+    key = ApiKey.objects.create(
+        name=name.strip(),
+        comments=comments,
+        roles=_check_roles(roles, actor),
+        token_hash=ApiKey.hash_token(token),
+        token_hint=token[-4:],
+        token_last_issued_at=timezone.now(),
+        **_actor_fields(actor, "created_by"),
+    )
+    return key, token
+
+
+def update_api_key(*, key: ApiKey, actor: Actor | None, name: str, roles: Iterable[str], comments: str | None = None) -> ApiKey:
+    key.name = name.strip()
+    key.roles = _check_roles(roles, actor)
+    if comments is not None:
+        key.comments = comments
+    key.save(update_fields=["name", "roles", "comments"])
+    return key
+
+
+def rotate_api_key(*, key: ApiKey, actor: Actor | None) -> tuple[ApiKey, str]:
+    """Issue a new token; the old one stops working at once."""
+    token = _new_token()
+    key.token_hash = ApiKey.hash_token(token)
+    key.token_hint = token[-4:]
+    key.token_last_issued_at = timezone.now()
+    key.save(update_fields=["token_hash", "token_hint", "token_last_issued_at"])
+    return key, token
+
+
+def delete_api_key(*, key: ApiKey, actor: Actor | None) -> None:
+    key.delete()
+
+
+def authenticate_token(token: str) -> ApiKey | None:
+    """The key for a token, or None. Records last use at most once a minute."""
+    if not token:
+        return None
+    key = ApiKey.objects.filter(token_hash=ApiKey.hash_token(token)).first()
+    if key is None:
+        return None
+    now = timezone.now()
+    if key.last_used_at is None or (now - key.last_used_at).total_seconds() >= 60:
+        # A conditional update: concurrent requests in the same minute write once at most.
+        stale_before = now - timedelta(seconds=60)
+        ApiKey.objects.filter(pk=key.pk).filter(
+            **({"last_used_at__isnull": True} if key.last_used_at is None else {"last_used_at__lt": stale_before})
+        ).update(last_used_at=now)
+        key.last_used_at = now
+    return key
+
+
+def save_configuration(*, obj, actor: Actor | None):
+    """Save a configuration object edited as a whole (severity, status, type, role,
+    custom field, option, timestamp), as the admin's forms do."""
+    with transaction.atomic():
+        if isinstance(obj, IncidentType) and obj.is_default:
+            # Only one default type: the newly chosen one takes over.
+            IncidentType.objects.filter(is_default=True).exclude(pk=obj.pk).update(is_default=False)
+        return _save_config(obj)
+
+
+def delete_configuration(*, obj, actor: Actor | None) -> None:
+    if isinstance(obj, IncidentRole) and obj.role_type != "custom":
+        raise Conflict("protected_role", f"The {obj.role_type} role cannot be deleted")
+    _delete_config(obj)

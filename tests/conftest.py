@@ -1,0 +1,56 @@
+import pytest
+from django.db import connection
+
+from incidents.models import IncidentRole, IncidentStatus, Severity
+
+
+def pytest_collection_modifyitems(config, items):
+    # The default database decides which tests can run: PostgreSQL-only tests (row locks,
+    # real concurrency) are skipped on SQLite, never faked.
+    from django.conf import settings
+
+    if settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL)")
+    for item in items:
+        if "postgres" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_cache(settings):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture
+def staff(django_user_model):
+    return django_user_model.objects.create_superuser("staff", "staff@example.com", "pw-staff-123")
+
+
+@pytest.fixture
+def staff_client(client, staff):
+    client.force_login(staff)
+    return client
+
+
+@pytest.fixture
+def statuses():
+    return {s.name: s for s in IncidentStatus.objects.all()}
+
+
+@pytest.fixture
+def severities():
+    return {s.name: s for s in Severity.objects.all()}
+
+
+@pytest.fixture
+def lead_role():
+    return IncidentRole.objects.get(role_type="lead")
+
+
+@pytest.fixture
+def on_postgres():
+    return connection.vendor == "postgresql"
