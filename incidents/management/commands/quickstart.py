@@ -1,0 +1,61 @@
+"""Set up the embedded default (SQLite, filesystem broker) and run web and worker together."""
+
+import secrets
+import signal
+import subprocess
+import sys
+import time
+
+from django.contrib.auth.models import User
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "Migrate, load demo data, create an admin login, then run the web server and a Celery worker."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--addrport", default="127.0.0.1:8000")
+        parser.add_argument("--no-run", action="store_true", help="Set up only; start nothing.")
+
+    def handle(self, *args, addrport, no_run, **options):
+        call_command("migrate", interactive=False, verbosity=0)
+        call_command("loaddemo", stdout=self.stdout)
+        password = secrets.token_urlsafe(12)
+        admin, _ = User.objects.get_or_create(username="admin", defaults={"email": "admin@example.com"})
+        admin.is_staff = admin.is_superuser = True
+        admin.set_password(password)
+        admin.save()
+        self.stdout.write(self.style.SUCCESS(f"\nAdmin: http://{addrport}/admin/  user: admin  password: {password}\n"))
+        if no_run:
+            return
+        manage = [sys.executable, "-m", "django"]
+        processes = [
+            subprocess.Popen([*manage, "runserver", addrport, "--noreload", "--settings", "config.settings"]),
+            subprocess.Popen(
+                [sys.executable, "-m", "celery", "-A", "config", "worker", "--loglevel", "INFO", "--concurrency", "2"]
+            ),
+        ]
+        stop = False
+
+        def _stop(*_):
+            nonlocal stop
+            stop = True
+
+        signal.signal(signal.SIGINT, _stop)
+        signal.signal(signal.SIGTERM, _stop)
+        try:
+            while not stop and all(p.poll() is None for p in processes):
+                time.sleep(0.5)
+        finally:
+            for p in processes:
+                if p.poll() is None:
+                    p.terminate()
+            for p in processes:
+                try:
+                    p.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    p.kill()
+        failed = [p for p in processes if p.returncode not in (0, -signal.SIGTERM, None)]
+        if failed and not stop:
+            raise SystemExit(1)
