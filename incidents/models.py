@@ -208,7 +208,7 @@ class ApiRole(models.TextChoices):
     INCIDENT_CREATOR = "incident_creator", "Create incidents and post updates"
     INCIDENT_EDITOR = "incident_editor", "Edit existing incidents"
     MANAGE_SETTINGS = "manage_settings", "Manage severities, types, statuses, roles and custom fields"
-    GLOBAL_ACCESS = "global_access", "Everything, including private incidents"
+    GLOBAL_ACCESS = "global_access", "Everything, including private incidents (the only role that sees them)"
     STATUS_PAGE_PUBLISHER = "status_page_publisher", "Publish incidents to status pages"
     STATUS_PAGE_VIEWER = "status_page_viewer", "View status pages"
     API_KEYS_MANAGE = "api_keys_manage", "Create, rotate and delete API keys"
@@ -280,6 +280,10 @@ class ApiKey(UlidModel):
     def __str__(self):
         return self.name
 
+    @property
+    def created_by(self):
+        return self.created_by_user if self.created_by_user_id else self.created_by_api_key
+
     @staticmethod
     def hash_token(token: str) -> str:
         # Tokens are 256 random bits: a plain digest is enough and keeps lookups O(1).
@@ -290,7 +294,7 @@ class ApiKey(UlidModel):
 
     @property
     def sees_private_incidents(self) -> bool:
-        return self.has_role(ApiRole.INCIDENT_WORKLOAD_PRIVATE_VIEWER)
+        return self.has_role(ApiRole.GLOBAL_ACCESS)
 
 
 # --- incidents --------------------------------------------------------------------------------

@@ -1,0 +1,49 @@
+"""API key authentication and role checks.
+
+``Authorization: Bearer <token>`` is looked up by the token's hash. Each view names the
+roles that may call each of its actions; ``global_access`` may call everything, and a key
+never gains a role it was not given.
+"""
+
+from rest_framework import exceptions
+from rest_framework.authentication import BaseAuthentication
+from rest_framework.permissions import BasePermission
+
+from incidents import services
+
+
+class ApiKeyAuthentication(BaseAuthentication):
+    def authenticate(self, request):
+        header = request.META.get("HTTP_AUTHORIZATION", "")
+        if not header:
+            return None
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise exceptions.AuthenticationFailed("The Authorization header must be 'Bearer <API key>'")
+        key = services.authenticate_token(token.strip())
+        if key is None:
+            raise exceptions.AuthenticationFailed("The API key is not valid: it may have been rotated or deleted")
+        return (None, key)
+
+    def authenticate_header(self, request):
+        return 'Bearer realm="api"'
+
+
+class HasApiRole(BasePermission):
+    """Reads ``view.roles[action]``: the roles any one of which allows the action."""
+
+    def has_permission(self, request, view):
+        key = request.auth
+        if key is None:
+            raise exceptions.NotAuthenticated("No authorization material provided in request")
+        if view.action is None:
+            return True  # a method this path does not serve: DRF answers 405
+        allowed = view.roles.get(view.action)
+        if allowed is None:
+            # An action nobody listed is refused rather than open.
+            raise exceptions.PermissionDenied("This operation is not available to API keys")
+        if not key.has_role(*allowed):
+            raise exceptions.PermissionDenied(
+                f"This API key needs one of these roles: {', '.join(allowed)}"
+            )
+        return True

@@ -1,0 +1,159 @@
+"""incident.io's error body, built here and nowhere else.
+
+``{"type", "status", "request_id", "errors": [{"code", "message", "source": {"field"}}]}``
+serves DRF's exception handler, Django's 404/500 handlers on API paths, authentication
+and rate limiting. Views and services raise; they never build error dicts.
+"""
+
+import logging
+import re
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404, JsonResponse
+from rest_framework import exceptions
+
+from incidents.exceptions import DomainError, NotFound
+
+logger = logging.getLogger(__name__)
+
+TYPES = {
+    400: "invalid_request_error",
+    401: "authentication_error",
+    403: "resource_forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    406: "not_acceptable",
+    408: "request_timeout",
+    409: "conflict",
+    412: "precondition_failed",
+    413: "payload_too_large",
+    415: "invalid_request_error",
+    422: "validation_error",
+    429: "too_many_requests",
+    500: "api_error",
+}
+
+API_PREFIXES = ("/v1/", "/v2/", "/api/")
+
+
+def is_api_path(path: str) -> bool:
+    return path.startswith(API_PREFIXES)
+
+
+def request_id(request) -> str:
+    return getattr(request, "request_id", "") or ""
+
+
+def _pointer(field: str) -> str:
+    """JSON pointer of a field path: ``a.b[0].c`` -> ``/a/b/0/c``."""
+    return "/" + "/".join(part for part in re.split(r"[.\[\]]+", field) if part)
+
+
+def error_response(request, status: int, errors: list[dict], *, type_: str | None = None, headers=None, **extra) -> JsonResponse:
+    for error in errors:
+        source = error.get("source")
+        if source and "pointer" not in source:
+            source["pointer"] = _pointer(source["field"])
+    body = {"type": type_ or TYPES.get(status, "api_error"), "status": status, "request_id": request_id(request), "errors": errors, **extra}
+    return JsonResponse(body, status=status, headers=headers)
+
+
+class RateLimited(exceptions.Throttled):
+    """Raised by the rate limiter with the numbers incident.io's 429 body reports."""
+
+    def __init__(self, *, name: str, limit: int, retry_after_seconds: int, retry_at: str):
+        super().__init__(wait=retry_after_seconds)
+        self.rate_limit = {"name": name, "limit": limit, "remaining": 0, "retry_after": retry_at}
+
+
+def _field_errors(detail, prefix: str = "") -> list[dict]:
+    """Flatten DRF's nested validation errors into incident.io's list, naming each field
+    with a dotted/indexed path (``incident_role_assignments[0].assignee``)."""
+    errors = []
+    if isinstance(detail, dict):
+        for key, value in detail.items():
+            if key in ("non_field_errors", "__all__"):
+                errors.extend(_field_errors(value, prefix))
+            else:
+                path = f"{prefix}.{key}" if prefix else str(key)
+                errors.extend(_field_errors(value, path))
+    elif isinstance(detail, list):
+        if all(isinstance(item, (str, exceptions.ErrorDetail)) for item in detail):
+            for item in detail:
+                errors.append(_one_error(item, prefix))
+        else:
+            for index, item in enumerate(detail):
+                if item:
+                    errors.extend(_field_errors(item, f"{prefix}[{index}]"))
+    else:
+        errors.append(_one_error(detail, prefix))
+    return errors
+
+
+_CODES = {"required": "is_required", "null": "is_required", "blank": "is_required", "invalid_choice": "invalid_enum_value"}
+
+
+def _one_error(item, field: str) -> dict:
+    code = getattr(item, "code", None) or "invalid_value"
+    error = {"code": _CODES.get(code, code), "message": f"{field}: {item}" if field else str(item)}
+    if field:
+        error["source"] = {"field": field}
+    return error
+
+
+def api_exception_handler(exc, context):
+    """REST_FRAMEWORK["EXCEPTION_HANDLER"]: every exception a view raises, one body."""
+    request = context["request"]
+    if isinstance(exc, NotFound):
+        return error_response(request, 404, [exc.as_error()])
+    if isinstance(exc, DomainError):
+        return error_response(request, 422, [exc.as_error()])
+    if isinstance(exc, Http404):
+        return error_response(request, 404, [{"code": "not_found", "message": str(exc) or "Not found"}])
+    if isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
+    if isinstance(exc, RateLimited):
+        headers = {"Retry-After": str(int(exc.wait or 1))}
+        return error_response(
+            request,
+            429,
+            [{"code": "too_many_requests", "message": "Too many requests hit the API too quickly. We recommend an exponential backoff of your requests."}],
+            headers=headers,
+            rate_limit=exc.rate_limit,
+        )
+    if isinstance(exc, exceptions.ValidationError):
+        return error_response(request, 422, _field_errors(exc.detail) or [{"code": "invalid_value", "message": "Invalid request"}])
+    if isinstance(exc, exceptions.ParseError):
+        return error_response(request, 400, [{"code": "invalid_json", "message": str(exc.detail)}])
+    if isinstance(exc, exceptions.APIException):
+        status = exc.status_code
+        code = {
+            401: "missing_authorization_material" if isinstance(exc, exceptions.NotAuthenticated) else "invalid_authorization_material",
+            403: "insufficient_permissions",
+            405: "method_not_allowed",
+            406: "not_acceptable",
+            415: "unsupported_media_type",
+        }.get(status, exc.default_code)
+        headers = {}
+        if status == 429 and getattr(exc, "wait", None):
+            headers["Retry-After"] = str(int(exc.wait))
+        return error_response(request, status, [{"code": code, "message": str(exc.detail)}], headers=headers)
+    logger.exception("Unhandled API error", extra={"request_id": request_id(request)})
+    return error_response(request, 500, [{"code": "internal_error", "message": "Something went wrong on our side"}])
+
+
+def handler404(request, exception=None):
+    """Django's 404 for paths no view matched: JSON on API paths, HTML elsewhere."""
+    if is_api_path(request.path):
+        return error_response(request, 404, [{"code": "not_found", "message": f"No route for {request.method} {request.path}"}])
+    from django.views import defaults
+
+    return defaults.page_not_found(request, exception)
+
+
+def handler500(request):
+    if is_api_path(request.path):
+        return error_response(request, 500, [{"code": "internal_error", "message": "Something went wrong on our side"}])
+    from django.views import defaults
+
+    return defaults.server_error(request)

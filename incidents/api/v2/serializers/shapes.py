@@ -1,0 +1,106 @@
+"""Response shapes of incident.io's v2 dialect shared by several endpoints."""
+
+from rest_framework import serializers
+
+from incidents.api.actors import actor_shape, user_shape
+
+
+class SeverityV2Serializer(serializers.Serializer):
+    id = serializers.CharField()
+    name = serializers.CharField(max_length=50)
+    description = serializers.CharField()
+    rank = serializers.IntegerField()
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+
+
+class IncidentStatusV2Serializer(serializers.Serializer):
+    id = serializers.CharField()
+    name = serializers.CharField()
+    description = serializers.CharField()
+    category = serializers.CharField()
+    rank = serializers.IntegerField()
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+
+
+class IncidentTypeV2Serializer(serializers.Serializer):
+    id = serializers.CharField()
+    name = serializers.CharField()
+    description = serializers.CharField()
+    is_default = serializers.BooleanField()
+    private_incidents_only = serializers.BooleanField()
+    create_in_triage = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+
+
+class IncidentRoleV2Serializer(serializers.Serializer):
+    id = serializers.CharField()
+    name = serializers.CharField()
+    shortform = serializers.CharField()
+    description = serializers.CharField()
+    instructions = serializers.CharField()
+    role_type = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+
+
+class EmbeddedIncidentRoleV2Serializer(IncidentRoleV2Serializer):
+    required = serializers.BooleanField()
+
+
+class CustomFieldOptionV2Serializer(serializers.Serializer):
+    id = serializers.CharField()
+    custom_field_id = serializers.CharField()
+    value = serializers.CharField()
+    sort_key = serializers.IntegerField()
+
+
+class CustomFieldV2Serializer(serializers.Serializer):
+    id = serializers.CharField()
+    name = serializers.CharField()
+    description = serializers.CharField()
+    field_type = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+
+
+class CustomFieldTypeInfoV2Serializer(serializers.Serializer):
+    """A custom field with its options (prefetched), as embedded in incidents."""
+
+    id = serializers.CharField()
+    name = serializers.CharField()
+    description = serializers.CharField()
+    field_type = serializers.CharField()
+    options = CustomFieldOptionV2Serializer(many=True, source="options.all")
+
+
+class IncidentTimestampV2Serializer(serializers.Serializer):
+    id = serializers.CharField()
+    name = serializers.CharField()
+    rank = serializers.IntegerField()
+
+
+class UserV2Serializer(serializers.Serializer):
+    id = serializers.CharField()
+    name = serializers.CharField()
+    email = serializers.CharField(required=False)
+    role = serializers.ChoiceField(choices=["viewer", "responder", "administrator", "owner", "unset"])
+    slack_user_id = serializers.CharField(required=False)
+
+    def to_representation(self, user):
+        return user_shape(user)
+
+
+class APIKeyActorV2Serializer(serializers.Serializer):
+    id = serializers.CharField()
+    name = serializers.CharField()
+
+
+class ActorV2Serializer(serializers.Serializer):
+    api_key = APIKeyActorV2Serializer(required=False)
+    user = UserV2Serializer(required=False)
+
+    def to_representation(self, actor):
+        return actor_shape(actor)
