@@ -29,9 +29,10 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"\nAdmin: http://{addrport}/admin/  user: admin  password: {password}\n"))
         if no_run:
             return
+        # --insecure: serve the admin's static files without DEBUG, as a newcomer expects.
         manage = [sys.executable, "-m", "django"]
         processes = [
-            subprocess.Popen([*manage, "runserver", addrport, "--noreload", "--settings", "config.settings"]),
+            subprocess.Popen([*manage, "runserver", addrport, "--noreload", "--insecure", "--settings", "config.settings"]),
             subprocess.Popen(
                 [sys.executable, "-m", "celery", "-A", "config", "worker", "--loglevel", "INFO", "--concurrency", "2"]
             ),
