@@ -1,0 +1,11 @@
+"""Settings for benchmarks: the real settings plus a bare JSON view (the baseline) and a
+header reporting how many queries each request ran."""
+
+from config.settings import *  # noqa: F403
+from config.settings import MIDDLEWARE
+
+ROOT_URLCONF = "bench.urls"
+MIDDLEWARE = ["bench.middleware.QueryCountMiddleware", *MIDDLEWARE]
+DEBUG = False
+API_RATE_LIMIT_PER_MINUTE = 0  # the benchmark measures the API, not the limiter's refusals
+LOGGING = {"version": 1, "disable_existing_loggers": True, "root": {"level": "WARNING"}}
