@@ -267,6 +267,7 @@ def declare_incident(
     mode: str = Mode.STANDARD,
     visibility: str = Visibility.PUBLIC,
     call_url: str = "",
+    postmortem_document_url: str = "",
     role_assignments: Mapping[IncidentRole, AbstractBaseUser | None] | None = None,
     custom_field_values: Mapping[CustomField, Iterable[FieldValue]] | None = None,
     timestamp_values: Mapping[IncidentTimestamp, datetime | None] | None = None,
@@ -300,6 +301,7 @@ def declare_incident(
                 mode=mode,
                 visibility=visibility,
                 call_url=call_url,
+                postmortem_document_url=postmortem_document_url,
                 idempotency_key=idempotency_key if isinstance(actor, ApiKey) else "",
                 **_actor_fields(actor, "creator"),
             )
@@ -478,12 +480,21 @@ def close_incident(*, incident: Incident, actor: Actor | None, message: str) -> 
     return post_incident_update(incident=incident, actor=actor, message=message, new_status=status)
 
 
-def connect_external_issue(*, incident: Incident, actor: Actor | None, provider: str, url: str, name: str = "") -> Incident:
-    """Link the incident to an issue in another tracker (Jira, Linear, GitHub...)."""
+def connect_external_issue(
+    *, incident: Incident, actor: Actor | None, provider: str, url: str, name: str = "", replace: bool = True
+) -> Incident:
+    """Link the incident to an issue in another tracker (Jira, Linear, GitHub...). An issue
+    belongs to one incident; without ``replace``, a different issue already linked stays."""
     try:
         _url_validator(url)
     except ValidationError:
         raise DomainError("invalid_value", "The issue URL must be an http(s) URL", field="url") from None
+    if Incident.objects.filter(external_issue_url=url).exclude(pk=incident.pk).exists():
+        raise Conflict("issue_in_use", "This issue is already linked to another incident", field="url")
+    if not replace and incident.external_issue_url and incident.external_issue_url != url:
+        raise Conflict(
+            "external_issue_exists", "The incident already has a different external issue; send replace=true", field="replace"
+        )
     issue_name = name or url.rstrip("/").rsplit("/", 1)[-1] or url
     with transaction.atomic():
         _touch(incident, external_issue_provider=provider, external_issue_url=url, external_issue_name=issue_name)
@@ -614,12 +625,22 @@ def create_custom_field_option(
 ) -> CustomFieldOption:
     if not custom_field.is_select:
         raise DomainError("invalid_value", f"{custom_field.name} is not a select field", field="custom_field_id")
+    _check_option_value_free(custom_field, value)
     if sort_key is None:
         sort_key = (custom_field.options.order_by("-sort_key").values_list("sort_key", flat=True).first() or 0) + 10
     return _save_config(CustomFieldOption(), custom_field=custom_field, value=value, sort_key=sort_key)
 
 
+def _check_option_value_free(custom_field: CustomField, value: str | None, *, option: CustomFieldOption | None = None) -> None:
+    # The unique constraint spans two columns, so full_clean() reports it without a field;
+    # checking first lets the error name the value that clashes.
+    taken = CustomFieldOption.objects.filter(custom_field=custom_field, value=value)
+    if value is not None and taken.exclude(pk=option.pk if option else None).exists():
+        raise Conflict("conflict", f"{custom_field.name} already has an option {value!r}", field="value")
+
+
 def update_custom_field_option(*, option: CustomFieldOption, actor: Actor | None, **fields) -> CustomFieldOption:
+    _check_option_value_free(option.custom_field, fields.get("value"), option=option)
     return _save_config(option, **{k: v for k, v in fields.items() if v is not None})
 
 

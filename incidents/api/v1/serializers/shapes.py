@@ -1,9 +1,11 @@
 """Response shapes of incident.io's v1 dialect shared by several endpoints. Each class is
 named after the contract component it renders (drf-spectacular drops "Serializer")."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from incidents.api.actors import actor_shape, user_shape
+from incidents.models import ApiRole
 
 
 class SeverityV1Serializer(serializers.Serializer):
@@ -55,6 +57,11 @@ class CustomFieldOptionV1Serializer(serializers.Serializer):
     sort_key = serializers.IntegerField()
 
 
+# CustomFieldV1 speaks of `required` (deprecated) and `required_v2`; we store one value,
+# under the old names, and only "before closure" is spelled differently.
+REQUIRED_V2_FROM_REQUIRED = {"before_closure": "before_resolution"}
+
+
 class CustomFieldV1Serializer(serializers.Serializer):
     """Renders a CustomField whose ``options`` were prefetched."""
 
@@ -63,6 +70,7 @@ class CustomFieldV1Serializer(serializers.Serializer):
     description = serializers.CharField()
     field_type = serializers.CharField()
     required = serializers.CharField()
+    required_v2 = serializers.SerializerMethodField()
     show_before_creation = serializers.BooleanField()
     show_before_closure = serializers.BooleanField()
     show_before_update = serializers.BooleanField()
@@ -70,6 +78,9 @@ class CustomFieldV1Serializer(serializers.Serializer):
     options = CustomFieldOptionV1Serializer(many=True, source="options.all")
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
+
+    def get_required_v2(self, field) -> str:
+        return REQUIRED_V2_FROM_REQUIRED.get(field.required, field.required)
 
 
 class UserV1Serializer(serializers.Serializer):
@@ -98,10 +109,16 @@ class ActorV1Serializer(serializers.Serializer):
 
 
 class APIKeyRoleV1Serializer(serializers.Serializer):
+    name = serializers.ChoiceField(choices=ApiRole.values)
+    description = serializers.CharField()
+
+
+class APIKeyTeamRoleV1Serializer(serializers.Serializer):
     name = serializers.CharField()
     description = serializers.CharField()
 
 
+# Renders an ApiKey loaded with its creator (select_related on both creator columns).
 class APIKeyV1Serializer(serializers.Serializer):
     id = serializers.CharField()
     name = serializers.CharField()
@@ -114,22 +131,31 @@ class APIKeyV1Serializer(serializers.Serializer):
     last_used_at = serializers.DateTimeField(required=False)
     token_last_issued_at = serializers.DateTimeField()
 
+    @extend_schema_field(APIKeyRoleV1Serializer(many=True))
     def get_roles(self, key) -> list[dict]:
-        from incidents.models import ApiRole
-
         labels = dict(ApiRole.choices)
         return [{"name": name, "description": labels.get(name, name)} for name in key.roles]
 
+    # This tracker has no teams: keys are never scoped to one.
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_team_ids(self, key) -> list[str]:
         return []
 
+    @extend_schema_field(APIKeyTeamRoleV1Serializer(many=True))
     def get_team_roles(self, key) -> list[dict]:
         return []
 
     def to_representation(self, key):
         data = super().to_representation(key)
+        # ActorV1 is an object, never null: a key created by a command has no known creator.
+        data["creator"] = actor_shape(key.created_by)
         if not key.comments:
             data.pop("comments")
         if key.last_used_at is None:
             data.pop("last_used_at")
         return data
+
+
+class PaginationMetaResultV1Serializer(serializers.Serializer):
+    after = serializers.CharField(required=False)
+    page_size = serializers.IntegerField()

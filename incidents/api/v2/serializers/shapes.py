@@ -104,3 +104,10 @@ class ActorV2Serializer(serializers.Serializer):
 
     def to_representation(self, actor):
         return actor_shape(actor)
+
+
+class PaginationMetaResultV2Serializer(serializers.Serializer):
+    """``pagination_meta`` of v2 lists: ``after`` is the cursor of the next page, absent on the last."""
+
+    after = serializers.CharField(required=False)
+    page_size = serializers.IntegerField()
