@@ -75,7 +75,8 @@ def _field_errors(detail, prefix: str = "") -> list[dict]:
             if key in ("non_field_errors", "__all__"):
                 errors.extend(_field_errors(value, prefix))
             else:
-                path = f"{prefix}.{key}" if prefix else str(key)
+                # DRF keys a list's item errors by index ({0: {...}}): those are positions.
+                path = f"{prefix}[{key}]" if isinstance(key, int) else f"{prefix}.{key}" if prefix else str(key)
                 errors.extend(_field_errors(value, path))
     elif isinstance(detail, list):
         if all(isinstance(item, (str, exceptions.ErrorDetail)) for item in detail):
@@ -135,6 +136,9 @@ def api_exception_handler(exc, context):
             415: "unsupported_media_type",
         }.get(status, exc.default_code)
         headers = {}
+        if getattr(exc, "auth_header", None):
+            # DRF sets this on 401s from the view's authenticator: RFC 9110 wants it there.
+            headers["WWW-Authenticate"] = exc.auth_header
         if status == 429 and getattr(exc, "wait", None):
             headers["Retry-After"] = str(int(exc.wait))
         return error_response(request, status, [{"code": code, "message": str(exc.detail)}], headers=headers)

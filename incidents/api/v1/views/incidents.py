@@ -1,3 +1,78 @@
-"""Placeholder module filled in by its resource work."""
+"""v1 incidents: list (by v1 status name), show, declare."""
 
-urlpatterns = []
+from django.http import Http404
+from django.urls import path
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.response import Response
+
+from incidents import selectors, services
+from incidents.api.base import ApiViewSet
+from incidents.api.filters import IncidentV1FilterSet
+from incidents.api.v1.serializers.incidents import (
+    V1_STATUSES,
+    IncidentsCreatePayloadV1Serializer,
+    IncidentsCreateResultV1Serializer,
+    IncidentsListResultV1Serializer,
+    IncidentsShowResultV1Serializer,
+    IncidentV1Serializer,
+)
+from incidents.api.v2.serializers.incidents import IncidentParts
+from incidents.models import ApiRole
+
+READ = (ApiRole.VIEWER,)
+CREATE = (ApiRole.INCIDENT_CREATOR,)
+TAG = ["Incidents V1"]
+
+
+class IncidentV1ViewSet(ApiViewSet):
+    roles = {"list": READ, "retrieve": READ, "create": CREATE}
+
+    def render(self, incident) -> dict:
+        return IncidentV1Serializer(incident, context={"parts": IncidentParts(selectors.incident_config())}).data
+
+    @extend_schema(
+        operation_id="Incidents V1#List", tags=TAG,
+        parameters=[
+            OpenApiParameter("page_size", OpenApiTypes.INT, description="Integer number of records to return"),
+            OpenApiParameter("after", OpenApiTypes.STR, description="Return the records after this id, in the response's order"),
+            OpenApiParameter("status", {"type": "array", "items": {"type": "string", "enum": list(V1_STATUSES)}}, explode=True),
+        ],
+        responses={200: IncidentsListResultV1Serializer},
+    )
+    def list(self, request):
+        filters = IncidentV1FilterSet(request.query_params)
+        incidents = filters.filtered(selectors.incidents_visible_to(self.key))
+        config = selectors.incident_config()
+        rows, meta = self.paginate(incidents)
+        rendered = IncidentV1Serializer(rows, many=True, context={"parts": IncidentParts(config)}).data
+        return Response({"incidents": rendered, "pagination_meta": meta})
+
+    @extend_schema(operation_id="Incidents V1#Show", tags=TAG, responses={200: IncidentsShowResultV1Serializer})
+    def retrieve(self, request, pk):
+        incident = selectors.incidents_visible_to(self.key).filter(pk=pk).first()
+        if incident is None:
+            raise Http404(f"No incident with id {pk}")
+        return Response({"incident": self.render(incident)})
+
+    @extend_schema(
+        operation_id="Incidents V1#Create", tags=TAG,
+        request=IncidentsCreatePayloadV1Serializer, responses={200: IncidentsCreateResultV1Serializer},
+    )
+    def create(self, request):
+        declaration = self.parse(IncidentsCreatePayloadV1Serializer)
+        incident = services.declare_incident(actor=self.key, **declaration)
+        # Re-read with what rendering needs. Not through incidents_visible_to: the key that
+        # declared a private incident is answered with it, even if it cannot list it.
+        incident = selectors.incidents_with_details().get(pk=incident.pk)
+        # incident.io answers 200 here, not 201.
+        return Response({"incident": self.render(incident)}, status=200)
+
+
+incidents = IncidentV1ViewSet.as_view({"get": "list", "post": "create"})
+incident = IncidentV1ViewSet.as_view({"get": "retrieve"})
+
+urlpatterns = [
+    path("v1/incidents", incidents, name="incidents-v1"),
+    path("v1/incidents/<str:pk>", incident, name="incident-v1"),
+]

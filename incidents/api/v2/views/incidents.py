@@ -1,3 +1,195 @@
-"""Placeholder module filled in by its resource work."""
+"""v2 incidents (list with filters, show, declare, edit, link an external issue, import a
+postmortem) and incident updates (list, post)."""
 
-urlpatterns = []
+from django.http import Http404
+from django.urls import path
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.response import Response
+
+from incidents import selectors, services
+from incidents.api.base import ApiViewSet
+from incidents.api.filters import IncidentV2FilterSet, newest_first
+from incidents.api.v2.serializers.incidents import (
+    IncidentParts,
+    IncidentsConnectExternalIssuePayloadV2Serializer,
+    IncidentsCreatePayloadV2Serializer,
+    IncidentsCreateResultV2Serializer,
+    IncidentsEditPayloadV2Serializer,
+    IncidentsEditResultV2Serializer,
+    IncidentsImportPostmortemDocumentPayloadV2Serializer,
+    IncidentsImportPostmortemDocumentResultV2Serializer,
+    IncidentsListResultV2Serializer,
+    IncidentsShowResultV2Serializer,
+    IncidentUpdatesCreatePayloadV2Serializer,
+    IncidentUpdatesCreateResultV2Serializer,
+    IncidentUpdatesListResultV2Serializer,
+    IncidentUpdateV2Serializer,
+    IncidentV2Serializer,
+    PostmortemDocumentV1Serializer,
+)
+from incidents.models import ApiRole
+
+READ = (ApiRole.VIEWER,)
+CREATE = (ApiRole.INCIDENT_CREATOR,)
+EDIT = (ApiRole.INCIDENT_EDITOR,)
+
+PAGE = [
+    OpenApiParameter("page_size", OpenApiTypes.INT, description="Integer number of records to return"),
+    OpenApiParameter("after", OpenApiTypes.STR, description="Return the records after this id, in the response's order"),
+]
+_DEEP = {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}}
+_NESTED = {"type": "object", "additionalProperties": _DEEP}
+LIST_FILTERS = [
+    OpenApiParameter("sort_by", OpenApiTypes.STR, enum=["created_at_newest_first", "created_at_oldest_first"]),
+    OpenApiParameter("filter_mode", OpenApiTypes.STR, enum=["all", "any"]),
+    *(
+        OpenApiParameter(name, _DEEP, style="deepObject", explode=True, description=f"Operators: {operators}")
+        for name, operators in [
+            ("status", "one_of, not_in"),
+            ("status_category", "one_of, not_in"),
+            ("created_at", "gte, lte, date_range"),
+            ("updated_at", "gte, lte, date_range"),
+            ("severity", "one_of, not_in, gte, lte"),
+            ("incident_type", "one_of, not_in"),
+            ("mode", "one_of (default: standard and retrospective)"),
+        ]
+    ),
+    OpenApiParameter("incident_role", _NESTED, style="deepObject", explode=True, description="[ROLE_ID][one_of | is_blank | is_set]"),
+    OpenApiParameter("custom_field", _NESTED, style="deepObject", explode=True, description="[FIELD_ID][one_of | not_in | is_blank]"),
+]
+TAG = ["Incidents V2"]
+
+
+class IncidentV2ViewSet(ApiViewSet):
+    roles = {
+        "list": READ,
+        "retrieve": READ,
+        "create": CREATE,
+        "edit": EDIT,
+        "connect_external_issue": EDIT,
+        "import_postmortem_document": EDIT,
+    }
+
+    def get_incident(self, ref: str, *, details: bool = True):
+        # incident.io's v2 paths take the id or the number of the reference (123 for INC-123).
+        incident = selectors.find_incident(selectors.incidents_visible_to(self.key, details=details), ref)
+        if incident is None:
+            raise Http404(f"No incident with id {ref}")
+        return incident
+
+    def render(self, incident, config=None) -> dict:
+        parts = IncidentParts(config or selectors.incident_config())
+        return IncidentV2Serializer(incident, context={"parts": parts}).data
+
+    @extend_schema(
+        operation_id="Incidents V2#List", tags=TAG, parameters=[*PAGE, *LIST_FILTERS],
+        responses={200: IncidentsListResultV2Serializer},
+    )
+    def list(self, request):
+        newest = newest_first(request)
+        config = selectors.incident_config()
+        filters = IncidentV2FilterSet(request.query_params, roles=config.roles, custom_fields=config.custom_fields)
+        incidents, meta = self.paginate(filters.filtered(selectors.incidents_visible_to(self.key)), newest_first=newest)
+        rendered = IncidentV2Serializer(incidents, many=True, context={"parts": IncidentParts(config)}).data
+        return Response({"incidents": rendered, "pagination_meta": meta})
+
+    @extend_schema(operation_id="Incidents V2#Show", tags=TAG, responses={200: IncidentsShowResultV2Serializer})
+    def retrieve(self, request, pk):
+        return Response({"incident": self.render(self.get_incident(pk))})
+
+    @extend_schema(
+        operation_id="Incidents V2#Create", tags=TAG,
+        request=IncidentsCreatePayloadV2Serializer, responses={200: IncidentsCreateResultV2Serializer},
+    )
+    def create(self, request):
+        declaration = self.parse(IncidentsCreatePayloadV2Serializer)
+        incident = services.declare_incident(actor=self.key, **declaration)
+        # Re-read with what rendering needs. Not through incidents_visible_to: the key that
+        # declared a private incident is answered with it, even if it cannot list it.
+        incident = selectors.incidents_with_details().get(pk=incident.pk)
+        # incident.io answers 200 here, not 201.
+        return Response({"incident": self.render(incident)}, status=200)
+
+    @extend_schema(
+        operation_id="Incidents V2#Edit", tags=TAG,
+        request=IncidentsEditPayloadV2Serializer, responses={200: IncidentsEditResultV2Serializer},
+    )
+    def edit(self, request, pk):
+        incident = self.get_incident(pk, details=False)
+        changes = self.parse(IncidentsEditPayloadV2Serializer)["incident"]
+        services.edit_incident(incident=incident, actor=self.key, **changes)
+        return Response({"incident": self.render(self.get_incident(incident.pk))})
+
+    @extend_schema(
+        operation_id="Incidents V2#ConnectExternalIssue", tags=TAG,
+        request=IncidentsConnectExternalIssuePayloadV2Serializer, responses={204: None},
+    )
+    def connect_external_issue(self, request, pk):
+        incident = self.get_incident(pk, details=False)
+        data = self.parse(IncidentsConnectExternalIssuePayloadV2Serializer)
+        services.connect_external_issue(
+            incident=incident, actor=self.key, provider=data["provider"], url=data["url"], replace=data["replace"]
+        )
+        # incident.io answers 204 with an empty body here.
+        return Response(status=204)
+
+    @extend_schema(
+        operation_id="Incidents V2#ImportPostmortemDocument", tags=TAG,
+        request=IncidentsImportPostmortemDocumentPayloadV2Serializer,
+        responses={201: IncidentsImportPostmortemDocumentResultV2Serializer},
+    )
+    def import_postmortem_document(self, request, pk):
+        incident = self.get_incident(pk, details=False)
+        data = self.parse(IncidentsImportPostmortemDocumentPayloadV2Serializer)
+        incident = services.import_postmortem_document(incident=incident, actor=self.key, **data)
+        document = PostmortemDocumentV1Serializer(incident).data
+        return Response({"postmortem_document": document}, status=201, headers={"Location": document["document_url"]})
+
+
+class IncidentUpdateV2ViewSet(ApiViewSet):
+    roles = {"list": READ, "create": CREATE}
+
+    @extend_schema(
+        operation_id="Incident Updates V2#List", tags=["Incident Updates V2"],
+        parameters=[OpenApiParameter("incident_id", OpenApiTypes.STR), *PAGE],
+        responses={200: IncidentUpdatesListResultV2Serializer},
+    )
+    def list(self, request):
+        updates = selectors.incident_updates_visible_to(self.key)
+        if request.query_params.get("incident_id"):
+            # An incident the key may not see has, as far as it can tell, no updates.
+            updates = updates.filter(incident_id=request.query_params["incident_id"])
+        rows, meta = self.paginate(updates)
+        return Response({"incident_updates": IncidentUpdateV2Serializer(rows, many=True).data, "pagination_meta": meta})
+
+    @extend_schema(
+        operation_id="Incident Updates V2#Create", tags=["Incident Updates V2"],
+        request=IncidentUpdatesCreatePayloadV2Serializer, responses={201: IncidentUpdatesCreateResultV2Serializer},
+    )
+    def create(self, request):
+        data = self.parse(IncidentUpdatesCreatePayloadV2Serializer)
+        update = services.post_incident_update(actor=self.key, **data)
+        update = selectors.incident_updates_visible_to(self.key).get(pk=update.pk)
+        return Response({"incident_update": IncidentUpdateV2Serializer(update).data}, status=201)
+
+
+incidents = IncidentV2ViewSet.as_view({"get": "list", "post": "create"})
+incident = IncidentV2ViewSet.as_view({"get": "retrieve"})
+edit = IncidentV2ViewSet.as_view({"post": "edit"})
+connect_external_issue = IncidentV2ViewSet.as_view({"post": "connect_external_issue"})
+import_postmortem_document = IncidentV2ViewSet.as_view({"post": "import_postmortem_document"})
+incident_updates = IncidentUpdateV2ViewSet.as_view({"get": "list", "post": "create"})
+
+urlpatterns = [
+    path("v2/incidents", incidents, name="incidents-v2"),
+    path("v2/incidents/<str:pk>", incident, name="incident-v2"),
+    path("v2/incidents/<str:pk>/actions/edit", edit, name="incident-edit-v2"),
+    path("v2/incidents/<str:pk>/actions/connect_external_issue", connect_external_issue, name="incident-connect-external-issue-v2"),
+    path(
+        "v2/incidents/<str:pk>/actions/import_postmortem_document",
+        import_postmortem_document,
+        name="incident-import-postmortem-document-v2",
+    ),
+    path("v2/incident_updates", incident_updates, name="incident-updates-v2"),
+]

@@ -1,0 +1,255 @@
+"""Incidents in incident.io's v1 dialect.
+
+v1 predates configurable statuses: an incident's ``status`` is one of six names and its
+``mode`` is real or test. We map our statuses onto those names (by name when one matches,
+else by category) and back. Rendering shares its pieces with v2 (``IncidentParts``).
+"""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from incidents.api.v1.serializers.shapes import (
+    ActorV1Serializer,
+    CustomFieldOptionV1Serializer,
+    IncidentRoleV1Serializer,
+    IncidentTypeV1Serializer,
+    PaginationMetaResultV1Serializer,
+    SeverityV1Serializer,
+    UserV1Serializer,
+)
+from incidents.api.v2.serializers.incidents import IncidentParts, PayloadResolver, iso, parts_from
+from incidents.models import Incident, IncidentStatus, Mode, StatusCategory, Visibility
+
+V1_STATUSES = ("triage", "investigating", "fixing", "monitoring", "closed", "declined")
+
+# The v1 name an incident shows when its status's own name is not one of V1_STATUSES.
+V1_STATUS_FOR_CATEGORY = {
+    StatusCategory.TRIAGE: "triage",
+    StatusCategory.LIVE: "investigating",
+    StatusCategory.PAUSED: "investigating",
+    StatusCategory.LEARNING: "closed",
+    StatusCategory.CLOSED: "closed",
+    StatusCategory.DECLINED: "declined",
+    StatusCategory.CANCELED: "declined",
+    StatusCategory.MERGED: "declined",
+}
+
+# The category a v1 status name is declared in when no status carries that name.
+CATEGORY_FOR_V1_STATUS = {
+    "triage": StatusCategory.TRIAGE,
+    "investigating": StatusCategory.LIVE,
+    "fixing": StatusCategory.LIVE,
+    "monitoring": StatusCategory.LIVE,
+    "closed": StatusCategory.CLOSED,
+    "declined": StatusCategory.DECLINED,
+}
+
+V1_MODE = {Mode.STANDARD: "real", Mode.RETROSPECTIVE: "real", Mode.TEST: "test", Mode.TUTORIAL: "tutorial"}
+V1_MODES = ("real", "test", "tutorial")
+# v1 declares real or test incidents only.
+MODE_FOR_V1 = {"real": Mode.STANDARD, "test": Mode.TEST}
+V1_CREATE_MODES = tuple(MODE_FOR_V1)
+
+
+def v1_status(status: IncidentStatus) -> str:
+    name = status.name.lower()
+    return name if name in V1_STATUSES else V1_STATUS_FOR_CATEGORY[status.category]
+
+
+def status_for_v1(name: str) -> IncidentStatus | None:
+    """The status a v1 status name declares into: the one of that name (any case), else the
+    first of the matching category."""
+    return (
+        IncidentStatus.objects.filter(name__iexact=name).order_by("rank", "id").first()
+        or IncidentStatus.objects.filter(category=CATEGORY_FOR_V1_STATUS[name]).order_by("rank", "id").first()
+    )
+
+
+def render_incident_v1(incident: Incident, parts: IncidentParts) -> dict:
+    stamps = parts.timestamp_values(incident)
+    timestamps = []
+    for timestamp, _ in parts.timestamps:
+        value = stamps.get(timestamp.pk)
+        timestamps.append({"name": timestamp.name, "last_occurred_at": iso(value, parts.tz)} if value is not None else {"name": timestamp.name})
+    data = {
+        "id": incident.pk,
+        "reference": f"INC-{incident.reference_number}",
+        "name": incident.name,
+        "status": v1_status(incident.status),
+        "mode": V1_MODE[incident.mode],
+        "visibility": incident.visibility,
+        "creator": parts.actor(incident.creator),
+        "incident_role_assignments": parts.role_assignments(incident),
+        "custom_field_entries": parts.custom_field_entries(incident),
+        "timestamps": timestamps,
+        "permalink": incident.permalink,
+        # We run no Slack workspace: the contract requires these, so they are empty.
+        "slack_team_id": "",
+        "slack_channel_id": "",
+        "created_at": iso(incident.created_at, parts.tz),
+        "updated_at": iso(incident.updated_at, parts.tz),
+    }
+    if incident.summary:
+        data["summary"] = incident.summary
+    if incident.call_url:
+        data["call_url"] = incident.call_url
+    if incident.severity_id:
+        data["severity"] = parts.once(SeverityV1Serializer, incident.severity)
+    if incident.incident_type_id:
+        data["incident_type"] = parts.once(IncidentTypeV1Serializer, incident.incident_type)
+    if incident.postmortem_document_url:
+        data["postmortem_document_url"] = incident.postmortem_document_url
+    return data
+
+
+# --- response shapes --------------------------------------------------------------------------
+
+
+class CustomFieldTypeInfoV1Serializer(serializers.Serializer):
+    id = serializers.CharField()
+    name = serializers.CharField()
+    description = serializers.CharField()
+    field_type = serializers.CharField()
+    options = CustomFieldOptionV1Serializer(many=True)
+
+
+class CustomFieldValueV1Serializer(serializers.Serializer):
+    value_option = CustomFieldOptionV1Serializer(required=False)
+    value_text = serializers.CharField(required=False)
+    value_link = serializers.CharField(required=False)
+    value_numeric = serializers.CharField(required=False)
+
+
+class CustomFieldEntryV1Serializer(serializers.Serializer):
+    custom_field = CustomFieldTypeInfoV1Serializer()
+    values = CustomFieldValueV1Serializer(many=True)
+
+
+class IncidentRoleAssignmentV1Serializer(serializers.Serializer):
+    role = IncidentRoleV1Serializer()
+    assignee = UserV1Serializer(required=False)
+
+
+class IncidentTimestampValueV1Serializer(serializers.Serializer):
+    name = serializers.CharField()
+    last_occurred_at = serializers.DateTimeField(required=False)
+
+
+class IncidentV1Serializer(serializers.Serializer):
+    """Renders an incident read through ``selectors.incidents_visible_to``; the context's
+    ``parts`` carries the request's configuration."""
+
+    id = serializers.CharField()
+    reference = serializers.CharField()
+    name = serializers.CharField()
+    summary = serializers.CharField(required=False)
+    status = serializers.ChoiceField(choices=V1_STATUSES)
+    severity = SeverityV1Serializer(required=False)
+    incident_type = IncidentTypeV1Serializer(required=False)
+    mode = serializers.ChoiceField(choices=V1_MODES)
+    visibility = serializers.ChoiceField(choices=Visibility.values)
+    creator = ActorV1Serializer()
+    incident_role_assignments = IncidentRoleAssignmentV1Serializer(many=True)
+    custom_field_entries = CustomFieldEntryV1Serializer(many=True)
+    timestamps = IncidentTimestampValueV1Serializer(many=True, required=False)
+    call_url = serializers.CharField(required=False)
+    permalink = serializers.CharField(required=False)
+    postmortem_document_url = serializers.CharField(required=False)
+    slack_team_id = serializers.CharField()
+    slack_channel_id = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+
+    def to_representation(self, incident):
+        return render_incident_v1(incident, parts_from(self.context))
+
+
+class PaginationMetaResultWithTotalV1Serializer(PaginationMetaResultV1Serializer):
+    # total_record_count is optional and left out: counting every matching row would make
+    # a page's latency grow with the table.
+    pass
+
+
+class IncidentsListResultV1Serializer(serializers.Serializer):
+    incidents = IncidentV1Serializer(many=True)
+    pagination_meta = PaginationMetaResultWithTotalV1Serializer(required=False)
+
+
+class IncidentsShowResultV1Serializer(serializers.Serializer):
+    incident = IncidentV1Serializer()
+
+
+class IncidentsCreateResultV1Serializer(IncidentsShowResultV1Serializer):
+    pass
+
+
+# --- request payloads -------------------------------------------------------------------------
+
+
+class UserReferencePayloadV1Serializer(serializers.Serializer):
+    id = serializers.CharField(required=False)
+    email = serializers.CharField(required=False)
+    slack_user_id = serializers.CharField(required=False)
+
+
+class IncidentRoleAssignmentPayloadV1Serializer(serializers.Serializer):
+    incident_role_id = serializers.CharField()
+    assignee = UserReferencePayloadV1Serializer()
+
+
+class CustomFieldValuePayloadV1Serializer(serializers.Serializer):
+    id = serializers.CharField(required=False)
+    value_option_id = serializers.CharField(required=False, allow_blank=True)
+    value_text = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
+    value_link = serializers.CharField(required=False, allow_blank=True)
+    value_numeric = serializers.CharField(required=False, allow_blank=True)
+    value_catalog_entry_id = serializers.CharField(required=False, allow_blank=True)
+    value_timestamp = serializers.CharField(required=False, allow_blank=True)
+
+
+class CustomFieldEntryPayloadV1Serializer(serializers.Serializer):
+    custom_field_id = serializers.CharField()
+    values = CustomFieldValuePayloadV1Serializer(many=True)
+
+
+class IncidentsCreatePayloadV1Serializer(serializers.Serializer):
+    """Validates a v1 declaration and resolves its ids; ``validated_data`` holds the
+    keyword arguments of ``services.declare_incident``."""
+
+    idempotency_key = serializers.CharField(max_length=255)
+    visibility = serializers.ChoiceField(choices=Visibility.values)
+    name = serializers.CharField(required=False, allow_blank=True, max_length=255)
+    summary = serializers.CharField(required=False, allow_blank=True)
+    status = serializers.ChoiceField(choices=V1_STATUSES, required=False)
+    mode = serializers.ChoiceField(choices=V1_CREATE_MODES, required=False)
+    severity_id = serializers.CharField(required=False)
+    incident_type_id = serializers.CharField(required=False)
+    custom_field_entries = CustomFieldEntryPayloadV1Serializer(many=True, required=False)
+    incident_role_assignments = IncidentRoleAssignmentPayloadV1Serializer(many=True, required=False)
+    # Accepted for compatibility; there is no Slack workspace here.
+    slack_team_id = serializers.CharField(required=False, allow_blank=True)
+    source_message_channel_id = serializers.CharField(required=False, allow_blank=True)
+    source_message_timestamp = serializers.CharField(required=False, allow_blank=True)
+
+    def validate(self, attrs):
+        resolver = PayloadResolver()
+        status = None
+        if attrs.get("status"):
+            status = status_for_v1(attrs["status"])
+            if status is None:
+                resolver.error("status", f"No incident status matches {attrs['status']}")
+        declaration = {
+            "idempotency_key": attrs["idempotency_key"],
+            "visibility": attrs["visibility"],
+            "name": attrs.get("name", ""),
+            "summary": attrs.get("summary", ""),
+            "mode": MODE_FOR_V1[attrs.get("mode", "real")],
+            "status": status,
+            "severity": resolver.severity(attrs.get("severity_id")),
+            "incident_type": resolver.incident_type(attrs.get("incident_type_id")),
+            "custom_field_values": resolver.custom_field_values(attrs.get("custom_field_entries", [])),
+            "role_assignments": resolver.role_assignments(attrs.get("incident_role_assignments", [])),
+        }
+        resolver.raise_if_any()
+        return declaration
