@@ -6,6 +6,7 @@ DATABASE_URL, CELERY_BROKER_URL, CACHE_URL and EMAIL_URL (see README.md).
 Malformed values fail at start-up rather than at first use.
 """
 
+import ipaddress
 from pathlib import Path
 
 import environ
@@ -35,6 +36,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    # Swagger UI's files, served from our static files: production may have no CDN access.
+    "drf_spectacular_sidecar",
     "incidents",
     "statuspages",
     "notifications",
@@ -144,14 +147,24 @@ SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=
 
 # API behaviour (see incidents/api).
 API_RATE_LIMIT_PER_MINUTE = env.int("API_RATE_LIMIT_PER_MINUTE", default=1200)
-API_EGRESS_IP_RANGES = env.list("API_EGRESS_IP_RANGES", default=[])
+
+
+def _cidrs(values: list[str]) -> list[str]:
+    # Normalised ("10.0.0.1" -> "10.0.0.1/32"), so /v1/ip_ranges always answers CIDRs.
+    try:
+        return [str(ipaddress.ip_network(value.strip(), strict=False)) for value in values if value.strip()]
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"API_EGRESS_IP_RANGES: {exc}") from None
+
+
+API_EGRESS_IP_RANGES = _cidrs(env.list("API_EGRESS_IP_RANGES", default=[]))
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [],
     "DEFAULT_PERMISSION_CLASSES": [],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "incidents.api.schema.AutoSchema",
     "UNAUTHENTICATED_USER": None,
     "EXCEPTION_HANDLER": "incidents.api.errors.api_exception_handler",
     # ISO 8601 with "Z": what incident.io's date-time fields look like.
@@ -165,6 +178,20 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": False,
+    # Served at /v1/openapiV3.json (incident.io's path) and browsed at /api/docs/.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SWAGGER_UI_SETTINGS": {"persistAuthorization": True},
+    # One name for a choice set several fields share (spectacular warns otherwise).
+    "ENUM_NAME_OVERRIDES": {
+        "APIKeyRoleNameEnum": "incidents.api.v1.serializers.api_keys.ROLE_NAMES",
+        "UserSeatEnum": "incidents.api.v2.serializers.users.SEATS",
+        "IncidentV1StatusEnum": "incidents.api.v1.serializers.incidents.V1_STATUSES",
+        "IncidentV1ModeEnum": "incidents.api.v1.serializers.incidents.V1_MODES",
+        "IncidentsCreatePayloadV1ModeEnum": "incidents.api.v1.serializers.incidents.V1_CREATE_MODES",
+        "IncidentModeEnum": "incidents.models.Mode.values",
+    },
 }
 
 LOGGING = {

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
+from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerView
 
 admin.site.site_header = "Incident Tracker"
 admin.site.site_title = "Incident Tracker"
@@ -8,6 +9,9 @@ admin.site.index_title = "Run incidents"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # Our own OpenAPI document (served at incident.io's /v1/openapiV3.json), browsable.
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="openapi-v3-v1"), name="api-docs"),
+    path("api/docs/redoc/", SpectacularRedocView.as_view(url_name="openapi-v3-v1"), name="api-docs-redoc"),
     path("", include("incidents.api.urls")),
     path("", RedirectView.as_view(url="/admin/", permanent=False)),
 ]

@@ -5,6 +5,7 @@ roles that may call each of its actions; ``global_access`` may call everything, 
 never gains a role it was not given.
 """
 
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication
 from rest_framework.permissions import BasePermission
@@ -29,6 +30,20 @@ class ApiKeyAuthentication(BaseAuthentication):
         return 'Bearer realm="api"'
 
 
+class ApiKeyAuthenticationScheme(OpenApiAuthenticationExtension):
+    """Our OpenAPI document names the scheme as incident.io's does (BearerAuth)."""
+
+    target_class = ApiKeyAuthentication
+    name = "BearerAuth"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "An API key's token (python manage.py createapikey, or the admin's API keys page)",
+        }
+
+
 class HasApiRole(BasePermission):
     """Reads ``view.roles[action]``: the roles any one of which allows the action."""
 
@@ -46,4 +61,13 @@ class HasApiRole(BasePermission):
             raise exceptions.PermissionDenied(
                 f"This API key needs one of these roles: {', '.join(allowed)}"
             )
+        return True
+
+
+class HasApiKey(BasePermission):
+    """Any valid key, whatever its roles (identity: a key may always ask who it is)."""
+
+    def has_permission(self, request, view):
+        if request.auth is None:
+            raise exceptions.NotAuthenticated("No authorization material provided in request")
         return True

@@ -1,11 +1,17 @@
 """Per-key rate limiting, shared by every process through Django's cache (Redis in
 production, a file cache on one machine).
 
-A fixed one-minute window counted with ``cache.incr`` (atomic on Redis). Responses carry
-incident.io's X-RateLimit-* headers; past the limit the API answers 429 with a
-Retry-After header and the ``rate_limit`` block in the body.
+incident.io documents its limits as token buckets that refill continuously: a key may
+burst up to ``API_RATE_LIMIT_PER_MINUTE`` requests, then sustain that many per minute,
+with no window boundary at which the whole allowance comes back in one step. We keep each
+bucket as GCRA's "theoretical arrival time" (TAT, in microseconds) in one cache entry,
+moved with the cache's atomic ``incr``: a request adds one emission interval
+(60 s / limit); the bucket is full when the TAT is not ahead of now and empty when it is
+a whole window ahead. Responses carry incident.io's X-RateLimit-* headers; past the limit
+the API answers 429 with a Retry-After header and the ``rate_limit`` block in the body.
 """
 
+import math
 import time
 from datetime import UTC, datetime
 
@@ -14,36 +20,75 @@ from django.core.cache import cache
 
 from .errors import RateLimited
 
-WINDOW = 60
+WINDOW = 60  # seconds the limit is stated over ("1200;window=60")
+MICROSECONDS = 1_000_000
+# The entry's lifetime, renewed whenever a bucket starts again from full. A key spending
+# its whole allowance non-stop for this long gets one extra burst when the entry lapses.
+ENTRY_TIMEOUT = 24 * 60 * 60
+
+
+def _cache_key(key) -> str:
+    return f"api-rate:{key.pk}"
+
+
+def _spend(cache_key: str, now: int, interval: int) -> int:
+    """Add one interval to the bucket's TAT and return the new TAT."""
+    fresh = now + interval
+    if cache.add(cache_key, fresh, timeout=ENTRY_TIMEOUT):
+        return fresh
+    try:
+        tat = cache.incr(cache_key, interval)
+    except ValueError:  # the entry lapsed between add and incr
+        cache.set(cache_key, fresh, timeout=ENTRY_TIMEOUT)
+        return fresh
+    if tat < fresh:
+        # The TAT was in the past: the bucket had refilled completely, so this request
+        # starts it again from now. Two requests racing through here may count as one,
+        # the small lag incident.io's documentation allows X-RateLimit-Remaining too.
+        cache.set(cache_key, fresh, timeout=ENTRY_TIMEOUT)
+        return fresh
+    return tat
+
+
+def _give_back(cache_key: str, interval: int) -> None:
+    # A refused request spends nothing, so a client retrying too early is not pushed further back.
+    try:
+        cache.decr(cache_key, interval)
+    except ValueError:
+        pass
 
 
 def check_rate_limit(request, key) -> None:
+    """Spend one request of ``key``'s allowance, or raise RateLimited. Sets the
+    X-RateLimit-* headers the view adds to its response either way."""
     limit = settings.API_RATE_LIMIT_PER_MINUTE
-    if limit <= 0:
+    if limit <= 0 or key is None:  # no limit configured, or a public endpoint called without a key
         return
-    now = time.time()
-    window = int(now // WINDOW)
-    cache_key = f"api-rate:{key.pk}:{window}"
-    if cache.add(cache_key, 1, timeout=WINDOW * 2):
-        used = 1
-    else:
-        try:
-            used = cache.incr(cache_key)
-        except ValueError:  # expired between add and incr
-            cache.add(cache_key, 1, timeout=WINDOW * 2)
-            used = 1
-    reset = (window + 1) * WINDOW
+    now = int(time.time() * MICROSECONDS)
+    interval = WINDOW * MICROSECONDS // limit
+    capacity = limit * interval
+    cache_key = _cache_key(key)
+    tat = _spend(cache_key, now, interval)
+    allowed = tat - now <= capacity
+    if not allowed:
+        _give_back(cache_key, interval)
+        tat -= interval
+    remaining = max((now + capacity - tat) // interval, 0)
     request.rate_limit_headers = {
         "X-RateLimit-Limit": f"{limit}, {limit};window={WINDOW}",
-        "X-RateLimit-Remaining": str(max(limit - used, 0)),
-        "X-RateLimit-Used": str(min(used, limit)),
-        "X-RateLimit-Reset": str(reset),
+        "X-RateLimit-Remaining": str(remaining),
+        "X-RateLimit-Used": str(limit - remaining),
+        # When the bucket is full again.
+        "X-RateLimit-Reset": str(math.ceil(max(tat, now) / MICROSECONDS)),
     }
-    if used > limit:
-        retry_after = max(int(reset - now), 1)
+    if not allowed:
+        # One more request fits once the TAT is no more than a window (less one interval) ahead.
+        wait = tat + interval - capacity - now
+        retry_after = max(math.ceil(wait / MICROSECONDS), 1)
+        retry_at = datetime.fromtimestamp(now / MICROSECONDS + retry_after, tz=UTC)
         raise RateLimited(
             name=key.name,
             limit=limit,
             retry_after_seconds=retry_after,
-            retry_at=datetime.fromtimestamp(reset, tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            retry_at=retry_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
         )

@@ -12,6 +12,7 @@ from incidents.api.v1.serializers.shapes import (
     IncidentStatusV1Serializer,
     IncidentTypeV1Serializer,
     PaginationMetaResultV1Serializer,
+    SeverityV1Serializer,
 )
 from incidents.models import CustomField, FieldRequired, FieldType
 
@@ -23,6 +24,22 @@ class SeveritiesCreatePayloadV1Serializer(serializers.Serializer):
 
 
 class SeveritiesUpdatePayloadV1Serializer(SeveritiesCreatePayloadV1Serializer):
+    pass
+
+
+class SeveritiesListResultV1Serializer(serializers.Serializer):
+    severities = SeverityV1Serializer(many=True)
+
+
+class SeveritiesShowResultV1Serializer(serializers.Serializer):
+    severity = SeverityV1Serializer()
+
+
+class SeveritiesCreateResultV1Serializer(SeveritiesShowResultV1Serializer):
+    pass
+
+
+class SeveritiesUpdateResultV1Serializer(SeveritiesShowResultV1Serializer):
     pass
 
 

@@ -29,6 +29,10 @@ from incidents.api.v1.serializers.config import (
     IncidentRolesUpdatePayloadV1Serializer,
     IncidentRolesUpdateResultV1Serializer,
     IncidentStatusesCreatePayloadV1Serializer,
+    SeveritiesCreateResultV1Serializer,
+    SeveritiesListResultV1Serializer,
+    SeveritiesShowResultV1Serializer,
+    SeveritiesUpdateResultV1Serializer,
     IncidentStatusesCreateResultV1Serializer,
     IncidentStatusesListResultV1Serializer,
     IncidentStatusesShowResultV1Serializer,
@@ -66,18 +70,18 @@ class SeverityV1ViewSet(ApiViewSet):
     roles = {"list": READ, "retrieve": READ, "create": MANAGE, "update": MANAGE, "destroy": MANAGE}
     queryset = Severity.objects.order_by("rank", "id")
 
-    @extend_schema(operation_id="Severities V1#List", tags=["Severities V1"], responses={200: SeverityV1Serializer(many=True)})
+    @extend_schema(operation_id="Severities V1#List", tags=["Severities V1"], responses={200: SeveritiesListResultV1Serializer})
     def list(self, request):
         return Response({"severities": SeverityV1Serializer(self.get_queryset(), many=True).data})
 
-    @extend_schema(operation_id="Severities V1#Show", tags=["Severities V1"], responses={200: SeverityV1Serializer})
+    @extend_schema(operation_id="Severities V1#Show", tags=["Severities V1"], responses={200: SeveritiesShowResultV1Serializer})
     def retrieve(self, request, pk):
         severity = self.get_or_404(self.get_queryset(), pk, "severity")
         return Response({"severity": SeverityV1Serializer(severity).data})
 
     @extend_schema(
         operation_id="Severities V1#Create", tags=["Severities V1"],
-        request=SeveritiesCreatePayloadV1Serializer, responses={201: SeverityV1Serializer},
+        request=SeveritiesCreatePayloadV1Serializer, responses={201: SeveritiesCreateResultV1Serializer},
     )
     def create(self, request):
         data = self.parse(SeveritiesCreatePayloadV1Serializer)
@@ -86,7 +90,7 @@ class SeverityV1ViewSet(ApiViewSet):
 
     @extend_schema(
         operation_id="Severities V1#Update", tags=["Severities V1"],
-        request=SeveritiesUpdatePayloadV1Serializer, responses={200: SeverityV1Serializer},
+        request=SeveritiesUpdatePayloadV1Serializer, responses={200: SeveritiesUpdateResultV1Serializer},
     )
     def update(self, request, pk):
         severity = self.get_or_404(self.get_queryset(), pk, "severity")

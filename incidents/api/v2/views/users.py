@@ -1,3 +1,66 @@
-"""Placeholder module filled in by its resource work."""
+"""Users V2: list and show the tracker's users (Django's users) for any viewer key."""
 
-urlpatterns = []
+from django.contrib.auth import get_user_model
+from django.http import Http404
+from django.urls import path
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.response import Response
+
+from incidents.api.base import ApiViewSet
+from incidents.api.v2.serializers.users import (
+    UsersListQueryV2Serializer,
+    UsersListResultV2Serializer,
+    UsersShowResultV2Serializer,
+    user_id_from,
+)
+from incidents.models import ApiRole
+
+READ = (ApiRole.VIEWER,)
+TAGS = ["Users V2"]
+
+
+class UserV2ViewSet(ApiViewSet):
+    roles = {"list": READ, "retrieve": READ}
+
+    def get_queryset(self):
+        return get_user_model().objects.all()
+
+    @extend_schema(
+        operation_id="Users V2#List", tags=TAGS,
+        parameters=[
+            UsersListQueryV2Serializer,
+            OpenApiParameter("page_size", int, description="Users per page (at most 250)"),
+        ],
+        responses={200: UsersListResultV2Serializer},
+    )
+    def list(self, request):
+        query = self.parse(UsersListQueryV2Serializer, data=request.query_params)
+        users = self.get_queryset()
+        if not query["include_inactive"]:
+            users = users.filter(is_active=True)
+        if query.get("email"):
+            users = users.filter(email__iexact=query["email"])
+        if query.get("slack_user_id"):
+            # Nobody here has a Slack account linked.
+            users = users.none()
+        rows, meta = self.paginate(users, newest_first=False)
+        if "after" in meta:
+            meta["after"] = str(meta["after"])
+        return Response(UsersListResultV2Serializer({"users": rows, "pagination_meta": meta}).data)
+
+    @extend_schema(operation_id="Users V2#Show", tags=TAGS, responses={200: UsersShowResultV2Serializer})
+    def retrieve(self, request, pk):
+        user_id = user_id_from(pk)
+        if user_id is None:
+            raise Http404(f"No user with id {pk}")
+        user = self.get_or_404(self.get_queryset(), user_id, "user")
+        return Response(UsersShowResultV2Serializer({"user": user}).data)
+
+
+users = UserV2ViewSet.as_view({"get": "list"})
+user = UserV2ViewSet.as_view({"get": "retrieve"})
+
+urlpatterns = [
+    path("v2/users", users, name="users-v2"),
+    path("v2/users/<str:pk>", user, name="user-v2"),
+]

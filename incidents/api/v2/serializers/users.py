@@ -1,0 +1,97 @@
+"""Users V2: the tracker's people are Django's users, shown in incident.io's shapes.
+
+Django knows superusers, staff and everyone else; incident.io's base roles are owner,
+responder and viewer, and a deactivated user's role is "unset". Nobody holds a custom
+role, and there is no on-call here, so nobody holds an on-call seat.
+"""
+
+from rest_framework import serializers
+
+from incidents.api.actors import user_name, user_role
+from incidents.api.v2.serializers.shapes import PaginationMetaResultV2Serializer
+
+# Users' ids are Django's integer keys (a bigint column), and so is the list's cursor.
+MAX_USER_ID = 2**63 - 1
+
+BASE_ROLES = {"owner": "Owner", "responder": "Responder", "viewer": "Viewer"}
+SEATS = ["full_access", "viewer_only", "none"]
+
+
+def user_id_from(value: str) -> int | None:
+    """The user id a path segment names, or None when it cannot name one."""
+    if not (value.isascii() and value.isdigit()) or int(value) > MAX_USER_ID:
+        return None
+    return int(value)
+
+
+def _base_role(user) -> str:
+    # Deactivating someone does not change what they were: base_role keeps that, role says "unset".
+    if user.is_superuser:
+        return "owner"
+    return "responder" if user.is_staff else "viewer"
+
+
+def _response_seat(user) -> str:
+    if not user.is_active:
+        return "none"
+    return "full_access" if user.is_staff or user.is_superuser else "viewer_only"
+
+
+class RBACRoleV2Serializer(serializers.Serializer):
+    id = serializers.CharField()
+    name = serializers.CharField()
+    slug = serializers.CharField()
+
+
+class UserSeatsV2Serializer(serializers.Serializer):
+    on_call = serializers.ChoiceField(choices=SEATS)
+    response = serializers.ChoiceField(choices=SEATS)
+
+
+class UserWithRolesV2Serializer(serializers.Serializer):
+    id = serializers.CharField()
+    name = serializers.CharField()
+    email = serializers.CharField(required=False)
+    role = serializers.ChoiceField(choices=["viewer", "responder", "administrator", "owner", "unset"])
+    slack_user_id = serializers.CharField(required=False)
+    is_active = serializers.BooleanField()
+    base_role = RBACRoleV2Serializer()
+    custom_roles = RBACRoleV2Serializer(many=True)
+    seats = UserSeatsV2Serializer()
+
+    def to_representation(self, user):
+        base = _base_role(user)
+        data = {
+            "id": str(user.pk),
+            "name": user_name(user),
+            "role": user_role(user),
+            "is_active": user.is_active,
+            "base_role": {"id": base, "name": BASE_ROLES[base], "slug": base},
+            "custom_roles": [],
+            "seats": {"on_call": "none", "response": _response_seat(user)},
+        }
+        if user.email:
+            data["email"] = user.email
+        return data
+
+
+class UsersListQueryV2Serializer(serializers.Serializer):
+    email = serializers.CharField(required=False, allow_blank=True)
+    slack_user_id = serializers.CharField(required=False, allow_blank=True)
+    include_inactive = serializers.BooleanField(required=False, default=False)
+    after = serializers.CharField(required=False, allow_blank=True)
+
+    def validate_after(self, value):
+        # The pagination reads the raw parameter: only plain digits may reach the integer column.
+        if value and user_id_from(value) is None:
+            raise serializers.ValidationError("must be the id of a user (a whole number)", code="invalid_value")
+        return value
+
+
+class UsersListResultV2Serializer(serializers.Serializer):
+    users = UserWithRolesV2Serializer(many=True)
+    pagination_meta = PaginationMetaResultV2Serializer()
+
+
+class UsersShowResultV2Serializer(serializers.Serializer):
+    user = UserWithRolesV2Serializer()
