@@ -97,6 +97,8 @@ CACHES = {
     # that); production points CACHE_URL at Redis.
     "default": env.cache_url("CACHE_URL", default=f"filecache://{VAR_DIR / 'cache'}"),
 }
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    CACHES["default"]["BACKEND"] = "config.cache.ReusingRedisCache"
 
 # filemail:/// (the default) writes each message as a file under var/mail, readable
 # locally; filemail:///some/dir picks the folder (relative to the project).
@@ -162,7 +164,7 @@ API_EGRESS_IP_RANGES = _cidrs(env.list("API_EGRESS_IP_RANGES", default=[]))
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [],
     "DEFAULT_PERMISSION_CLASSES": [],
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_RENDERER_CLASSES": ["incidents.api.renderers.FastJSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_SCHEMA_CLASS": "incidents.api.schema.AutoSchema",
     "UNAUTHENTICATED_USER": None,

@@ -54,7 +54,7 @@ def test_production_values_are_parsed(tmp_path):
     assert s["db"] == "django.db.backends.postgresql" and s["name"] == "incidents"
     assert s["broker"] == "redis://cache.internal:6379/0"
     assert (s["email"], s["tls"], s["host"], s["port"]) == ("django.core.mail.backends.smtp.EmailBackend", True, "smtp.example.com", 587)
-    assert s["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert s["cache"] == "config.cache.ReusingRedisCache"
     assert s["hosts"] == ["status.example.com", "incidents.example.com"]
     assert s["from"] == "Status <status@example.com>" and s["debug"] is True and s["rate"] == 60
 

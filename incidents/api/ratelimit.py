@@ -32,15 +32,15 @@ def _cache_key(key) -> str:
 
 
 def _spend(cache_key: str, now: int, interval: int) -> int:
-    """Add one interval to the bucket's TAT and return the new TAT."""
+    """Add one interval to the bucket's TAT and return the new TAT (one cache round trip
+    while a key is busy: the entry exists and only needs incrementing)."""
     fresh = now + interval
-    if cache.add(cache_key, fresh, timeout=ENTRY_TIMEOUT):
-        return fresh
     try:
         tat = cache.incr(cache_key, interval)
-    except ValueError:  # the entry lapsed between add and incr
-        cache.set(cache_key, fresh, timeout=ENTRY_TIMEOUT)
-        return fresh
+    except ValueError:  # no entry yet, or it lapsed
+        if cache.add(cache_key, fresh, timeout=ENTRY_TIMEOUT):
+            return fresh
+        tat = cache.incr(cache_key, interval)
     if tat < fresh:
         # The TAT was in the past: the bucket had refilled completely, so this request
         # starts it again from now. Two requests racing through here may count as one,
