@@ -112,10 +112,22 @@ class IncidentConfig:
     timestamps: list[IncidentTimestamp]
 
 
-def incident_config() -> IncidentConfig:
+_config_memo: dict[str, IncidentConfig] = {}
+
+
+def incident_config(token: str | None = None) -> IncidentConfig:
     """The configuration every incident is rendered against (4 queries: roles, custom
-    fields, their options, timestamps)."""
-    return IncidentConfig(roles=all_incident_roles(), custom_fields=all_custom_fields(), timestamps=all_incident_timestamps())
+    fields, their options, timestamps).
+
+    With the configuration's version token (``caching.versions()["config"]``) it is
+    loaded once per process and version: every configuration service bumps the token."""
+    if token is not None and token in _config_memo:
+        return _config_memo[token]
+    config = IncidentConfig(roles=all_incident_roles(), custom_fields=all_custom_fields(), timestamps=all_incident_timestamps())
+    if token is not None:
+        _config_memo.clear()
+        _config_memo[token] = config
+    return config
 
 
 # --- people -----------------------------------------------------------------------------------

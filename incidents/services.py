@@ -20,12 +20,14 @@ from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from . import caching
 from .exceptions import Conflict, DomainError
 from .models import (
     ApiKey,
@@ -530,6 +532,7 @@ def _save_config(obj, **fields):
         field, messages = next(iter(exc.message_dict.items()))
         code = "conflict" if any("already exists" in m for m in messages) else "invalid_value"
         raise DomainError(code, " ".join(messages), field=None if field == "__all__" else field) from None
+    caching.bump("config")
     return obj
 
 
@@ -541,6 +544,7 @@ def _delete_config(obj) -> None:
             obj.delete()
     except ProtectedError:
         raise Conflict("in_use", f"{obj} is in use by incidents and cannot be deleted") from None
+    caching.bump("config")
 
 
 def create_severity(*, actor: Actor | None, name: str, description: str = "", rank: int | None = None) -> Severity:
@@ -693,12 +697,15 @@ def update_api_key(*, key: ApiKey, actor: Actor | None, name: str, roles: Iterab
     if comments is not None:
         key.comments = comments
     key.save(update_fields=["name", "roles", "comments"])
+    caching.forget_api_key(key.token_hash)
+    caching.bump("api_keys")  # its name renders as the creator of incidents
     return key
 
 
 def rotate_api_key(*, key: ApiKey, actor: Actor | None) -> tuple[ApiKey, str]:
     """Issue a new token; the old one stops working at once."""
     token = _new_token()
+    caching.forget_api_key(key.token_hash)
     key.token_hash = ApiKey.hash_token(token)
     key.token_hint = token[-4:]
     key.token_last_issued_at = timezone.now()
@@ -707,16 +714,29 @@ def rotate_api_key(*, key: ApiKey, actor: Actor | None) -> tuple[ApiKey, str]:
 
 
 def delete_api_key(*, key: ApiKey, actor: Actor | None) -> None:
+    caching.forget_api_key(key.token_hash)
     key.delete()
+    caching.bump("api_keys")  # incidents it created lose their creator
+
+
+API_KEY_CACHE_SECONDS = 300
 
 
 def authenticate_token(token: str) -> ApiKey | None:
-    """The key for a token, or None. Records last use at most once a minute."""
+    """The key for a token, or None. Records last use at most once a minute.
+
+    Keys are cached by token hash (every service that changes or deletes a key drops its
+    entry), so most requests authenticate without a query. Unknown tokens are not cached."""
     if not token:
         return None
-    key = ApiKey.objects.filter(token_hash=ApiKey.hash_token(token)).first()
+    token_hash = ApiKey.hash_token(token)
+    cache_key = caching.api_key_cache_key(token_hash)
+    key = cache.get(cache_key)
     if key is None:
-        return None
+        key = ApiKey.objects.filter(token_hash=token_hash).first()
+        if key is None:
+            return None
+        cache.set(cache_key, key, timeout=API_KEY_CACHE_SECONDS)
     now = timezone.now()
     if key.last_used_at is None or (now - key.last_used_at).total_seconds() >= 60:
         # A conditional update: concurrent requests in the same minute write once at most.
@@ -725,6 +745,7 @@ def authenticate_token(token: str) -> ApiKey | None:
             **({"last_used_at__isnull": True} if key.last_used_at is None else {"last_used_at__lt": stale_before})
         ).update(last_used_at=now)
         key.last_used_at = now
+        cache.set(cache_key, key, timeout=API_KEY_CACHE_SECONDS)
     return key
 
 

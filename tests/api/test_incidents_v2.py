@@ -166,19 +166,29 @@ def test_incident_list_query_count_is_constant(viewer, fields, n, django_assert_
         incident = declare(f"Incident {i}")
         services.assign_role(incident=incident, role=IncidentRole.objects.get(role_type="lead"), assignee=UserFactory(), actor=None)
         services.set_custom_field_value(incident=incident, field=fields["services"], values=[services.FieldValue(option=fields["api"])], actor=None)
-    # key lookup, roles, custom fields, their options, timestamps, incidents page (with
-    # status, severity, type, creator), role assignments, custom field values, timestamp values
-    with django_assert_num_queries(9):
+    # Cold caches: key lookup, roles, custom fields, their options, timestamps, the page's
+    # ids, then rendering: incidents (with status, severity, type, creator), role
+    # assignments, custom field values, timestamp values
+    with django_assert_num_queries(10):
         response = viewer.get("/v2/incidents", {"page_size": 250})
     assert len(response.json()["incidents"]) == n
+    # Warm: the key, the configuration and the rendered incidents come from the cache;
+    # only the page's ids and updated_at are read
+    with django_assert_num_queries(1):
+        again = viewer.get("/v2/incidents", {"page_size": 250})
+    assert again.json() == response.json()
 
 
 def test_show_incident_query_count(viewer, fields, django_assert_num_queries):
     incident = rich_incident(fields)
-    # key lookup, incident, role assignments, custom field values, timestamp values, roles,
-    # custom fields, their options, timestamps
-    with django_assert_num_queries(9):
-        viewer.get(f"/v2/incidents/{incident.pk}")
+    # Cold caches: key lookup, the incident's id and updated_at, roles, custom fields, their
+    # options, timestamps, then rendering: incident, role assignments, custom field values,
+    # timestamp values
+    with django_assert_num_queries(10):
+        first = viewer.get(f"/v2/incidents/{incident.pk}")
+    # Warm: only the incident's id and updated_at
+    with django_assert_num_queries(1):
+        assert viewer.get(f"/v2/incidents/{incident.pk}").json() == first.json()
 
 
 # --- create -----------------------------------------------------------------------------------

@@ -1,17 +1,19 @@
 """v2 incidents (list with filters, show, declare, edit, link an external issue, import a
 postmortem) and incident updates (list, post)."""
 
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.urls import path
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.response import Response
 
-from incidents import selectors, services
+from incidents import caching, selectors, services
+from incidents.api import fragments
 from incidents.api.base import ApiViewSet
 from incidents.api.filters import IncidentV2FilterSet, newest_first
 from incidents.api.v2.serializers.incidents import (
     IncidentParts,
+    render_incident_v2,
     IncidentsConnectExternalIssuePayloadV2Serializer,
     IncidentsCreatePayloadV2Serializer,
     IncidentsCreateResultV2Serializer,
@@ -88,15 +90,29 @@ class IncidentV2ViewSet(ApiViewSet):
     )
     def list(self, request):
         newest = newest_first(request)
-        config = selectors.incident_config()
+        tokens = caching.versions()
+        config = selectors.incident_config(tokens["config"])
         filters = IncidentV2FilterSet(request.query_params, roles=config.roles, custom_fields=config.custom_fields)
-        incidents, meta = self.paginate(filters.filtered(selectors.incidents_visible_to(self.key)), newest_first=newest)
-        rendered = IncidentV2Serializer(incidents, many=True, context={"parts": IncidentParts(config)}).data
-        return Response({"incidents": rendered, "pagination_meta": meta})
+        visible = filters.filtered(selectors.incidents_visible_to(self.key, details=False))
+        page, meta = self.paginate(visible.only("id", "updated_at"), newest_first=newest)
+        rendered = fragments.rendered("v2", page, tokens, lambda ids: self.render_many(ids, config))
+        return HttpResponse(fragments.json_object(incidents=rendered, pagination_meta=meta), content_type="application/json")
+
+    @staticmethod
+    def render_many(ids, config) -> dict:
+        parts = IncidentParts(config)
+        return {incident.pk: render_incident_v2(incident, parts) for incident in selectors.incidents_with_details().filter(pk__in=ids)}
 
     @extend_schema(operation_id="Incidents V2#Show", tags=TAG, responses={200: IncidentsShowResultV2Serializer})
     def retrieve(self, request, pk):
-        return Response({"incident": self.render(self.get_incident(pk))})
+        incident = selectors.find_incident(selectors.incidents_visible_to(self.key, details=False).only("id", "updated_at"), pk)
+        if incident is None:
+            raise Http404(f"No incident with id {pk}")
+        tokens = caching.versions()
+        (rendered,) = fragments.rendered(
+            "v2", [incident], tokens, lambda ids: self.render_many(ids, selectors.incident_config(tokens["config"]))
+        )
+        return HttpResponse(fragments.json_object(incident=rendered), content_type="application/json")
 
     @extend_schema(
         operation_id="Incidents V2#Create", tags=TAG,
