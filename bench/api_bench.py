@@ -147,8 +147,8 @@ def _copy(raw, table, columns, rows):
 # --- serving and load -------------------------------------------------------------------------
 
 
-def start_gunicorn(database_url: str, port: int, workers: int):
-    env = {**os.environ, "DATABASE_URL": database_url, "DJANGO_SETTINGS_MODULE": "bench.settings", "CACHE_URL": "locmemcache://"}
+def start_gunicorn(database_url: str, cache_url: str, port: int, workers: int):
+    env = {**os.environ, "DATABASE_URL": database_url, "DJANGO_SETTINGS_MODULE": "bench.settings", "CACHE_URL": cache_url}
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "config.wsgi", "--workers", str(workers), "--bind", f"127.0.0.1:{port}", "--log-level", "warning"],
         cwd=ROOT,
@@ -213,6 +213,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--server", default=os.environ.get("BENCH_PG_SERVER", "postgres://postgres@127.0.0.1:5432"))
     parser.add_argument("--database", default="bench_incidents")
+    parser.add_argument("--cache", default=os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/14"), help="CACHE_URL for the server (flushed first)")
     parser.add_argument("--incidents", type=int, default=10_000)
     parser.add_argument("--big", type=int, default=0, help="grow to this many incidents and re-measure the list")
     parser.add_argument("--seconds", type=float, default=10)
@@ -222,7 +223,11 @@ def main():
     args = parser.parse_args()
 
     database_url = recreate_database(args.server, args.database)
+    os.environ["CACHE_URL"] = args.cache
     setup_django(database_url)
+    from django.core.cache import cache
+
+    cache.clear()
     config = seed_configuration()
     started = time.perf_counter()
     load_incidents(config, args.incidents, 1)
@@ -244,7 +249,7 @@ def main():
         ("POST /v2/incidents", "POST", lambda: "/v2/incidents", create_body),
     ]
     targets = {"GET /v2/incidents (25)": 0.35, "GET /v2/incidents/{id}": 0.6, "POST /v2/incidents": 0.5}
-    server = start_gunicorn(database_url, args.port, args.workers)
+    server = start_gunicorn(database_url, args.cache, args.port, args.workers)
     results = {}
     try:
         for name, method, path, body in scenarios:
@@ -259,7 +264,7 @@ def main():
             started = time.perf_counter()
             load_incidents(config, args.big - args.incidents - Incident.objects.count() + args.incidents, 10_000_000)
             log(f"grew to {Incident.objects.count()} incidents in {time.perf_counter() - started:.1f}s")
-            server = start_gunicorn(database_url, args.port, args.workers)
+            server = start_gunicorn(database_url, args.cache, args.port, args.workers)
             measure(args.port, "GET", lambda: "/v2/incidents?page_size=25", token=token, seconds=min(2, args.seconds), concurrency=args.concurrency)
             big = measure(args.port, "GET", lambda: "/v2/incidents?page_size=25", token=token, seconds=args.seconds, concurrency=args.concurrency)
             log(f"list at {args.big}: {big}")
@@ -268,7 +273,7 @@ def main():
         server.wait()
 
     base = results["bare view"]
-    print(f"\nPostgreSQL, gunicorn --workers {args.workers}, {args.concurrency} client threads, {args.seconds:.0f}s per scenario, {args.incidents} incidents\n")
+    print(f"\nPostgreSQL, cache {args.cache.split(':')[0]}, gunicorn --workers {args.workers}, {args.concurrency} client threads, {args.seconds:.0f}s per scenario, {args.incidents} incidents\n")
     print("| scenario | req/s | ratio to bare | target | p50 ms | p95 ms | queries | statuses |")
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
     ok = True
