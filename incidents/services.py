@@ -23,8 +23,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from . import caching
@@ -140,14 +139,16 @@ def build_custom_field_rows(field: CustomField, values: Iterable[FieldValue]) ->
     return rows
 
 
-def _replace_custom_field_values(incident: Incident, values: Mapping[CustomField, Iterable[FieldValue]]) -> None:
+def _replace_custom_field_values(
+    incident: Incident, values: Mapping[CustomField, Iterable[FieldValue]], *, new_incident: bool = False
+) -> None:
     rows = []
     for field, field_values in values.items():
         new_rows = build_custom_field_rows(field, field_values)
         for row in new_rows:
             row.incident = incident
         rows.extend(new_rows)
-    if values:
+    if values and not new_incident:  # a new incident has no values to replace
         CustomFieldValue.objects.filter(incident=incident, custom_field__in=list(values)).delete()
     CustomFieldValue.objects.bulk_create(rows)
 
@@ -164,7 +165,17 @@ def set_custom_field_value(
 # --- roles ------------------------------------------------------------------------------------
 
 
-def _replace_role_assignments(incident: Incident, assignments: Mapping[IncidentRole, AbstractBaseUser | None]) -> None:
+def _replace_role_assignments(
+    incident: Incident, assignments: Mapping[IncidentRole, AbstractBaseUser | None], *, new_incident: bool = False
+) -> None:
+    if new_incident:
+        # Nothing is assigned yet: one INSERT, and an unassigned role is simply left out.
+        IncidentRoleAssignment.objects.bulk_create(
+            IncidentRoleAssignment(incident=incident, role=role, assignee=assignee)
+            for role, assignee in assignments.items()
+            if assignee is not None
+        )
+        return
     for role, assignee in assignments.items():
         if assignee is None:
             IncidentRoleAssignment.objects.filter(incident=incident, role=role).delete()
@@ -186,14 +197,29 @@ def assign_role(
 # --- timestamps -------------------------------------------------------------------------------
 
 
-def _stamp(incident: Incident, slugs: Iterable[str], at: datetime, *, overwrite: bool = False) -> None:
-    for timestamp in IncidentTimestamp.objects.filter(slug__in=list(slugs)):
-        if overwrite:
-            IncidentTimestampValue.objects.update_or_create(
-                incident=incident, timestamp=timestamp, defaults={"value": at}
-            )
-        else:
-            IncidentTimestampValue.objects.get_or_create(incident=incident, timestamp=timestamp, defaults={"value": at})
+def _stamp(
+    incident: Incident,
+    slugs: Iterable[str],
+    at: datetime,
+    *,
+    new_incident: bool = False,
+    given: Mapping[IncidentTimestamp, datetime | None] | None = None,
+) -> None:
+    """Stamp the lifecycle timestamps named by ``slugs`` at ``at``, the first time only: a
+    timestamp the incident already has keeps its value. One query reads the timestamps still
+    unset and one INSERT stamps them (the caller holds the incident's row lock, so two status
+    changes cannot both find one unset). A new incident has none set; its ``given`` values
+    go into the same INSERT and win over the stamps (``None`` leaves a timestamp unset)."""
+    timestamps = IncidentTimestamp.objects.filter(slug__in=list(slugs))
+    if not new_incident:
+        timestamps = timestamps.exclude(values__incident=incident)
+    values: dict[IncidentTimestamp, datetime | None] = {timestamp: at for timestamp in timestamps}
+    values.update(given or {})
+    IncidentTimestampValue.objects.bulk_create(
+        IncidentTimestampValue(incident=incident, timestamp=timestamp, value=value)
+        for timestamp, value in values.items()
+        if value is not None
+    )
 
 
 def set_timestamp_values(
@@ -217,14 +243,28 @@ def _set_timestamp_values(incident: Incident, values: Mapping[IncidentTimestamp,
 # --- incidents --------------------------------------------------------------------------------
 
 
+REFERENCE_COUNTER = "incident_reference"
+
+
+def _increment_counter(name: str) -> int | None:
+    table = connection.ops.quote_name(Counter._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {table} SET value = value + 1 WHERE name = %s RETURNING value", [name])
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
 def _next_reference_number() -> int:
     # UPDATE ... SET value = value + 1 row-locks the counter until the surrounding
-    # transaction commits, so two declarations can never read the same number.
-    updated = Counter.objects.filter(name="incident_reference").update(value=F("value") + 1)
-    if not updated:
-        Counter.objects.get_or_create(name="incident_reference", defaults={"value": 0})
-        Counter.objects.filter(name="incident_reference").update(value=F("value") + 1)
-    return Counter.objects.values_list("value", flat=True).get(name="incident_reference")
+    # transaction commits, so two declarations can never read the same number; RETURNING
+    # reads the number in the same statement (PostgreSQL, SQLite >= 3.35).
+    number = _increment_counter(REFERENCE_COUNTER)
+    if number is None:
+        # The first declaration ever: create the row. Of two concurrent first declarations,
+        # get_or_create lets one insert it and the other find it; the UPDATE then orders them.
+        Counter.objects.get_or_create(name=REFERENCE_COUNTER, defaults={"value": 0})
+        number = _increment_counter(REFERENCE_COUNTER)
+    return number
 
 
 def default_status(*, triage: bool) -> IncidentStatus:
@@ -278,19 +318,20 @@ def declare_incident(
 ) -> Incident:
     """Declare an incident: allocate its reference, record the first timeline entry and
     stamp "reported at". With an API key and an idempotency key, a repeat returns the
-    incident the first call declared (the unique constraint settles concurrent repeats)."""
-    existing = find_idempotent_incident(actor=actor, idempotency_key=idempotency_key)
-    if existing:
-        return existing
-    if incident_type is None:
-        incident_type = IncidentType.objects.filter(is_default=True).first()
-    _validate_incident_type(incident_type, visibility)
-    if status is None:
-        in_triage = triage if triage is not None else bool(incident_type and incident_type.create_in_triage == "always")
-        status = default_status(triage=in_triage)
-    if not name or not name.strip():
-        raise DomainError("missing_name", "An incident needs a name", field="name")
+    incident the first call declared, whatever the repeat asks.
+
+    Repeats are rare, so they are not looked for up front: the unique constraint on the
+    idempotency key refuses the repeat's insert (concurrent repeats included), and a repeat
+    refused by a rule below is answered with the first incident all the same."""
     try:
+        if incident_type is None:
+            incident_type = IncidentType.objects.filter(is_default=True).first()
+        _validate_incident_type(incident_type, visibility)
+        if status is None:
+            in_triage = triage if triage is not None else bool(incident_type and incident_type.create_in_triage == "always")
+            status = default_status(triage=in_triage)
+        if not name or not name.strip():
+            raise DomainError("missing_name", "An incident needs a name", field="name")
         with transaction.atomic():
             now = timezone.now()
             incident = Incident.objects.create(
@@ -314,15 +355,18 @@ def declare_incident(
                 new_severity=severity,
                 **_actor_fields(actor, "actor"),
             )
-            _stamp(incident, ["reported"], now)
-            _stamp(incident, STAMPS_ON_ENTERING.get(status.category, ()), now)
+            _stamp(
+                incident,
+                ["reported", *STAMPS_ON_ENTERING.get(status.category, ())],
+                now,
+                new_incident=True,
+                given=timestamp_values,
+            )
             if role_assignments:
-                _replace_role_assignments(incident, role_assignments)
+                _replace_role_assignments(incident, role_assignments, new_incident=True)
             if custom_field_values:
-                _replace_custom_field_values(incident, custom_field_values)
-            if timestamp_values:
-                _set_timestamp_values(incident, timestamp_values)
-    except IntegrityError:
+                _replace_custom_field_values(incident, custom_field_values, new_incident=True)
+    except (DomainError, IntegrityError):
         existing = find_idempotent_incident(actor=actor, idempotency_key=idempotency_key)
         if existing:
             return existing
@@ -426,6 +470,12 @@ def _record_update(
     return update
 
 
+def _find_idempotent_update(*, actor: Actor | None, idempotency_key: str) -> IncidentUpdate | None:
+    if not idempotency_key or not isinstance(actor, ApiKey):
+        return None
+    return IncidentUpdate.objects.filter(actor_api_key=actor, idempotency_key=idempotency_key).first()
+
+
 def post_incident_update(
     *,
     incident: Incident,
@@ -437,16 +487,14 @@ def post_incident_update(
 ) -> IncidentUpdate:
     """Post an update to the timeline, optionally moving status and severity.
 
-    Closing needs a message, so the timeline says why an incident ended."""
-    if idempotency_key and isinstance(actor, ApiKey):
-        existing = IncidentUpdate.objects.filter(actor_api_key=actor, idempotency_key=idempotency_key).first()
-        if existing:
-            return existing
-    if new_status is None and new_severity is None and not message.strip():
-        raise DomainError("empty_update", "An update needs a message, a new status or a new severity", field="message")
-    if new_status is not None and new_status.category == StatusCategory.CLOSED and not message.strip():
-        raise DomainError("message_required", "Closing an incident needs a message", field="message")
+    Closing needs a message, so the timeline says why an incident ended. With an API key
+    and an idempotency key, a repeat returns the update the first call posted, whatever the
+    repeat asks: as for declarations, the unique constraint spots it at the insert."""
     try:
+        if new_status is None and new_severity is None and not message.strip():
+            raise DomainError("empty_update", "An update needs a message, a new status or a new severity", field="message")
+        if new_status is not None and new_status.category == StatusCategory.CLOSED and not message.strip():
+            raise DomainError("message_required", "Closing an incident needs a message", field="message")
         with transaction.atomic():
             locked = Incident.objects.select_for_update().get(pk=incident.pk)
             update = _record_update(
@@ -457,8 +505,8 @@ def post_incident_update(
                 new_severity=new_severity,
                 idempotency_key=idempotency_key,
             )
-    except IntegrityError:
-        existing = IncidentUpdate.objects.filter(actor_api_key=actor, idempotency_key=idempotency_key).first()
+    except (DomainError, IntegrityError):
+        existing = _find_idempotent_update(actor=actor, idempotency_key=idempotency_key)
         if existing:
             return existing
         raise

@@ -1,4 +1,7 @@
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from incidents import services
 from incidents.exceptions import DomainError
@@ -8,6 +11,7 @@ from incidents.models import (
     FieldType,
     IncidentRoleAssignment,
     IncidentStatus,
+    IncidentTimestamp,
     IncidentTimestampValue,
     IncidentType,
     IncidentUpdate,
@@ -204,6 +208,33 @@ def test_idempotent_declaration_returns_the_first_incident():
     first = declare("Once", actor=key, idempotency_key="abc")
     again = declare("Once more", actor=key, idempotency_key="abc")
     assert again.pk == first.pk
+
+
+def test_a_repeated_declaration_returns_the_first_even_if_a_rule_now_refuses_it():
+    key, _ = api_key(["incident_creator"])
+    first = declare("Once", actor=key, idempotency_key="abc")
+    assert declare("  ", actor=key, idempotency_key="abc").pk == first.pk
+    with pytest.raises(DomainError):
+        declare("  ", actor=key, idempotency_key="other")
+
+
+def test_a_repeated_update_returns_the_first_even_if_a_rule_now_refuses_it(statuses):
+    key, _ = api_key(["incident_creator"])
+    incident = declare("Flaky")
+    first = services.post_incident_update(incident=incident, actor=key, message="Looking", idempotency_key="abc")
+    again = services.post_incident_update(incident=incident, actor=key, new_status=statuses["Closed"], idempotency_key="abc")
+    assert again.pk == first.pk
+    assert incident.updates.count() == 2
+
+
+def test_timestamps_given_at_declaration_win_over_the_lifecycle_stamps(statuses):
+    reported = IncidentTimestamp.objects.get(slug="reported")
+    accepted = IncidentTimestamp.objects.get(slug="accepted")
+    at = timezone.now() - timedelta(hours=2)
+    incident = declare("Found late", timestamp_values={reported: at, accepted: None})
+    assert _stamps(incident) == {"reported": at}
+    services.change_status(incident=incident, status=statuses["Fixing"], actor=None)
+    assert _stamps(incident)["reported"] == at and "accepted" in _stamps(incident)
 
 
 def test_external_issue_and_postmortem_are_stored():

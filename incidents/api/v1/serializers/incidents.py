@@ -7,6 +7,7 @@ else by category) and back. Rendering shares its pieces with v2 (``IncidentParts
 
 from __future__ import annotations
 
+from django.db.models import Case, Q, Value, When
 from rest_framework import serializers
 
 from incidents.api.v1.serializers.shapes import (
@@ -59,10 +60,13 @@ def v1_status(status: IncidentStatus) -> str:
 
 def status_for_v1(name: str) -> IncidentStatus | None:
     """The status a v1 status name declares into: the one of that name (any case), else the
-    first of the matching category."""
+    first of the matching category (one query: named statuses sort first)."""
+    named = Q(name__iexact=name)
     return (
-        IncidentStatus.objects.filter(name__iexact=name).order_by("rank", "id").first()
-        or IncidentStatus.objects.filter(category=CATEGORY_FOR_V1_STATUS[name]).order_by("rank", "id").first()
+        IncidentStatus.objects.filter(named | Q(category=CATEGORY_FOR_V1_STATUS[name]))
+        .annotate(by_name=Case(When(named, then=Value(0)), default=Value(1)))
+        .order_by("by_name", "rank", "id")
+        .first()
     )
 
 
@@ -214,8 +218,9 @@ class CustomFieldEntryPayloadV1Serializer(serializers.Serializer):
 
 
 class IncidentsCreatePayloadV1Serializer(serializers.Serializer):
-    """Validates a v1 declaration and resolves its ids; ``validated_data`` holds the
-    keyword arguments of ``services.declare_incident``."""
+    """Validates a v1 declaration and resolves its ids (against the context's ``config``
+    when the view passes one); ``validated_data`` holds the keyword arguments of
+    ``services.declare_incident``."""
 
     idempotency_key = serializers.CharField(max_length=255)
     visibility = serializers.ChoiceField(choices=Visibility.values)
@@ -233,7 +238,7 @@ class IncidentsCreatePayloadV1Serializer(serializers.Serializer):
     source_message_timestamp = serializers.CharField(required=False, allow_blank=True)
 
     def validate(self, attrs):
-        resolver = PayloadResolver()
+        resolver = PayloadResolver(config=self.context.get("config"))
         status = None
         if attrs.get("status"):
             status = status_for_v1(attrs["status"])

@@ -6,7 +6,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.response import Response
 
-from incidents import selectors, services
+from incidents import caching, selectors, services
 from incidents.api.base import ApiViewSet
 from incidents.api.filters import IncidentV1FilterSet
 from incidents.api.v1.serializers.incidents import (
@@ -60,13 +60,17 @@ class IncidentV1ViewSet(ApiViewSet):
         request=IncidentsCreatePayloadV1Serializer, responses={200: IncidentsCreateResultV1Serializer},
     )
     def create(self, request):
-        declaration = self.parse(IncidentsCreatePayloadV1Serializer)
+        # One configuration resolves the body's roles, custom fields and options and renders
+        # the answer (loaded once per process and configuration version).
+        config = selectors.incident_config(caching.versions()["config"])
+        declaration = self.parse(IncidentsCreatePayloadV1Serializer, config=config)
         incident = services.declare_incident(actor=self.key, **declaration)
         # Re-read with what rendering needs. Not through incidents_visible_to: the key that
         # declared a private incident is answered with it, even if it cannot list it.
         incident = selectors.incidents_with_details().get(pk=incident.pk)
+        rendered = IncidentV1Serializer(incident, context={"parts": IncidentParts(config)}).data
         # incident.io answers 200 here, not 201.
-        return Response({"incident": self.render(incident)}, status=200)
+        return Response({"incident": rendered}, status=200)
 
 
 incidents = IncidentV1ViewSet.as_view({"get": "list", "post": "create"})

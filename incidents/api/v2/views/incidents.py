@@ -119,13 +119,16 @@ class IncidentV2ViewSet(ApiViewSet):
         request=IncidentsCreatePayloadV2Serializer, responses={200: IncidentsCreateResultV2Serializer},
     )
     def create(self, request):
-        declaration = self.parse(IncidentsCreatePayloadV2Serializer)
+        # One configuration resolves the body's roles, custom fields, options and timestamps
+        # and renders the answer (loaded once per process and configuration version).
+        config = selectors.incident_config(caching.versions()["config"])
+        declaration = self.parse(IncidentsCreatePayloadV2Serializer, config=config)
         incident = services.declare_incident(actor=self.key, **declaration)
         # Re-read with what rendering needs. Not through incidents_visible_to: the key that
         # declared a private incident is answered with it, even if it cannot list it.
         incident = selectors.incidents_with_details().get(pk=incident.pk)
         # incident.io answers 200 here, not 201.
-        return Response({"incident": self.render(incident)}, status=200)
+        return Response({"incident": self.render(incident, config)}, status=200)
 
     @extend_schema(
         operation_id="Incidents V2#Edit", tags=TAG,

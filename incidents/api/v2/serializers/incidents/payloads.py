@@ -29,10 +29,15 @@ from incidents.models import (
 class PayloadResolver:
     """Turns the ids of a request body into objects, collecting an error for each one
     unknown or unfit, named by its path in the body (``custom_field_entries[0].values[1].value_option_id``).
-    Everything is resolved before any write, so a bad field never leaves a half-made change."""
+    Everything is resolved before any write, so a bad field never leaves a half-made change.
 
-    def __init__(self, prefix: str = ""):
+    With the request's configuration (``selectors.incident_config()``, which the response
+    is rendered against anyway), roles, custom fields, options and timestamps are found
+    there; without it, each kind costs one query however many ids a body names."""
+
+    def __init__(self, prefix: str = "", config: selectors.IncidentConfig | None = None):
         self.prefix = prefix
+        self.config = config
         self.errors: dict[str, list[str]] = {}
 
     def error(self, field: str, message: str) -> None:
@@ -59,12 +64,32 @@ class PayloadResolver:
     def incident_type(self, pk):
         return self.one(IncidentType, pk, "incident_type_id", "incident type")
 
+    def _custom_fields(self, ids: set[str]) -> dict[str, CustomField]:
+        if self.config is not None:
+            return {f.pk: f for f in self.config.custom_fields if f.pk in ids}
+        return {f.pk: f for f in CustomField.objects.filter(pk__in=ids)}
+
+    def _options(self, ids: set[str]) -> dict[str, CustomFieldOption]:
+        if self.config is not None:
+            # Prefetched through their field, so option.custom_field is loaded too.
+            return {o.pk: o for f in self.config.custom_fields for o in f.options.all() if o.pk in ids}
+        return {o.pk: o for o in CustomFieldOption.objects.filter(pk__in=ids).select_related("custom_field")}
+
+    def _roles(self, ids: set[str]) -> dict[str, IncidentRole]:
+        if self.config is not None:
+            return {r.pk: r for r in self.config.roles if r.pk in ids}
+        return {r.pk: r for r in IncidentRole.objects.filter(pk__in=ids)}
+
+    def _timestamps(self, ids: set[str]) -> dict[str, IncidentTimestamp]:
+        if self.config is not None:
+            return {t.pk: t for t in self.config.timestamps if t.pk in ids}
+        return {t.pk: t for t in IncidentTimestamp.objects.filter(pk__in=ids)}
+
     def custom_field_values(self, entries: list[dict], field: str = "custom_field_entries") -> dict:
         """``[{custom_field_id, values: [{value_option_id | value_text | value_link | value_numeric}]}]``
         -> ``{CustomField: [FieldValue]}``; an empty ``values`` clears the field."""
-        fields = {f.pk: f for f in CustomField.objects.filter(pk__in={e["custom_field_id"] for e in entries})}
-        option_ids = {v["value_option_id"] for e in entries for v in e["values"] if v.get("value_option_id")}
-        options = {o.pk: o for o in CustomFieldOption.objects.filter(pk__in=option_ids).select_related("custom_field")}
+        fields = self._custom_fields({e["custom_field_id"] for e in entries})
+        options = self._options({v["value_option_id"] for e in entries for v in e["values"] if v.get("value_option_id")})
         resolved, seen = {}, set()
         for i, entry in enumerate(entries):
             at = f"{field}[{i}]"
@@ -128,7 +153,7 @@ class PayloadResolver:
     ) -> dict:
         """``[{incident_role_id, assignee: {id | email | slack_user_id}}]`` -> ``{IncidentRole: user}``;
         an assignment without an assignee unassigns the role."""
-        roles = {r.pk: r for r in IncidentRole.objects.filter(pk__in={e["incident_role_id"] for e in entries})}
+        roles = self._roles({e["incident_role_id"] for e in entries})
         references = [e.get("assignee") or {} for e in entries]
         by_id, by_email = selectors.active_users_by_reference(
             ids=[r["id"] for r in references if r.get("id")], emails=[r["email"] for r in references if r.get("email")]
@@ -176,7 +201,7 @@ class PayloadResolver:
     def timestamp_values(self, entries: list[dict], field: str = "incident_timestamp_values") -> dict:
         """``[{incident_timestamp_id, value}]`` -> ``{IncidentTimestamp: datetime | None}``;
         no value clears the timestamp."""
-        timestamps = {t.pk: t for t in IncidentTimestamp.objects.filter(pk__in={e["incident_timestamp_id"] for e in entries})}
+        timestamps = self._timestamps({e["incident_timestamp_id"] for e in entries})
         resolved = {}
         for i, entry in enumerate(entries):
             timestamp = timestamps.get(entry["incident_timestamp_id"])
@@ -230,8 +255,9 @@ class RetrospectiveIncidentOptionsV2Serializer(serializers.Serializer):
 
 
 class IncidentsCreatePayloadV2Serializer(serializers.Serializer):
-    """Validates a declaration and resolves its ids; ``validated_data`` holds the keyword
-    arguments of ``services.declare_incident``."""
+    """Validates a declaration and resolves its ids (against the context's ``config`` when
+    the view passes one); ``validated_data`` holds the keyword arguments of
+    ``services.declare_incident``."""
 
     idempotency_key = serializers.CharField(max_length=255)
     visibility = serializers.ChoiceField(choices=Visibility.values)
@@ -250,7 +276,7 @@ class IncidentsCreatePayloadV2Serializer(serializers.Serializer):
     slack_channel_name_override = serializers.CharField(required=False, allow_blank=True)
 
     def validate(self, attrs):
-        resolver = PayloadResolver()
+        resolver = PayloadResolver(config=self.context.get("config"))
         declaration = {
             "idempotency_key": attrs["idempotency_key"],
             "visibility": attrs["visibility"],

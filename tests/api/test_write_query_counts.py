@@ -1,0 +1,125 @@
+"""What declaring an incident and posting an update cost in queries, first with cold caches
+(the key and the configuration are read from the database), then warm (both come from
+the cache). The budgets name each query; SAVEPOINT/RELEASE are the service's transaction,
+nested in the test's (in production it is the request's own transaction, which Django does
+not count)."""
+
+import pytest
+
+from incidents.models import CustomFieldValue, FieldType, IncidentRole, IncidentRoleAssignment, IncidentTimestamp
+from tests.contract import assert_matches_contract
+from tests.factories import CustomFieldFactory, CustomFieldOptionFactory, UserFactory, declare
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def body(severities):
+    """A declaration with a severity, 2 role assignments (one assignee named by id, one by
+    email), 2 custom fields (a multi-select with two options, a text) and a timestamp."""
+    affected = CustomFieldFactory(name="Affected services", field_type=FieldType.MULTI_SELECT)
+    api, web = (CustomFieldOptionFactory(custom_field=affected, value=value) for value in ("API", "Web"))
+    cause = CustomFieldFactory(name="Root cause", field_type=FieldType.TEXT)
+    lead, reporter = UserFactory(), UserFactory()
+    roles = {role.role_type: role.pk for role in IncidentRole.objects.all()}
+    impact_started = IncidentTimestamp.objects.get(name="Impact started at")
+    # The first declaration ever creates the reference counter; measure the ones after.
+    declare("An earlier incident")
+
+    def make(idempotency_key):
+        return {
+            "idempotency_key": idempotency_key,
+            "visibility": "public",
+            "name": "Checkout is down",
+            "severity_id": severities["Major"].pk,
+            "incident_role_assignments": [
+                {"incident_role_id": roles["lead"], "assignee": {"id": str(lead.pk)}},
+                {"incident_role_id": roles["reporter"], "assignee": {"email": reporter.email}},
+            ],
+            "custom_field_entries": [
+                {"custom_field_id": affected.pk, "values": [{"value_option_id": api.pk}, {"value_option_id": web.pk}]},
+                {"custom_field_id": cause.pk, "values": [{"value_text": "A bad deploy"}]},
+            ],
+            "incident_timestamp_values": [
+                {"incident_timestamp_id": impact_started.pk, "value": "2024-05-01T10:00:00Z"}
+            ],
+        }
+
+    return make
+
+
+def assert_stored(incident_id):
+    assert IncidentRoleAssignment.objects.filter(incident_id=incident_id).count() == 2
+    assert CustomFieldValue.objects.filter(incident_id=incident_id).count() == 3
+
+
+def test_declaring_an_incident_in_v2_stays_within_its_query_budget(api, body, django_assert_max_num_queries):
+    # Cold: key; configuration (roles, custom fields, their options, timestamps), which
+    # resolves the body and renders the answer; severity; users by id; users by email;
+    # default type; default status; SAVEPOINT; counter (UPDATE ... RETURNING); incident;
+    # first update; lifecycle timestamps by slug; timestamp values; role assignments;
+    # custom field values; RELEASE; re-read: incident, role assignments, custom field
+    # values, timestamp values
+    with django_assert_max_num_queries(23):
+        response = api.post("/v2/incidents", body("first"))
+    created = assert_matches_contract(response, "Incidents V2#Create")["incident"]
+    assert_stored(created["id"])
+    stamps = {t["incident_timestamp"]["name"]: t.get("value") for t in created["incident_timestamp_values"]}
+    assert stamps["Impact started at"] == {"value": "2024-05-01T10:00:00Z"} and "value" in stamps["Reported at"]
+    # Warm: the key and the configuration come from the cache
+    with django_assert_max_num_queries(18):
+        again = api.post("/v2/incidents", body("second"))
+    assert_stored(assert_matches_contract(again, "Incidents V2#Create")["incident"]["id"])
+
+
+def test_declaring_an_incident_in_v1_stays_within_its_query_budget(api, body, django_assert_max_num_queries):
+    def v1_body(idempotency_key):
+        # v1 declares no timestamps; its status is a v1 name.
+        declaration = body(idempotency_key)
+        del declaration["incident_timestamp_values"]
+        return {**declaration, "status": "fixing"}
+
+    # Cold: key; configuration (roles, custom fields, their options, timestamps); status by
+    # v1 name; severity; users by id; users by email; default type; SAVEPOINT; counter;
+    # incident; first update; lifecycle timestamps by slug; timestamp values; role
+    # assignments; custom field values; RELEASE; re-read: incident, role assignments,
+    # custom field values, timestamp values
+    with django_assert_max_num_queries(23):
+        response = api.post("/v1/incidents", v1_body("first"))
+    created = assert_matches_contract(response, "Incidents V1#Create")["incident"]
+    assert created["status"] == "fixing"
+    assert_stored(created["id"])
+    # Warm: the key and the configuration come from the cache
+    with django_assert_max_num_queries(18):
+        again = api.post("/v1/incidents", v1_body("second"))
+    assert_stored(assert_matches_contract(again, "Incidents V1#Create")["incident"]["id"])
+
+
+def test_posting_an_incident_update_stays_within_its_query_budget(api, statuses, severities, django_assert_max_num_queries):
+    incident = declare("Checkout is down", severity=severities["Minor"])
+    other = declare("Search is slow", severity=severities["Minor"])
+
+    def close(target, idempotency_key):
+        return api.post(
+            "/v2/incident_updates",
+            {
+                "incident_id": target.pk,
+                "idempotency_key": idempotency_key,
+                "message": "Rolled back",
+                "to_incident_status_id": statuses["Closed"].pk,
+                "to_severity_id": severities["Major"].pk,
+            },
+        )
+
+    # Cold: key; incident (among those the key sees); status; severity; SAVEPOINT;
+    # incident locked; the update; lifecycle timestamps not yet stamped; timestamp values
+    # (resolved, closed); incident; RELEASE; re-read of the update
+    with django_assert_max_num_queries(12):
+        response = close(incident, "first")
+    assert_matches_contract(response, "Incident Updates V2#Create")
+    assert response.status_code == 201
+    assert {"resolved", "closed"} <= set(incident.timestamp_values.values_list("timestamp__slug", flat=True))
+    # Warm: the key comes from the cache
+    with django_assert_max_num_queries(11):
+        again = close(other, "second")
+    assert again.status_code == 201
