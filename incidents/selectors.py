@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, QuerySet
@@ -23,9 +24,12 @@ from .models import (
     Incident,
     IncidentRole,
     IncidentRoleAssignment,
+    IncidentStatus,
     IncidentTimestamp,
     IncidentTimestampValue,
+    IncidentType,
     IncidentUpdate,
+    Severity,
     Visibility,
 )
 
@@ -110,6 +114,24 @@ class IncidentConfig:
     roles: list[IncidentRole]
     custom_fields: list[CustomField]
     timestamps: list[IncidentTimestamp]
+
+    # Loaded on first use (one query each): reads that only render incidents never need them.
+
+    @cached_property
+    def severities(self) -> dict[str, Severity]:
+        return {s.pk: s for s in Severity.objects.all()}
+
+    @cached_property
+    def statuses(self) -> list[IncidentStatus]:
+        return list(IncidentStatus.objects.order_by("rank", "id"))
+
+    @cached_property
+    def incident_types(self) -> dict[str, IncidentType]:
+        return {t.pk: t for t in IncidentType.objects.all()}
+
+    @property
+    def default_incident_type(self) -> IncidentType | None:
+        return next((t for t in self.incident_types.values() if t.is_default), None)
 
 
 _config_memo: dict[str, IncidentConfig] = {}

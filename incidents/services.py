@@ -204,13 +204,25 @@ def _stamp(
     *,
     new_incident: bool = False,
     given: Mapping[IncidentTimestamp, datetime | None] | None = None,
+    timestamps: Iterable[IncidentTimestamp] | None = None,
 ) -> None:
     """Stamp the lifecycle timestamps named by ``slugs`` at ``at``, the first time only: a
     timestamp the incident already has keeps its value. One query reads the timestamps still
     unset and one INSERT stamps them (the caller holds the incident's row lock, so two status
     changes cannot both find one unset). A new incident has none set; its ``given`` values
     go into the same INSERT and win over the stamps (``None`` leaves a timestamp unset)."""
-    timestamps = IncidentTimestamp.objects.filter(slug__in=list(slugs))
+    slugs = list(slugs)
+    if new_incident and timestamps is not None:
+        # A new incident has none set; the caller's configuration names the timestamps.
+        values: dict[IncidentTimestamp, datetime | None] = {t: at for t in timestamps if t.slug in slugs}
+        values.update(given or {})
+        IncidentTimestampValue.objects.bulk_create(
+            IncidentTimestampValue(incident=incident, timestamp=timestamp, value=value)
+            for timestamp, value in values.items()
+            if value is not None
+        )
+        return
+    timestamps = IncidentTimestamp.objects.filter(slug__in=slugs)
     if not new_incident:
         timestamps = timestamps.exclude(values__incident=incident)
     values: dict[IncidentTimestamp, datetime | None] = {timestamp: at for timestamp in timestamps}
@@ -267,9 +279,14 @@ def _next_reference_number() -> int:
     return number
 
 
-def default_status(*, triage: bool) -> IncidentStatus:
+def default_status(*, triage: bool, statuses: Iterable[IncidentStatus] | None = None) -> IncidentStatus:
+    """The first status (by rank) of the triage or live category; ``statuses`` (ordered by
+    rank) spares the query when the caller has them."""
     category = StatusCategory.TRIAGE if triage else StatusCategory.LIVE
-    status = IncidentStatus.objects.filter(category=category).order_by("rank", "id").first()
+    if statuses is None:
+        status = IncidentStatus.objects.filter(category=category).order_by("rank", "id").first()
+    else:
+        status = next((s for s in statuses if s.category == category), None)
     if status is None:
         raise DomainError("missing_status", f"No incident status in the {category} category exists")
     return status
@@ -315,9 +332,11 @@ def declare_incident(
     timestamp_values: Mapping[IncidentTimestamp, datetime | None] | None = None,
     idempotency_key: str = "",
     triage: bool | None = None,
+    config=None,
 ) -> Incident:
     """Declare an incident: allocate its reference, record the first timeline entry and
-    stamp "reported at". With an API key and an idempotency key, a repeat returns the
+    stamp "reported at". ``config`` (``selectors.incident_config()``), when the caller has
+    it, supplies the default type and status and the timestamps without queries. With an API key and an idempotency key, a repeat returns the
     incident the first call declared, whatever the repeat asks.
 
     Repeats are rare, so they are not looked for up front: the unique constraint on the
@@ -325,11 +344,13 @@ def declare_incident(
     refused by a rule below is answered with the first incident all the same."""
     try:
         if incident_type is None:
-            incident_type = IncidentType.objects.filter(is_default=True).first()
+            incident_type = (
+                config.default_incident_type if config is not None else IncidentType.objects.filter(is_default=True).first()
+            )
         _validate_incident_type(incident_type, visibility)
         if status is None:
             in_triage = triage if triage is not None else bool(incident_type and incident_type.create_in_triage == "always")
-            status = default_status(triage=in_triage)
+            status = default_status(triage=in_triage, statuses=config.statuses if config is not None else None)
         if not name or not name.strip():
             raise DomainError("missing_name", "An incident needs a name", field="name")
         with transaction.atomic():
@@ -361,6 +382,7 @@ def declare_incident(
                 now,
                 new_incident=True,
                 given=timestamp_values,
+                timestamps=config.timestamps if config is not None else None,
             )
             if role_assignments:
                 _replace_role_assignments(incident, role_assignments, new_incident=True)

@@ -85,3 +85,11 @@ def test_a_role_taken_away_applies_to_the_next_request():
     assert client.get("/v1/severities").status_code == 200
     services.update_api_key(key=client.key, actor=None, name=client.key.name, roles=["incident_creator"])
     assert client.get("/v1/severities").status_code == 403
+
+
+def test_a_new_default_type_applies_to_the_next_declaration(api):
+    body = {"idempotency_key": "one", "visibility": "public", "name": "First"}
+    assert api.post("/v2/incidents", body).json()["incident"]["incident_type"]["name"] == "Default"
+    services.create_incident_type(actor=None, name="Platform", description="", is_default=True)
+    body = {"idempotency_key": "two", "visibility": "public", "name": "Second"}
+    assert api.post("/v2/incidents", body).json()["incident"]["incident_type"]["name"] == "Platform"

@@ -123,7 +123,7 @@ class IncidentV2ViewSet(ApiViewSet):
         # and renders the answer (loaded once per process and configuration version).
         config = selectors.incident_config(caching.versions()["config"])
         declaration = self.parse(IncidentsCreatePayloadV2Serializer, config=config)
-        incident = services.declare_incident(actor=self.key, **declaration)
+        incident = services.declare_incident(actor=self.key, config=config, **declaration)
         # Re-read with what rendering needs. Not through incidents_visible_to: the key that
         # declared a private incident is answered with it, even if it cannot list it.
         incident = selectors.incidents_with_details().get(pk=incident.pk)

@@ -55,13 +55,28 @@ class PayloadResolver:
             self.error(field, f"No {what} with id {pk}")
         return obj
 
+    def _configured(self, catalogue: dict, pk: str | None, field: str, what: str):
+        if pk in (None, ""):
+            return None
+        obj = catalogue.get(pk)
+        if obj is None:
+            self.error(field, f"No {what} with id {pk}")
+        return obj
+
     def status(self, pk):
+        if self.config is not None:
+            statuses = {s.pk: s for s in self.config.statuses}
+            return self._configured(statuses, pk, "incident_status_id", "incident status")
         return self.one(IncidentStatus, pk, "incident_status_id", "incident status")
 
     def severity(self, pk, field: str = "severity_id"):
+        if self.config is not None:
+            return self._configured(self.config.severities, pk, field, "severity")
         return self.one(Severity, pk, field, "severity")
 
     def incident_type(self, pk):
+        if self.config is not None:
+            return self._configured(self.config.incident_types, pk, "incident_type_id", "incident type")
         return self.one(IncidentType, pk, "incident_type_id", "incident type")
 
     def _custom_fields(self, ids: set[str]) -> dict[str, CustomField]:
