@@ -4,8 +4,8 @@ Django's ``RedisCacheClient.get_client()`` builds a new ``redis.Redis`` for ever
 operation, and each one builds its table of ~400 response callbacks: about 0.2 ms per
 operation, several times per API request (key lookup, rate limit, versions, fragments).
 A client is thread-safe and only borrows connections from its pool, so one per pool is
-enough. ``incr`` (the rate limiter's hot operation) also takes one round trip instead of
-Django's EXISTS then INCRBY.
+enough. ``incr`` takes one round trip instead of Django's EXISTS then INCRBY, and the
+rate limiter's token bucket is spent in one atomic round trip (``spend_token_bucket``).
 """
 
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
@@ -20,18 +20,42 @@ return nil
 """
 
 
+# GCRA in one round trip: move a token bucket's "theoretical arrival time" (microseconds)
+# one interval on, unless that would put it more than ``capacity`` ahead of now.
+# Returns {1, new TAT} when the request fits, {0, current TAT} when it does not.
+_SPEND_BUCKET = """
+local now = tonumber(ARGV[1])
+local interval = tonumber(ARGV[2])
+local capacity = tonumber(ARGV[3])
+local tat = tonumber(redis.call('get', KEYS[1])) or now
+if tat < now then tat = now end
+local spent = tat + interval
+if spent - now > capacity then return {0, tat} end
+redis.call('set', KEYS[1], spent, 'EX', ARGV[4])
+return {1, spent}
+"""
+
+
 class ReusingRedisCacheClient(RedisCacheClient):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._clients = {}
         self._scripts = {}
 
+    def _script(self, client, source):
+        script = self._scripts.get((id(client), source))
+        if script is None:
+            script = self._scripts[(id(client), source)] = client.register_script(source)
+        return script
+
+    def spend_token_bucket(self, key, now, interval, capacity, timeout):
+        client = self.get_client(key, write=True)
+        allowed, tat = self._script(client, _SPEND_BUCKET)(keys=[key], args=[now, interval, capacity, timeout])
+        return bool(allowed), int(tat)
+
     def incr(self, key, delta):
         client = self.get_client(key, write=True)
-        script = self._scripts.get(id(client))
-        if script is None:
-            script = self._scripts[id(client)] = client.register_script(_INCR_EXISTING)
-        value = script(keys=[key], args=[delta])
+        value = self._script(client, _INCR_EXISTING)(keys=[key], args=[delta])
         if value is None:
             raise ValueError(f"Key '{key}' not found.")
         return value
@@ -48,3 +72,8 @@ class ReusingRedisCache(RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = ReusingRedisCacheClient
+
+    def spend_token_bucket(self, key, *, now: int, interval: int, capacity: int, timeout: int) -> tuple[bool, int]:
+        """Spend one request from a GCRA token bucket atomically, in one round trip:
+        (whether it fits, the bucket's TAT after the attempt)."""
+        return self._cache.spend_token_bucket(self.make_and_validate_key(key), now, interval, capacity, timeout)

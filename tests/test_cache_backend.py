@@ -37,3 +37,18 @@ def test_one_client_serves_every_operation(redis_cache):
     assert redis_cache._cache.get_client("b", write=True) is client
     redis_cache.set_many({"a": 1, "b": 2})
     assert redis_cache.get_many(["a", "b"]) == {"a": 1, "b": 2}
+
+
+def test_token_bucket_spends_until_full_then_refuses_without_spending(redis_cache):
+    now, interval = 1_000_000_000, 10
+    capacity = 3 * interval
+    results = [redis_cache.spend_token_bucket("bucket", now=now, interval=interval, capacity=capacity, timeout=60) for _ in range(4)]
+    assert results == [(True, now + 10), (True, now + 20), (True, now + 30), (False, now + 30)]
+    # One interval later one more request fits.
+    assert redis_cache.spend_token_bucket("bucket", now=now + 10, interval=interval, capacity=capacity, timeout=60) == (True, now + 40)
+
+
+def test_token_bucket_refills_completely_after_a_pause(redis_cache):
+    interval = 10
+    redis_cache.spend_token_bucket("b", now=1_000, interval=interval, capacity=30, timeout=60)
+    assert redis_cache.spend_token_bucket("b", now=9_000, interval=interval, capacity=30, timeout=60) == (True, 9_010)

@@ -68,11 +68,15 @@ def check_rate_limit(request, key) -> None:
     interval = WINDOW * MICROSECONDS // limit
     capacity = limit * interval
     cache_key = _cache_key(key)
-    tat = _spend(cache_key, now, interval)
-    allowed = tat - now <= capacity
-    if not allowed:
-        _give_back(cache_key, interval)
-        tat -= interval
+    if hasattr(cache, "spend_token_bucket"):
+        # Redis (config/cache.py): the whole step in one atomic round trip.
+        allowed, tat = cache.spend_token_bucket(cache_key, now=now, interval=interval, capacity=capacity, timeout=ENTRY_TIMEOUT)
+    else:
+        tat = _spend(cache_key, now, interval)
+        allowed = tat - now <= capacity
+        if not allowed:
+            _give_back(cache_key, interval)
+            tat -= interval
     remaining = max((now + capacity - tat) // interval, 0)
     request.rate_limit_headers = {
         "X-RateLimit-Limit": f"{limit}, {limit};window={WINDOW}",
