@@ -1,12 +1,9 @@
 """Realistic demo data, loaded through the services. Idempotent: each object is looked up
 by its natural name first, so a second run changes nothing."""
 
-from datetime import timedelta
-
 from django.contrib.auth.models import Group, Permission, User
 from django.core.management.base import BaseCommand
 from django.db import transaction
-from django.utils import timezone
 
 from incidents import services
 from incidents.models import (
@@ -34,19 +31,18 @@ FIELDS = [
     ("Root cause", "One line on what caused it", FieldType.TEXT, []),
 ]
 
-# name, summary, severity, visibility, hours ago, [(status, message, hours after start)], fields
+# name, summary, severity, visibility, [(status, message)], custom field values
 INCIDENTS = [
     (
         "Checkout payments failing for card customers",
         "Card payments return a **502** from the payment gateway; PayPal is unaffected.",
         "Critical",
         Visibility.PUBLIC,
-        72,
         [
-            ("Investigating", "We're seeing elevated 502s from the gateway and are investigating.", 0.2),
-            ("Fixing", "Root cause found: an expired TLS certificate on the gateway proxy. Rolling a new one.", 1),
-            ("Monitoring", "New certificate deployed; error rate back to baseline. Watching.", 1.5),
-            ("Closed", "No errors for two hours. Closing; postmortem to follow.", 4),
+            ("Investigating", "We're seeing elevated 502s from the gateway and are investigating."),
+            ("Fixing", "Root cause found: an expired TLS certificate on the gateway proxy. Rolling a new one."),
+            ("Monitoring", "New certificate deployed; error rate back to baseline. Watching."),
+            ("Closed", "No errors for two hours. Closing; postmortem to follow."),
         ],
         {"Affected services": ["Payments", "API"], "Customer impact": ["Partial outage"], "Affected customers": ["1200"], "Root cause": ["Expired TLS certificate on the payment gateway proxy"]},
     ),
@@ -55,10 +51,9 @@ INCIDENTS = [
         "Dashboard pages take 10–20 s to load in eu-west.",
         "Major",
         Visibility.PUBLIC,
-        20,
         [
-            ("Investigating", "Looking into slow dashboard loads in the EU region.", 0.1),
-            ("Fixing", "A missing index on the reports table after last night's migration. Adding it concurrently.", 0.8),
+            ("Investigating", "Looking into slow dashboard loads in the EU region."),
+            ("Fixing", "A missing index on the reports table after last night's migration. Adding it concurrently."),
         ],
         {"Affected services": ["Dashboard"], "Customer impact": ["Degraded"]},
     ),
@@ -67,8 +62,7 @@ INCIDENTS = [
         "Notification emails are arriving up to 30 minutes late.",
         "Minor",
         Visibility.PUBLIC,
-        3,
-        [("Investigating", "Queue depth is growing on the mail workers; scaling them up.", 0.1)],
+        [("Investigating", "Queue depth is growing on the mail workers; scaling them up.")],
         {"Affected services": ["Notifications"], "Customer impact": ["Degraded"], "Tracking ticket": ["https://tracker.example.com/OPS-4182"]},
     ),
     (
@@ -76,8 +70,7 @@ INCIDENTS = [
         "Credential-stuffing attempts against staff accounts; no successful logins so far.",
         "Major",
         Visibility.PRIVATE,
-        6,
-        [("Investigating", "Blocking the source ranges and forcing password resets for targeted accounts.", 0.3)],
+        [("Investigating", "Blocking the source ranges and forcing password resets for targeted accounts.")],
         {"Customer impact": ["None"]},
     ),
     (
@@ -85,7 +78,6 @@ INCIDENTS = [
         "Documents created in the last hour don't appear in search.",
         "Minor",
         Visibility.PUBLIC,
-        1,
         [],
         {"Affected services": ["Search"]},
     ),
@@ -103,10 +95,9 @@ class Command(BaseCommand):
         created = 0
         lead = IncidentRole.objects.get(role_type="lead")
         reporter = IncidentRole.objects.get(role_type="reporter")
-        for n, (name, summary, severity, visibility, hours_ago, timeline, values) in enumerate(INCIDENTS):
+        for n, (name, summary, severity, visibility, timeline, values) in enumerate(INCIDENTS):
             if Incident.objects.filter(name=name).exists():
                 continue
-            start = timezone.now() - timedelta(hours=hours_ago)
             actor = users[n % len(users)]
             incident = services.declare_incident(
                 actor=actor,
@@ -121,7 +112,7 @@ class Command(BaseCommand):
                     for field, field_values in values.items()
                 },
             )
-            for status_name, message, _after in timeline:
+            for status_name, message in timeline:
                 services.post_incident_update(
                     incident=incident,
                     actor=users[(n + 1) % len(users)],
