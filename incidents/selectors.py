@@ -16,6 +16,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, QuerySet
 from django.db.models.functions import Lower
 
+from . import caching
 from .models import (
     ApiKey,
     CustomField,
@@ -141,12 +142,14 @@ def incident_config(token: str | None = None) -> IncidentConfig:
     """The configuration every incident is rendered against (4 queries: roles, custom
     fields, their options, timestamps).
 
-    With the configuration's version token (``caching.versions()["config"]``) it is
-    loaded once per process and version: every configuration service bumps the token."""
-    if token is not None and token in _config_memo:
-        return _config_memo[token]
-    config = IncidentConfig(roles=all_incident_roles(), custom_fields=all_custom_fields(), timestamps=all_incident_timestamps())
-    if token is not None:
+    It is loaded once per process and version of the configuration (every configuration
+    service bumps the version); pass ``caching.versions()["config"]`` when the caller has
+    it, or it is read here (one cache round trip)."""
+    if token is None:
+        token = caching.versions()["config"]
+    config = _config_memo.get(token)
+    if config is None:
+        config = IncidentConfig(roles=all_incident_roles(), custom_fields=all_custom_fields(), timestamps=all_incident_timestamps())
         _config_memo.clear()
         _config_memo[token] = config
     return config
