@@ -26,7 +26,7 @@ from django.core.validators import URLValidator
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from . import caching
+from . import caching, selectors
 from .exceptions import Conflict, DomainError
 from .models import (
     ApiKey,
@@ -141,7 +141,7 @@ def build_custom_field_rows(field: CustomField, values: Iterable[FieldValue]) ->
 
 def _replace_custom_field_values(
     incident: Incident, values: Mapping[CustomField, Iterable[FieldValue]], *, new_incident: bool = False
-) -> None:
+) -> list[CustomFieldValue]:
     rows = []
     for field, field_values in values.items():
         new_rows = build_custom_field_rows(field, field_values)
@@ -150,7 +150,7 @@ def _replace_custom_field_values(
         rows.extend(new_rows)
     if values and not new_incident:  # a new incident has no values to replace
         CustomFieldValue.objects.filter(incident=incident, custom_field__in=list(values)).delete()
-    CustomFieldValue.objects.bulk_create(rows)
+    return CustomFieldValue.objects.bulk_create(rows)
 
 
 def set_custom_field_value(
@@ -167,15 +167,15 @@ def set_custom_field_value(
 
 def _replace_role_assignments(
     incident: Incident, assignments: Mapping[IncidentRole, AbstractBaseUser | None], *, new_incident: bool = False
-) -> None:
+) -> list[IncidentRoleAssignment] | None:
+    """Set or clear each role's assignee; for a new incident, return the rows inserted."""
     if new_incident:
         # Nothing is assigned yet: one INSERT, and an unassigned role is simply left out.
-        IncidentRoleAssignment.objects.bulk_create(
+        return IncidentRoleAssignment.objects.bulk_create(
             IncidentRoleAssignment(incident=incident, role=role, assignee=assignee)
             for role, assignee in assignments.items()
             if assignee is not None
         )
-        return
     for role, assignee in assignments.items():
         if assignee is None:
             IncidentRoleAssignment.objects.filter(incident=incident, role=role).delete()
@@ -205,7 +205,7 @@ def _stamp(
     new_incident: bool = False,
     given: Mapping[IncidentTimestamp, datetime | None] | None = None,
     timestamps: Iterable[IncidentTimestamp] | None = None,
-) -> None:
+) -> list[IncidentTimestampValue]:
     """Stamp the lifecycle timestamps named by ``slugs`` at ``at``, the first time only: a
     timestamp the incident already has keeps its value. One query reads the timestamps still
     unset and one INSERT stamps them (the caller holds the incident's row lock, so two status
@@ -216,18 +216,17 @@ def _stamp(
         # A new incident has none set; the caller's configuration names the timestamps.
         values: dict[IncidentTimestamp, datetime | None] = {t: at for t in timestamps if t.slug in slugs}
         values.update(given or {})
-        IncidentTimestampValue.objects.bulk_create(
+        return IncidentTimestampValue.objects.bulk_create(
             IncidentTimestampValue(incident=incident, timestamp=timestamp, value=value)
             for timestamp, value in values.items()
             if value is not None
         )
-        return
     timestamps = IncidentTimestamp.objects.filter(slug__in=slugs)
     if not new_incident:
         timestamps = timestamps.exclude(values__incident=incident)
     values: dict[IncidentTimestamp, datetime | None] = {timestamp: at for timestamp in timestamps}
     values.update(given or {})
-    IncidentTimestampValue.objects.bulk_create(
+    return IncidentTimestampValue.objects.bulk_create(
         IncidentTimestampValue(incident=incident, timestamp=timestamp, value=value)
         for timestamp, value in values.items()
         if value is not None
@@ -336,8 +335,13 @@ def declare_incident(
 ) -> Incident:
     """Declare an incident: allocate its reference, record the first timeline entry and
     stamp "reported at". ``config`` (``selectors.incident_config()``), when the caller has
-    it, supplies the default type and status and the timestamps without queries. With an API key and an idempotency key, a repeat returns the
-    incident the first call declared, whatever the repeat asks.
+    it, supplies the default type and status and the timestamps without queries. With an
+    API key and an idempotency key, a repeat returns the incident the first call declared,
+    whatever the repeat asks.
+
+    The incident returned carries what rendering it needs, as
+    ``selectors.incidents_with_details()`` loads it, so callers answer without reading it
+    back.
 
     Repeats are rare, so they are not looked for up front: the unique constraint on the
     idempotency key refuses the repeat's insert (concurrent repeats included), and a repeat
@@ -355,8 +359,10 @@ def declare_incident(
             raise DomainError("missing_name", "An incident needs a name", field="name")
         with transaction.atomic():
             now = timezone.now()
-            incident = Incident.objects.create(
-                reference_number=_next_reference_number(),
+            # The rows that hang off the incident go in first (foreign keys are checked at
+            # COMMIT), and the reference number is taken last: the counter's row stays
+            # locked from its UPDATE to COMMIT, which serialises concurrent declarations.
+            incident = Incident(
                 name=name.strip(),
                 summary=summary,
                 status=status,
@@ -369,14 +375,20 @@ def declare_incident(
                 idempotency_key=idempotency_key if isinstance(actor, ApiKey) else "",
                 **_actor_fields(actor, "creator"),
             )
-            IncidentUpdate.objects.create(
-                incident=incident,
-                message=summary,
-                new_status=status,
-                new_severity=severity,
-                **_actor_fields(actor, "actor"),
+            IncidentUpdate.objects.bulk_create(
+                [
+                    IncidentUpdate(
+                        incident=incident,
+                        message=summary,
+                        new_status=status,
+                        new_severity=severity,
+                        **_actor_fields(actor, "actor"),
+                    )
+                ]
             )
-            _stamp(
+            # What rendering needs, as selectors.incidents_with_details() loads it: the
+            # caller can answer with the incident without reading it back.
+            incident.loaded_timestamp_values = _stamp(
                 incident,
                 ["reported", *STAMPS_ON_ENTERING.get(status.category, ())],
                 now,
@@ -384,14 +396,20 @@ def declare_incident(
                 given=timestamp_values,
                 timestamps=config.timestamps if config is not None else None,
             )
-            if role_assignments:
-                _replace_role_assignments(incident, role_assignments, new_incident=True)
-            if custom_field_values:
+            incident.loaded_role_assignments = (
+                _replace_role_assignments(incident, role_assignments, new_incident=True) if role_assignments else []
+            )
+            incident.loaded_custom_field_values = (
                 _replace_custom_field_values(incident, custom_field_values, new_incident=True)
+                if custom_field_values
+                else []
+            )
+            incident.reference_number = _next_reference_number()
+            incident.save(force_insert=True)
     except (DomainError, IntegrityError):
         existing = find_idempotent_incident(actor=actor, idempotency_key=idempotency_key)
         if existing:
-            return existing
+            return selectors.incidents_with_details().get(pk=existing.pk)
         raise
     return incident
 

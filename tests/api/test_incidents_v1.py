@@ -158,6 +158,8 @@ def test_create_incident_v1_answers_200(api_as, severities, lead_role):
     incident = Incident.objects.get(pk=created["id"])
     assert incident.status.name == "Monitoring" and incident.mode == "test"
     assert IncidentRoleAssignment.objects.get(incident=incident).assignee == user
+    # The answer is rendered from what was written, not read back: it must be what a read shows.
+    assert api_as("viewer").get(f"/v1/incidents/{created['id']}").json()["incident"] == created
 
 
 def test_create_incident_v1_status_falls_back_to_the_first_of_its_category(api):

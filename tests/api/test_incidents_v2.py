@@ -230,6 +230,8 @@ def test_create_incident_answers_200_with_everything_set(api_as, fields, severit
     ]
     stamps = {t["incident_timestamp"]["name"]: t.get("value") for t in created["incident_timestamp_values"]}
     assert stamps["Impact started at"] == {"value": "2024-05-01T10:00:00Z"}
+    # The answer is rendered from what was written, not read back: it must be what a read shows.
+    assert api_as("viewer").get(f"/v2/incidents/{created['id']}").json()["incident"] == created
 
 
 def test_create_incident_assigns_a_role_by_email(api, lead_role):

@@ -65,9 +65,8 @@ class IncidentV1ViewSet(ApiViewSet):
         config = selectors.incident_config(caching.versions()["config"])
         declaration = self.parse(IncidentsCreatePayloadV1Serializer, config=config)
         incident = services.declare_incident(actor=self.key, config=config, **declaration)
-        # Re-read with what rendering needs. Not through incidents_visible_to: the key that
-        # declared a private incident is answered with it, even if it cannot list it.
-        incident = selectors.incidents_with_details().get(pk=incident.pk)
+        # The declared incident comes back with what rendering needs: no read-back. (The
+        # key that declared a private incident is answered with it, even if it cannot list it.)
         rendered = IncidentV1Serializer(incident, context={"parts": IncidentParts(config)}).data
         # incident.io answers 200 here, not 201.
         return Response({"incident": rendered}, status=200)

@@ -1,0 +1,112 @@
+"""Time (and optionally profile) the API in-process, without HTTP, to see where a
+request's time goes. Complements api_bench.py, whose HTTP figures are the ones that count.
+
+    .venv/bin/python bench/profile_api.py [--incidents 2000] [--requests 500] [--profile list]
+
+Builds the same database as api_bench.py (``bench_profile`` on the same server), then
+calls Django's WSGI handler directly for each scenario and prints the mean time per
+request in microseconds, and the ratio to the bare view. With ``--profile NAME``, prints
+cProfile's top functions (by cumulative time) for that scenario.
+"""
+
+import argparse
+import cProfile
+import io
+import json
+import os
+import pstats
+import random
+import sys
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.api_bench import load_incidents, recreate_database, seed_configuration, setup_django  # noqa: E402
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--server", default=os.environ.get("BENCH_PG_SERVER", "postgres://postgres@127.0.0.1:5432"))
+    parser.add_argument("--database", default="bench_profile")
+    parser.add_argument("--cache", default=os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/13"))
+    parser.add_argument("--incidents", type=int, default=2000)
+    parser.add_argument("--requests", type=int, default=500)
+    parser.add_argument("--profile", choices=["bare", "list", "show", "create"], default=None)
+    parser.add_argument("--top", type=int, default=40)
+    args = parser.parse_args()
+
+    database_url = recreate_database(args.server, args.database)
+    os.environ["CACHE_URL"] = args.cache
+    setup_django(database_url)
+    from django.core.cache import cache
+    from django.core.handlers.wsgi import WSGIHandler
+
+    cache.clear()
+    config = seed_configuration()
+    load_incidents(config, args.incidents, 1)
+
+    from incidents.models import Incident
+
+    ids = list(Incident.objects.order_by("?").values_list("id", flat=True)[:500])
+    handler = WSGIHandler()
+    token = config["token"]
+    severity = config["severities"][0]
+
+    def call(method, path, body=None):
+        path, _, query = path.partition("?")
+        data = json.dumps(body).encode() if body is not None else b""
+        environ = {
+            "REQUEST_METHOD": method,
+            "PATH_INFO": path,
+            "QUERY_STRING": query,
+            "SERVER_NAME": "localhost",
+            "SERVER_PORT": "80",
+            "HTTP_HOST": "localhost",
+            "HTTP_AUTHORIZATION": f"Bearer {token}",
+            "CONTENT_TYPE": "application/json",
+            "CONTENT_LENGTH": str(len(data)),
+            "wsgi.input": io.BytesIO(data),
+            "wsgi.url_scheme": "http",
+            "wsgi.errors": sys.stderr,
+        }
+        statuses = []
+        body = b"".join(handler(environ, lambda status, headers: statuses.append(status)))
+        if not statuses[0].startswith("2"):
+            raise RuntimeError(f"{method} {path}: {statuses[0]} {body[:300]!r}")
+        return body
+
+    scenarios = {
+        "bare": lambda: call("GET", "/bench/bare"),
+        "list": lambda: call("GET", "/v2/incidents?page_size=25"),
+        "show": lambda: call("GET", f"/v2/incidents/{random.choice(ids)}"),
+        "create": lambda: call(
+            "POST",
+            "/v2/incidents",
+            {"idempotency_key": str(uuid.uuid4()), "visibility": "public", "name": "Profiled", "summary": "x", "severity_id": severity},
+        ),
+    }
+    figures = {}
+    for name, scenario in scenarios.items():
+        for _ in range(min(50, args.requests)):
+            scenario()  # warm caches
+        profiler = cProfile.Profile() if args.profile == name else None
+        started = time.perf_counter()
+        if profiler:
+            profiler.enable()
+        for _ in range(args.requests):
+            scenario()
+        if profiler:
+            profiler.disable()
+        figures[name] = (time.perf_counter() - started) / args.requests * 1e6
+        print(f"{name:>7}: {figures[name]:8.0f} us/request ({figures[name] / figures['bare']:.1f}x bare)")
+        if profiler:
+            out = io.StringIO()
+            pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(args.top)
+            print(out.getvalue())
+
+
+if __name__ == "__main__":
+    main()
