@@ -9,7 +9,7 @@ and a page costs the same number of queries whatever its size.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.contrib.auth import get_user_model
@@ -115,6 +115,9 @@ class IncidentConfig:
     roles: list[IncidentRole]
     custom_fields: list[CustomField]
     timestamps: list[IncidentTimestamp]
+    #: renderers' memo of shapes that depend only on this configuration (it lives as long
+    #: as the configuration's version: see incident_config())
+    rendered: dict = field(default_factory=dict, compare=False, repr=False)
 
     # Loaded on first use (one query each): reads that only render incidents never need them.
 

@@ -70,23 +70,38 @@ class IncidentParts:
         self.fields: list[tuple[str, dict]] = []
         self.roles: list[tuple[str, dict]] = []
         self.timestamps: list[tuple[IncidentTimestamp, dict]] = []
+        # Shapes of configuration (statuses, severities, types) are memoised with the
+        # configuration, so they outlive the request; people's shapes only the request.
+        self._config_memo: dict = {}
         if config is not None:
-            for field in config.custom_fields:
-                options = [_option_shape(option) for option in field.options.all()]
-                self.options.update((option["id"], option) for option in options)
-                self.option_positions.update((option["id"], position) for position, option in enumerate(options))
-                self.fields.append((field.pk, _field_shape(field, options)))
-            self.roles = [(role.pk, _role_shape(role)) for role in config.roles]
-            self.timestamps = [(ts, {"id": ts.pk, "name": ts.name, "rank": ts.rank}) for ts in config.timestamps]
+            self._config_memo = config.rendered
+            shared = self._config_memo.get("parts")
+            if shared is None:
+                shared = self._config_memo["parts"] = self._render_config(config)
+            self.options, self.option_positions, self.fields, self.roles, self.timestamps = shared
         self._memo: dict[tuple, dict] = {}
         self.tz = timezone.get_current_timezone()
 
+    @staticmethod
+    def _render_config(config: selectors.IncidentConfig) -> tuple:
+        options_by_id, positions, fields = {}, {}, []
+        for field in config.custom_fields:
+            options = [_option_shape(option) for option in field.options.all()]
+            options_by_id.update((option["id"], option) for option in options)
+            positions.update((option["id"], position) for position, option in enumerate(options))
+            fields.append((field.pk, _field_shape(field, options)))
+        roles = [(role.pk, _role_shape(role)) for role in config.roles]
+        timestamps = [(ts, {"id": ts.pk, "name": ts.name, "rank": ts.rank}) for ts in config.timestamps]
+        return options_by_id, positions, fields, roles, timestamps
+
     def once(self, serializer_class, obj) -> dict:
-        """``serializer_class(obj).data``, rendered once per object per request."""
+        """``serializer_class(obj).data`` for a status, severity or type, rendered once per
+        configuration version (or per request, without a configuration). Callers must not
+        change the dict they get."""
         key = (serializer_class, obj.pk)
-        shape = self._memo.get(key)
+        shape = self._config_memo.get(key)
         if shape is None:
-            shape = self._memo[key] = dict(serializer_class(obj).data)
+            shape = self._config_memo[key] = dict(serializer_class(obj).data)
         return shape
 
     def user(self, user) -> dict:
