@@ -4,8 +4,10 @@ Django's ``RedisCacheClient.get_client()`` builds a new ``redis.Redis`` for ever
 operation, and each one builds its table of ~400 response callbacks: about 0.2 ms per
 operation, several times per API request (key lookup, rate limit, versions, fragments).
 A client is thread-safe and only borrows connections from its pool, so one per pool is
-enough. ``incr`` takes one round trip instead of Django's EXISTS then INCRBY, and the
-rate limiter's token bucket is spent in one atomic round trip (``spend_token_bucket``).
+enough. ``incr`` takes one round trip instead of Django's EXISTS then INCRBY, the rate
+limiter's token bucket is spent in one atomic round trip (``spend_token_bucket``), and an
+API request authenticates, spends from its bucket and reads the version tokens in one
+(``admit``).
 """
 
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
@@ -36,6 +38,34 @@ return {1, spent}
 """
 
 
+# An API request's first round trip (incidents.api.gate): an API key's cache entry, the
+# version tokens, and, when the key's entry exists and a limit is set, one request spent
+# from its token bucket (as _SPEND_BUCKET, the bucket expiring when it is full again).
+# KEYS: key entry, bucket, version tokens...; ARGV: now, interval, capacity (0: no limit).
+# Returns {entry or false, 1 (spent) / 0 (refused) / -1 (not tried), TAT, tokens...}.
+_ADMIT = """
+local entry = redis.call('get', KEYS[1])
+local spent, tat = -1, 0
+local capacity = tonumber(ARGV[3])
+if entry and capacity > 0 then
+    local now = tonumber(ARGV[1])
+    local interval = tonumber(ARGV[2])
+    tat = tonumber(redis.call('get', KEYS[2])) or now
+    if tat < now then tat = now end
+    if tat + interval - now > capacity then
+        spent = 0
+    else
+        spent = 1
+        tat = tat + interval
+        redis.call('set', KEYS[2], tat, 'PX', math.ceil((tat - now) / 1000))
+    end
+end
+local reply = {entry or false, spent, tat}
+for i = 3, #KEYS do reply[#reply + 1] = redis.call('get', KEYS[i]) end
+return reply
+"""
+
+
 class ReusingRedisCacheClient(RedisCacheClient):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -52,6 +82,18 @@ class ReusingRedisCacheClient(RedisCacheClient):
         client = self.get_client(key, write=True)
         allowed, tat = self._script(client, _SPEND_BUCKET)(keys=[key], args=[now, interval, capacity, timeout])
         return bool(allowed), int(tat)
+
+    def admit(self, entry_key, bucket_key, token_keys, now, interval, capacity):
+        client = self.get_client(entry_key)
+        entry, spent, tat, *tokens = self._script(client, _ADMIT)(
+            keys=[entry_key, bucket_key, *token_keys], args=[now, interval, capacity]
+        )
+        loads = self._serializer.loads
+        return (
+            None if entry is None else loads(entry),
+            None if spent < 0 else (bool(spent), int(tat)),
+            [None if token is None else loads(token) for token in tokens],
+        )
 
     def incr(self, key, delta):
         client = self.get_client(key, write=True)
@@ -77,3 +119,13 @@ class ReusingRedisCache(RedisCache):
         """Spend one request from a GCRA token bucket atomically, in one round trip:
         (whether it fits, the bucket's TAT after the attempt)."""
         return self._cache.spend_token_bucket(self.make_and_validate_key(key), now, interval, capacity, timeout)
+
+    def admit(
+        self, entry_key: str, bucket_key: str, token_keys: list[str], *, now: int, interval: int, capacity: int
+    ) -> tuple[object, tuple[bool, int] | None, list]:
+        """One round trip for an API request (``incidents.api.gate``): the value cached
+        under ``entry_key``; if it exists and ``capacity`` is set, one request spent from
+        the token bucket at ``bucket_key`` ((whether it fit, the TAT after), else None);
+        and the values under ``token_keys``."""
+        key = self.make_and_validate_key
+        return self._cache.admit(key(entry_key), key(bucket_key), [key(k) for k in token_keys], now, interval, capacity)

@@ -37,9 +37,17 @@ def bump(source: str) -> None:
     transaction.on_commit(lambda: _bump_now(source))
 
 
-def versions() -> dict[str, str]:
-    """The current token of every source (one cache round trip)."""
-    found = cache.get_many(list(_KEYS.values()))
+def version_keys() -> list[str]:
+    """The cache keys of the tokens, in SOURCES order."""
+    return list(_KEYS.values())
+
+
+def versions(prefetched: dict[str, str | None] | None = None) -> dict[str, str]:
+    """The current token of every source (one cache round trip, none when ``prefetched``,
+    the tokens a request's gate already read, has them all)."""
+    found = {_KEYS[source]: token for source, token in (prefetched or {}).items() if token is not None}
+    if len(found) < len(_KEYS):
+        found = cache.get_many(list(_KEYS.values()))
     tokens = {}
     for source, key in _KEYS.items():
         token = found.get(key)

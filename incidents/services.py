@@ -817,9 +817,14 @@ def authenticate_token(token: str) -> ApiKey | None:
     entry), so most requests authenticate without a query. Unknown tokens are not cached."""
     if not token:
         return None
-    token_hash = ApiKey.hash_token(token)
+    return authenticate_token_hash(ApiKey.hash_token(token))
+
+
+def authenticate_token_hash(token_hash: str, *, cached: ApiKey | None = None) -> ApiKey | None:
+    """``authenticate_token`` for a hashed token; ``cached`` is the key's cache entry when
+    the caller already read it (``incidents.api.gate``)."""
     cache_key = caching.api_key_cache_key(token_hash)
-    key = cache.get(cache_key)
+    key = cached if cached is not None else cache.get(cache_key)
     if key is None:
         key = ApiKey.objects.filter(token_hash=token_hash).first()
         if key is None:

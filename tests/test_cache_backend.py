@@ -52,3 +52,24 @@ def test_token_bucket_refills_completely_after_a_pause(redis_cache):
     interval = 10
     redis_cache.spend_token_bucket("b", now=1_000, interval=interval, capacity=30, timeout=60)
     assert redis_cache.spend_token_bucket("b", now=9_000, interval=interval, capacity=30, timeout=60) == (True, 9_010)
+
+
+def test_admit_reads_the_entry_and_the_tokens_and_spends_from_the_bucket(redis_cache):
+    redis_cache.set_many({"entry": {"name": "A key"}, "token:a": "01A", "token:c": "01C"})
+    now, interval = 5_000_000, 1_000_000
+    entry, spent, tokens = redis_cache.admit("entry", "bucket", ["token:a", "token:b", "token:c"], now=now, interval=interval, capacity=2 * interval)
+    assert entry == {"name": "A key"} and spent == (True, now + interval) and tokens == ["01A", None, "01C"]
+    assert redis_cache.admit("entry", "bucket", [], now=now, interval=interval, capacity=2 * interval)[1] == (True, now + 2 * interval)
+    # Full: refused, and the refusal spends nothing.
+    assert redis_cache.admit("entry", "bucket", [], now=now, interval=interval, capacity=2 * interval)[1] == (False, now + 2 * interval)
+    # The bucket's entry lapses when the bucket is full again (two intervals: 2 s).
+    ttl = redis_cache._cache.get_client().pttl(redis_cache.make_and_validate_key("bucket"))
+    assert 1_000 < ttl <= 2_000
+
+
+def test_admit_spends_nothing_for_an_unknown_key_or_without_a_limit(redis_cache):
+    entry, spent, tokens = redis_cache.admit("nobody", "bucket", ["token"], now=1_000, interval=10, capacity=30)
+    assert (entry, spent, tokens) == (None, None, [None])
+    redis_cache.set("entry", "a key")
+    assert redis_cache.admit("entry", "bucket", [], now=1_000, interval=10, capacity=0)[:2] == ("a key", None)
+    assert redis_cache.get("bucket") is None

@@ -10,7 +10,7 @@ from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication
 from rest_framework.permissions import BasePermission
 
-from incidents import services
+from . import gate
 
 
 class ApiKeyAuthentication(BaseAuthentication):
@@ -21,7 +21,8 @@ class ApiKeyAuthentication(BaseAuthentication):
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise exceptions.AuthenticationFailed("The Authorization header must be 'Bearer <API key>'")
-        key = services.authenticate_token(token.strip())
+        # Set on the Django request, which outlives DRF's wrapper and is what views read.
+        key = gate.admit(request._request, token.strip())
         if key is None:
             raise exceptions.AuthenticationFailed("The API key is not valid: it may have been rotated or deleted")
         return (None, key)

@@ -4,6 +4,8 @@ limit, request parsing and lookups that 404 in incident.io's shape."""
 from django.http import Http404
 from rest_framework import viewsets
 
+from incidents import caching
+
 from .auth import ApiKeyAuthentication, HasApiRole
 from .pagination import paginate
 from .ratelimit import check_rate_limit
@@ -17,11 +19,11 @@ class ApiViewSet(viewsets.ViewSet):
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
-        check_rate_limit(request, request.auth)
+        check_rate_limit(request._request, request.auth)
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
-        for header, value in getattr(request, "rate_limit_headers", {}).items():
+        for header, value in getattr(request._request, "rate_limit_headers", {}).items():
             response[header] = value
         return response
 
@@ -34,6 +36,10 @@ class ApiViewSet(viewsets.ViewSet):
     @property
     def key(self):
         return self.request.auth
+
+    def versions(self) -> dict[str, str]:
+        """The cache's version tokens, as the request's gate read them (incidents.api.gate)."""
+        return caching.versions(getattr(self.request._request, "cache_versions", None))
 
     def parse(self, serializer_class, data=None, **context) -> dict:
         """Validate the request body (or ``data``); invalid input raises and is rendered

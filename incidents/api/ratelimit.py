@@ -27,8 +27,21 @@ MICROSECONDS = 1_000_000
 ENTRY_TIMEOUT = 24 * 60 * 60
 
 
-def _cache_key(key) -> str:
-    return f"api-rate:{key.pk}"
+def bucket_key(token_hash: str) -> str:
+    # By the token's hash, which the request carries, so incidents.api.gate can spend from
+    # the bucket in the same round trip as it looks the key up. A key has one token at a
+    # time: rotating it starts a new, full bucket.
+    return f"api-rate:{token_hash}"
+
+
+def plan() -> tuple[int, int, int] | None:
+    """(now, interval, capacity) in microseconds for spending one request now, or None
+    when no limit is configured."""
+    limit = settings.API_RATE_LIMIT_PER_MINUTE
+    if limit <= 0:
+        return None
+    interval = WINDOW * MICROSECONDS // limit
+    return int(time.time() * MICROSECONDS), interval, limit * interval
 
 
 def _spend(cache_key: str, now: int, interval: int) -> int:
@@ -60,23 +73,29 @@ def _give_back(cache_key: str, interval: int) -> None:
 
 def check_rate_limit(request, key) -> None:
     """Spend one request of ``key``'s allowance, or raise RateLimited. Sets the
-    X-RateLimit-* headers the view adds to its response either way."""
-    limit = settings.API_RATE_LIMIT_PER_MINUTE
-    if limit <= 0 or key is None:  # no limit configured, or a public endpoint called without a key
+    X-RateLimit-* headers the view adds to its response either way. When the gate already
+    spent it (``request.rate_limit_spent``, with the Redis cache), only decides."""
+    if key is None:  # a public endpoint called without a key
         return
-    now = int(time.time() * MICROSECONDS)
-    interval = WINDOW * MICROSECONDS // limit
-    capacity = limit * interval
-    cache_key = _cache_key(key)
-    if hasattr(cache, "spend_token_bucket"):
-        # Redis (config/cache.py): the whole step in one atomic round trip.
-        allowed, tat = cache.spend_token_bucket(cache_key, now=now, interval=interval, capacity=capacity, timeout=ENTRY_TIMEOUT)
+    spent = getattr(request, "rate_limit_spent", None)
+    if spent is not None:
+        (allowed, tat), (now, interval, capacity) = spent
     else:
-        tat = _spend(cache_key, now, interval)
-        allowed = tat - now <= capacity
-        if not allowed:
-            _give_back(cache_key, interval)
-            tat -= interval
+        planned = plan()
+        if planned is None:
+            return
+        now, interval, capacity = planned
+        cache_key = bucket_key(key.token_hash)
+        if hasattr(cache, "spend_token_bucket"):
+            # Redis (config/cache.py): the whole step in one atomic round trip.
+            allowed, tat = cache.spend_token_bucket(cache_key, now=now, interval=interval, capacity=capacity, timeout=ENTRY_TIMEOUT)
+        else:
+            tat = _spend(cache_key, now, interval)
+            allowed = tat - now <= capacity
+            if not allowed:
+                _give_back(cache_key, interval)
+                tat -= interval
+    limit = capacity // interval
     remaining = max((now + capacity - tat) // interval, 0)
     request.rate_limit_headers = {
         "X-RateLimit-Limit": f"{limit}, {limit};window={WINDOW}",

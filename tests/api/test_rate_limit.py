@@ -13,6 +13,7 @@ import pytest
 from django.utils.crypto import get_random_string
 
 from incidents.api import ratelimit
+from incidents.models import ApiKey
 from tests.contract import assert_matches_contract
 
 pytestmark = pytest.mark.django_db
@@ -21,8 +22,29 @@ ROOT = Path(__file__).resolve().parents[2]
 NOW = 1_785_173_140.25
 
 
+@pytest.fixture(params=["locmem", "redis"])
+def cache_backend(request, settings):
+    """Every behaviour twice: on the tests' local-memory cache (the generic path: the key
+    and tokens read, then the bucket spent with incr) and on Redis (the gate spends in the
+    same Lua call that reads the key), when REDIS_URL is set."""
+    if request.param == "redis":
+        redis_url = os.environ.get("REDIS_URL")
+        if not redis_url:
+            pytest.skip("REDIS_URL is not set (CI sets it)")
+        prefix = f"rate-limit-test-{get_random_string(8)}"
+        settings.CACHES = {"default": {"BACKEND": "config.cache.ReusingRedisCache", "LOCATION": redis_url, "KEY_PREFIX": prefix}}
+        yield request.param
+        from django.core.cache import cache
+
+        client = cache._cache.get_client()
+        for key in client.scan_iter(f"{prefix}:*"):
+            client.delete(key)
+        return
+    yield request.param
+
+
 @pytest.fixture
-def clock(monkeypatch):
+def clock(monkeypatch, cache_backend):
     """A frozen clock for the rate limiter: ``clock.now`` is the time; move it by hand."""
     frozen = SimpleNamespace(now=NOW)
     monkeypatch.setattr(ratelimit, "time", SimpleNamespace(time=lambda: frozen.now))
@@ -142,17 +164,25 @@ import json, sys
 import django
 django.setup()
 from types import SimpleNamespace
-from incidents.api import ratelimit
+from django.core.cache import cache
+from django.utils import timezone
+from incidents import caching
+from incidents.api import gate, ratelimit
 from incidents.api.errors import RateLimited
 from incidents.models import ApiKey
 
-key = ApiKey(pk=sys.argv[1], name="Shared key")
+token = sys.argv[1]
+key = ApiKey(pk=token[:26], name="Shared key", token_hash=ApiKey.hash_token(token), last_used_at=timezone.now())
+cache.set(caching.api_key_cache_key(key.token_hash), key)  # as an earlier request left it
 print("ready", flush=True)
 sys.stdin.readline()  # both processes start spending together
 outcomes = []
 for _ in range(int(sys.argv[2])):
+    request = SimpleNamespace()
     try:
-        ratelimit.check_rate_limit(SimpleNamespace(), key)
+        # What every request does: the gate looks the key up and spends from its bucket
+        # (one Lua call on Redis), then the limiter decides.
+        ratelimit.check_rate_limit(request, gate.admit(request, token))
         outcomes.append(200)
     except RateLimited:
         outcomes.append(429)
@@ -168,8 +198,9 @@ def test_the_limit_is_shared_across_processes_through_the_cache(tmp_path):
 
     from django.core.cache.backends.redis import RedisCache
 
-    # A fresh key id per run, so earlier runs leave nothing in this key's bucket.
-    key_id = get_random_string(26)
+    # A fresh token per run, so earlier runs leave nothing in this key's bucket.
+    token = get_random_string(40)
+    token_hash = ApiKey.hash_token(token)
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings",
@@ -179,7 +210,7 @@ def test_the_limit_is_shared_across_processes_through_the_cache(tmp_path):
     }
     processes = [
         subprocess.Popen(
-            [sys.executable, "-c", CONSUMER, key_id, "5"], cwd=ROOT, env=env,
+            [sys.executable, "-c", CONSUMER, token, "5"], cwd=ROOT, env=env,
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         )
         for _ in range(2)
@@ -199,6 +230,8 @@ def test_the_limit_is_shared_across_processes_through_the_cache(tmp_path):
         for process in processes:
             if process.poll() is None:
                 process.kill()
-        RedisCache(redis_url, {}).delete(f"api-rate:{key_id}")
+        redis = RedisCache(redis_url, {})
+        redis.delete(f"api-rate:{token_hash}")
+        redis.delete(f"incidents:api-key:{token_hash}")
     # Ten attempts on one key across two processes: the bucket of six is spent once, not twice.
     assert outcomes.count(200) == 6 and outcomes.count(429) == 4

@@ -6,7 +6,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.response import Response
 
-from incidents import caching, selectors, services
+from incidents import selectors, services
 from incidents.api.base import ApiViewSet
 from incidents.api.filters import IncidentV1FilterSet
 from incidents.api.v1.serializers.incidents import (
@@ -29,7 +29,7 @@ class IncidentV1ViewSet(ApiViewSet):
     roles = {"list": READ, "retrieve": READ, "create": CREATE}
 
     def render(self, incident) -> dict:
-        return IncidentV1Serializer(incident, context={"parts": IncidentParts(selectors.incident_config())}).data
+        return IncidentV1Serializer(incident, context={"parts": IncidentParts(selectors.incident_config(self.versions()["config"]))}).data
 
     @extend_schema(
         operation_id="Incidents V1#List", tags=TAG,
@@ -43,7 +43,7 @@ class IncidentV1ViewSet(ApiViewSet):
     def list(self, request):
         filters = IncidentV1FilterSet(request.query_params)
         incidents = filters.filtered(selectors.incidents_visible_to(self.key))
-        config = selectors.incident_config()
+        config = selectors.incident_config(self.versions()["config"])
         rows, meta = self.paginate(incidents)
         rendered = IncidentV1Serializer(rows, many=True, context={"parts": IncidentParts(config)}).data
         return Response({"incidents": rendered, "pagination_meta": meta})
@@ -62,7 +62,7 @@ class IncidentV1ViewSet(ApiViewSet):
     def create(self, request):
         # One configuration resolves the body's roles, custom fields and options and renders
         # the answer (loaded once per process and configuration version).
-        config = selectors.incident_config(caching.versions()["config"])
+        config = selectors.incident_config(self.versions()["config"])
         declaration = self.parse(IncidentsCreatePayloadV1Serializer, config=config)
         incident = services.declare_incident(actor=self.key, config=config, **declaration)
         # The declared incident comes back with what rendering needs: no read-back. (The

@@ -7,7 +7,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.response import Response
 
-from incidents import caching, selectors, services
+from incidents import selectors, services
 from incidents.api import fragments
 from incidents.api.base import ApiViewSet
 from incidents.api.filters import IncidentV2FilterSet, newest_first
@@ -81,7 +81,7 @@ class IncidentV2ViewSet(ApiViewSet):
         return incident
 
     def render(self, incident, config=None) -> dict:
-        parts = IncidentParts(config or selectors.incident_config())
+        parts = IncidentParts(config or selectors.incident_config(self.versions()["config"]))
         return IncidentV2Serializer(incident, context={"parts": parts}).data
 
     @extend_schema(
@@ -90,7 +90,7 @@ class IncidentV2ViewSet(ApiViewSet):
     )
     def list(self, request):
         newest = newest_first(request)
-        tokens = caching.versions()
+        tokens = self.versions()
         config = selectors.incident_config(tokens["config"])
         filters = IncidentV2FilterSet(request.query_params, roles=config.roles, custom_fields=config.custom_fields)
         visible = filters.filtered(selectors.incidents_visible_to(self.key, details=False))
@@ -108,7 +108,7 @@ class IncidentV2ViewSet(ApiViewSet):
         incident = selectors.find_incident(selectors.incidents_visible_to(self.key, details=False).only("id", "updated_at"), pk)
         if incident is None:
             raise Http404(f"No incident with id {pk}")
-        tokens = caching.versions()
+        tokens = self.versions()
         (rendered,) = fragments.rendered(
             "v2", [incident], tokens, lambda ids: self.render_many(ids, selectors.incident_config(tokens["config"]))
         )
@@ -121,7 +121,7 @@ class IncidentV2ViewSet(ApiViewSet):
     def create(self, request):
         # One configuration resolves the body's roles, custom fields, options and timestamps
         # and renders the answer (loaded once per process and configuration version).
-        config = selectors.incident_config(caching.versions()["config"])
+        config = selectors.incident_config(self.versions()["config"])
         declaration = self.parse(IncidentsCreatePayloadV2Serializer, config=config)
         incident = services.declare_incident(actor=self.key, config=config, **declaration)
         # The declared incident comes back with what rendering needs: no read-back. (The
