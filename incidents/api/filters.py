@@ -25,6 +25,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django_filters.constants import EMPTY_VALUES
 from rest_framework.exceptions import ValidationError
 
+from incidents import selectors
 from incidents.api.v1.serializers.incidents import V1_STATUSES, v1_status
 from incidents.models import (
     CustomField,
@@ -41,7 +42,7 @@ from incidents.models import (
 # Names the dashboard shows for some categories; the parameter's own example uses "active".
 CATEGORY_ALIASES = {"active": StatusCategory.LIVE, "post-incident": StatusCategory.LEARNING}
 
-DEFAULT_MODES = [Mode.STANDARD, Mode.RETROSPECTIVE]
+DEFAULT_MODES = list(selectors.DEFAULT_MODES)
 
 
 # --- form fields: parse one parameter's values ------------------------------------------------

@@ -28,12 +28,21 @@ def page_size_from(request, default: int = 25, maximum: int = MAX_PAGE_SIZE) -> 
 
 def paginate(queryset, request, *, newest_first: bool = True, default: int = 25, maximum: int = MAX_PAGE_SIZE):
     """Return (rows, pagination_meta) for a queryset of ULID-keyed rows."""
+
+    def fetch(after, limit):
+        ordered = queryset.order_by("-pk" if newest_first else "pk")
+        if after:
+            ordered = ordered.filter(pk__lt=after) if newest_first else ordered.filter(pk__gt=after)
+        return list(ordered[:limit])
+
+    return paginate_with(fetch, request, default=default, maximum=maximum)
+
+
+def paginate_with(fetch, request, *, default: int = 25, maximum: int = MAX_PAGE_SIZE):
+    """``paginate`` for rows read by ``fetch(after, limit)``, ULID-keyed rows (with ``pk``)
+    in the list's order after the cursor."""
     size = page_size_from(request, default, maximum)
-    after = request.query_params.get("after") or None
-    ordered = queryset.order_by("-pk" if newest_first else "pk")
-    if after:
-        ordered = ordered.filter(pk__lt=after) if newest_first else ordered.filter(pk__gt=after)
-    rows = list(ordered[: size + 1])
+    rows = fetch(request.query_params.get("after") or None, size + 1)
     meta = {"page_size": size}
     if len(rows) > size:
         rows = rows[:size]
