@@ -51,7 +51,7 @@ def test_production_values_are_parsed(tmp_path):
         DEBUG="true",
         API_RATE_LIMIT_PER_MINUTE="60",
     )
-    assert s["db"] == "django.db.backends.postgresql" and s["name"] == "incidents"
+    assert s["db"] == "config.postgresql" and s["name"] == "incidents"
     assert s["broker"] == "redis://cache.internal:6379/0"
     assert (s["email"], s["tls"], s["host"], s["port"]) == ("django.core.mail.backends.smtp.EmailBackend", True, "smtp.example.com", 587)
     assert s["cache"] == "config.cache.ReusingRedisCache"
