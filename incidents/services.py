@@ -278,6 +278,37 @@ def _next_reference_number() -> int:
     return number
 
 
+def _insert_with_next_reference(incident: Incident) -> None:
+    """Insert a new incident with the next reference number.
+
+    On PostgreSQL the counter's increment and the insert are one statement, so the
+    counter's row, locked from the increment to COMMIT (which serialises concurrent
+    declarations), is held for one round trip and the commit, with no Python in between.
+    Elsewhere (SQLite, whose writers queue for the database anyway) two statements."""
+    if connection.vendor != "postgresql":
+        incident.reference_number = _next_reference_number()
+        incident.save(force_insert=True)
+        return
+    fields = [f for f in Incident._meta.concrete_fields if f.attname != "reference_number"]
+    values = [f.get_db_prep_save(f.pre_save(incident, add=True), connection) for f in fields]
+    quote = connection.ops.quote_name
+    sql = (
+        f"WITH n AS (UPDATE {quote(Counter._meta.db_table)} SET value = value + 1 WHERE name = %s RETURNING value) "
+        f"INSERT INTO {quote(Incident._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}, reference_number) "
+        f"SELECT {', '.join(['%s'] * len(fields))}, n.value FROM n RETURNING reference_number"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [REFERENCE_COUNTER, *values])
+        row = cursor.fetchone()
+        if row is None:
+            # The first declaration ever: no counter row yet, so nothing was inserted.
+            Counter.objects.get_or_create(name=REFERENCE_COUNTER, defaults={"value": 0})
+            cursor.execute(sql, [REFERENCE_COUNTER, *values])
+            row = cursor.fetchone()
+    incident.reference_number = row[0]
+    incident._state.adding, incident._state.db = False, connection.alias
+
+
 def default_status(*, triage: bool, statuses: Iterable[IncidentStatus] | None = None) -> IncidentStatus:
     """The first status (by rank) of the triage or live category; ``statuses`` (ordered by
     rank) spares the query when the caller has them."""
@@ -404,8 +435,7 @@ def declare_incident(
                 if custom_field_values
                 else []
             )
-            incident.reference_number = _next_reference_number()
-            incident.save(force_insert=True)
+            _insert_with_next_reference(incident)
     except (DomainError, IntegrityError):
         existing = find_idempotent_incident(actor=actor, idempotency_key=idempotency_key)
         if existing:
