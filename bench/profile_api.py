@@ -1,7 +1,7 @@
 """Time (and optionally profile) the API in-process, without HTTP, to see where a
 request's time goes. Complements api_bench.py, whose HTTP figures are the ones that count.
 
-    .venv/bin/python bench/profile_api.py [--incidents 2000] [--requests 500] [--profile list]
+    .venv/bin/python bench/profile_api.py [--incidents 5000] [--requests 500] [--profile list]
 
 Builds the same database as api_bench.py (``bench_profile`` on the same server), then
 calls Django's WSGI handler directly for each scenario and prints the mean time per
@@ -32,9 +32,9 @@ def main():
     parser.add_argument("--server", default=os.environ.get("BENCH_PG_SERVER", "postgres://postgres@127.0.0.1:5432"))
     parser.add_argument("--database", default="bench_profile")
     parser.add_argument("--cache", default=os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/13"))
-    parser.add_argument("--incidents", type=int, default=2000)
+    parser.add_argument("--incidents", type=int, default=5000)
     parser.add_argument("--requests", type=int, default=500)
-    parser.add_argument("--profile", choices=["bare", "list", "show", "create"], default=None)
+    parser.add_argument("--profile", choices=["bare", "list", "show", "cold", "create"], default=None)
     parser.add_argument("--top", type=int, default=40)
     args = parser.parse_args()
 
@@ -51,7 +51,8 @@ def main():
     from incidents.models import Incident
 
     # Few enough that the warm-up renders them all: the HTTP benchmark's show is warm too.
-    ids = list(Incident.objects.order_by("?").values_list("id", flat=True)[:50])
+    everything = list(Incident.objects.order_by("?").values_list("id", flat=True))
+    ids, never_shown = everything[:50], iter(everything[50:])
     handler = WSGIHandler()
     token = config["token"]
     severity = config["severities"][0]
@@ -83,6 +84,7 @@ def main():
         "bare": lambda: call("GET", "/bench/bare"),
         "list": lambda: call("GET", "/v2/incidents?page_size=25"),
         "show": lambda: call("GET", f"/v2/incidents/{random.choice(ids)}"),
+        "cold": lambda: call("GET", f"/v2/incidents/{next(never_shown)}"),
         "create": lambda: call(
             "POST",
             "/v2/incidents",
@@ -91,7 +93,7 @@ def main():
     }
     figures = {}
     for name, scenario in scenarios.items():
-        for _ in range(min(300, args.requests)):
+        for _ in range(min(300 if name != "cold" else 20, args.requests)):
             scenario()  # warm caches
         profiler = cProfile.Profile() if args.profile == name else None
         started = time.perf_counter()

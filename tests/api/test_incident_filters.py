@@ -251,8 +251,9 @@ def test_filtered_list_stays_within_ten_queries(viewer, world, lead_role, severi
         "created_at[date_range]": "2024-01-01~2024-12-31",
     }
     # Cold caches: key lookup, roles, custom fields, their options, timestamps, the
-    # severity's rank, the page's ids, then rendering: incidents, role assignments, custom
-    # field values, timestamp values
+    # severity's rank, the page's ids, then rendering: incidents (with status, severity,
+    # type and creator), role assignments (with assignees), custom field values, timestamp
+    # values
     with django_assert_max_num_queries(11):
         assert names(viewer, params) == ["Alpha", "Bravo"]
     # Warm: the severity's rank and the page's ids

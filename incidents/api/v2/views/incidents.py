@@ -111,7 +111,7 @@ class IncidentV2ViewSet(ApiViewSet):
     @staticmethod
     def render_many(ids, config) -> dict:
         parts = IncidentParts(config)
-        return {incident.pk: render_incident_v2(incident, parts) for incident in selectors.incidents_with_details().filter(pk__in=ids)}
+        return {incident.pk: render_incident_v2(incident, parts) for incident in selectors.incidents_for_rendering(ids)}
 
     @extend_schema(operation_id="Incidents V2#Show", tags=TAG, responses={200: IncidentsShowResultV2Serializer})
     def retrieve(self, request, pk):
