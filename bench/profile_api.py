@@ -36,6 +36,7 @@ def main():
     parser.add_argument("--requests", type=int, default=500)
     parser.add_argument("--profile", choices=["bare", "list", "show", "cold", "create"], default=None)
     parser.add_argument("--top", type=int, default=40)
+    parser.add_argument("--only", nargs="*", default=None, help="scenarios to run (the bare view always runs)")
     args = parser.parse_args()
 
     database_url = recreate_database(args.server, args.database)
@@ -93,6 +94,8 @@ def main():
     }
     figures = {}
     for name, scenario in scenarios.items():
+        if args.only and name != "bare" and name not in args.only:
+            continue
         for _ in range(min(300 if name != "cold" else 20, args.requests)):
             scenario()  # warm caches
         profiler = cProfile.Profile() if args.profile == name else None

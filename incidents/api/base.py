@@ -18,6 +18,8 @@ class ApiViewSet(viewsets.ViewSet):
     roles: dict[str, tuple[str, ...]] = {}
 
     def initial(self, request, *args, **kwargs):
+        # Cache entries the action will read, fetched with the key (incidents.api.gate).
+        request._request.cache_prefetch = self.cache_prefetch(**kwargs)
         super().initial(request, *args, **kwargs)
         check_rate_limit(request._request, request.auth)
 
@@ -36,6 +38,14 @@ class ApiViewSet(viewsets.ViewSet):
     @property
     def key(self):
         return self.request.auth
+
+    def cache_prefetch(self, **kwargs) -> list[str]:
+        """Cache keys this request's action will read, for the gate to fetch with the key."""
+        return []
+
+    def prefetched(self) -> dict:
+        """What the gate fetched of ``cache_prefetch()`` ({key: entry or None})."""
+        return getattr(self.request._request, "cache_prefetched", None) or {}
 
     def versions(self) -> dict[str, str]:
         """The cache's version tokens, as the request's gate read them (incidents.api.gate)."""

@@ -4,9 +4,12 @@ Rendering an incident means every configured role, custom field (with its option
 timestamp: the dominant cost of a list page. The rendering depends only on the incident
 (whose ``updated_at`` every service moves on any change to it or what hangs off it) and
 on the configuration, people and API keys (whose version tokens ``incidents.caching``
-bumps). So a page costs one narrow query for ids and ``updated_at``, one cache round trip
-for the versions and one for the fragments; only incidents changed since they were last
-rendered are loaded and rendered.
+bumps). Each incident's latest rendering is cached under its id, with the stamp it was
+rendered at (``updated_at`` and the tokens); a rendering whose stamp is not the current
+one is rendered again and replaces it. So a page costs one narrow query for ids and
+``updated_at`` and one cache round trip for the fragments (a show's fragment comes with
+the request's first round trip: ``incidents.api.gate``); only incidents changed since
+they were last rendered are loaded and rendered.
 
 Which incidents a key may see is decided by the query, never by the cache: a fragment is
 the same for every key.
@@ -20,31 +23,49 @@ from django.core.cache import cache
 from incidents import caching
 
 
-def _key(dialect: str, incident, tokens: dict[str, str]) -> str:
-    stamp = incident.updated_at.timestamp()
-    return f"incidents:rendered:{dialect}:{incident.pk}:{stamp:.6f}:{tokens['config']}:{tokens['people']}:{tokens['api_keys']}"
+def key(dialect: str, incident_id: str) -> str:
+    return f"incidents:rendered:{dialect}:{incident_id}"
+
+
+def _stamp(incident, tokens: dict[str, str]) -> str:
+    return f"{incident.updated_at.timestamp():.6f}:{tokens['config']}:{tokens['people']}:{tokens['api_keys']}"
 
 
 def rendered(
-    dialect: str, incidents: Iterable, tokens: dict[str, str], render_missing: Callable[[list[str]], dict[str, dict]]
+    dialect: str,
+    incidents: Iterable,
+    tokens: dict[str, str],
+    render_missing: Callable[[list[str]], dict[str, dict]],
+    prefetched: dict | None = None,
 ) -> list[bytes]:
     """JSON fragments for ``incidents`` (objects with ``pk`` and ``updated_at``), in order.
 
     ``tokens`` are ``caching.versions()``; ``render_missing(ids)`` loads and renders the
-    incidents not cached, returning ``{id: rendered dict}``."""
+    incidents not cached at their current stamp, returning ``{id: rendered dict}``.
+    ``prefetched`` holds cache entries already read ({key: entry or None})."""
     incidents = list(incidents)
     if not incidents:
         return []
-    keys = [_key(dialect, incident, tokens) for incident in incidents]
-    found = cache.get_many(keys)
-    missing = [incident.pk for incident, key in zip(incidents, keys) if key not in found]
+    keys = [key(dialect, incident.pk) for incident in incidents]
+    prefetched = prefetched or {}
+    found = {k: prefetched[k] for k in keys if prefetched.get(k) is not None}
+    if len(found) < len(keys):
+        found.update(cache.get_many([k for k in keys if k not in found]))
+    fragments, missing, stamps = {}, [], {}
+    for incident, k in zip(incidents, keys):
+        stamps[incident.pk] = stamp = _stamp(incident, tokens)
+        entry = found.get(k)
+        if entry is not None and entry[0] == stamp:
+            fragments[incident.pk] = entry[1]
+        else:
+            missing.append(incident.pk)
     if missing:
         fresh = {pk: orjson.dumps(shape) for pk, shape in render_missing(missing).items()}
-        by_pk = {incident.pk: key for incident, key in zip(incidents, keys)}
-        cache.set_many({by_pk[pk]: fragment for pk, fragment in fresh.items()}, timeout=caching.FRAGMENT_TIMEOUT)
-        for pk, fragment in fresh.items():
-            found[by_pk[pk]] = fragment
-    return [found[key] for key in keys]
+        cache.set_many(
+            {key(dialect, pk): (stamps[pk], fragment) for pk, fragment in fresh.items()}, timeout=caching.FRAGMENT_TIMEOUT
+        )
+        fragments.update(fresh)
+    return [fragments[incident.pk] for incident in incidents]
 
 
 def json_object(**members) -> bytes:

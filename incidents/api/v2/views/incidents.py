@@ -76,6 +76,10 @@ class IncidentV2ViewSet(ApiViewSet):
         "import_postmortem_document": EDIT,
     }
 
+    def cache_prefetch(self, pk=None, **kwargs) -> list[str]:
+        # A show's rendering comes with the key, in the request's first cache round trip.
+        return [fragments.key("v2", pk)] if self.action == "retrieve" and pk else []
+
     def get_incident(self, ref: str, *, details: bool = True):
         # incident.io's v2 paths take the id or the number of the reference (123 for INC-123).
         incident = selectors.find_incident(selectors.incidents_visible_to(self.key, details=details), ref)
@@ -120,7 +124,11 @@ class IncidentV2ViewSet(ApiViewSet):
             raise Http404(f"No incident with id {pk}")
         tokens = self.versions()
         (rendered,) = fragments.rendered(
-            "v2", [incident], tokens, lambda ids: self.render_many(ids, selectors.incident_config(tokens["config"]))
+            "v2",
+            [incident],
+            tokens,
+            lambda ids: self.render_many(ids, selectors.incident_config(tokens["config"])),
+            prefetched=self.prefetched(),
         )
         return HttpResponse(fragments.json_object(incident=rendered), content_type="application/json")
 
