@@ -15,6 +15,7 @@ Which incidents a key may see is decided by the query, never by the cache: a fra
 the same for every key.
 """
 
+import hashlib
 from collections.abc import Callable, Iterable
 
 import orjson
@@ -66,6 +67,38 @@ def rendered(
         )
         fragments.update(fresh)
     return [fragments[incident.pk] for incident in incidents]
+
+
+PAGE_TIMEOUT = 5 * 60
+
+
+def page_key(dialect: str, query: str) -> str:
+    """Where the latest answer to a list query (its normalised query string) is kept."""
+    return f"incidents:page:{dialect}:{hashlib.sha256(query.encode()).hexdigest()}"
+
+
+def page(
+    dialect: str,
+    query: str,
+    incidents: list,
+    meta: dict,
+    tokens: dict[str, str],
+    render: Callable[[], bytes],
+    prefetched: dict | None = None,
+) -> bytes:
+    """A list page's body: the one cached for ``query`` when it was built from exactly
+    these incidents at these stamps (and the same ``meta``), else ``render()``'s, which
+    replaces it. The body is a function of that signature alone, so serving it is the
+    same as rendering it; which incidents a key may see is still the query's decision
+    (``incidents``), never the cache's. A polled page costs no read of its renderings."""
+    signature = "|".join([str(meta), *(f"{incident.pk}@{_stamp(incident, tokens)}" for incident in incidents)])
+    k = page_key(dialect, query)
+    entry = prefetched[k] if prefetched and k in prefetched else cache.get(k)
+    if entry is not None and entry[0] == signature:
+        return entry[1]
+    body = render()
+    cache.set(k, (signature, body), timeout=PAGE_TIMEOUT)
+    return body
 
 
 def json_object(**members) -> bytes:

@@ -139,3 +139,38 @@ def test_a_rendering_is_replaced_when_its_incident_changes(viewer):
     # One entry per incident, holding its latest rendering: stale ones do not pile up.
     stamp, fragment = cache.get(fragments.key("v2", incident.pk))
     assert b'"After"' in fragment and stamp.startswith(f"{incident.__class__.objects.get(pk=incident.pk).updated_at.timestamp():.6f}:")
+
+
+def _listed(client, **params):
+    return [i["name"] for i in client.get("/v2/incidents", params).json()["incidents"]]
+
+
+def test_a_polled_list_page_reads_the_cache_once(viewer, cache_reads):
+    declare("One")
+    declare("Two")
+    first = viewer.get("/v2/incidents").json()
+    cache_reads.clear()
+    # The key, the version tokens and the page built last time come in one read; the
+    # database still says which incidents the page holds.
+    assert viewer.get("/v2/incidents").json() == first
+    assert cache_reads == ["get_many"]
+
+
+def test_a_cached_list_page_follows_every_change(viewer):
+    one = declare("One")
+    assert _listed(viewer) == ["One"]
+    declare("Two")
+    assert _listed(viewer) == ["Two", "One"]
+    services.edit_incident(incident=one, actor=None, name="One, renamed")
+    assert _listed(viewer) == ["Two", "One, renamed"]
+    assert _listed(viewer, page_size=1) == ["Two"]
+    assert viewer.get("/v2/incidents", {"page_size": 1}).json()["pagination_meta"]["after"]
+
+
+def test_a_page_cached_for_a_key_that_sees_private_incidents_never_reaches_one_that_does_not(api_as, viewer):
+    declare("Public")
+    declare("Secret", visibility=Visibility.PRIVATE)
+    everyone = api_as("global_access")
+    assert _listed(everyone) == ["Secret", "Public"]
+    assert _listed(viewer) == ["Public"]
+    assert _listed(everyone) == ["Secret", "Public"]

@@ -1,6 +1,8 @@
 """v2 incidents (list with filters, show, declare, edit, link an external issue, import a
 postmortem) and incident updates (list, post)."""
 
+from urllib.parse import urlencode
+
 from django.http import Http404, HttpResponse
 from django.urls import path
 from drf_spectacular.types import OpenApiTypes
@@ -77,8 +79,17 @@ class IncidentV2ViewSet(ApiViewSet):
     }
 
     def cache_prefetch(self, pk=None, **kwargs) -> list[str]:
-        # A show's rendering comes with the key, in the request's first cache round trip.
-        return [fragments.key("v2", pk)] if self.action == "retrieve" and pk else []
+        # A show's rendering, or a list's latest page for the same query, comes with the
+        # key in the request's first cache round trip.
+        if self.action == "retrieve" and pk:
+            return [fragments.key("v2", pk)]
+        if self.action == "list" and self.request.method == "GET":
+            return [fragments.page_key("v2", self.list_query())]
+        return []
+
+    def list_query(self) -> str:
+        """The list's query parameters, normalised (order and encoding do not matter)."""
+        return urlencode(sorted((k, v) for k, values in self.request.query_params.lists() for v in values))
 
     def get_incident(self, ref: str, *, details: bool = True):
         # incident.io's v2 paths take the id or the number of the reference (123 for INC-123).
@@ -109,8 +120,19 @@ class IncidentV2ViewSet(ApiViewSet):
             filters = IncidentV2FilterSet(request.query_params, roles=config.roles, custom_fields=config.custom_fields)
             visible = filters.filtered(selectors.incidents_visible_to(self.key, details=False))
             page, meta = self.paginate(visible.only("id", "updated_at"), newest_first=newest)
-        rendered = fragments.rendered("v2", page, tokens, lambda ids: self.render_many(ids, config))
-        return HttpResponse(fragments.json_object(incidents=rendered, pagination_meta=meta), content_type="application/json")
+        body = fragments.page(
+            "v2",
+            self.list_query(),
+            page,
+            meta,
+            tokens,
+            lambda: fragments.json_object(
+                incidents=fragments.rendered("v2", page, tokens, lambda ids: self.render_many(ids, config)),
+                pagination_meta=meta,
+            ),
+            prefetched=self.prefetched(),
+        )
+        return HttpResponse(body, content_type="application/json")
 
     @staticmethod
     def render_many(ids, config) -> dict:
