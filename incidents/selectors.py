@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import NamedTuple
 from functools import cached_property
 
@@ -199,22 +199,36 @@ def find_incident(incidents: QuerySet[Incident], ref: str) -> Incident | None:
 
 class IncidentStamp(NamedTuple):
     pk: str
-    updated_at: datetime
+    #: updated_at, in whole microseconds since the epoch (cheaper to read than a datetime)
+    updated_micros: int
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
+
+
+def updated_micros(incident) -> int:
+    """An incident's (or IncidentStamp's) updated_at in microseconds since the epoch."""
+    if isinstance(incident, IncidentStamp):
+        return incident.updated_micros
+    return (incident.updated_at - _EPOCH) // _MICROSECOND
 
 
 DEFAULT_MODES = (Mode.STANDARD, Mode.RETROSPECTIVE)  # what lists show unless asked for test or tutorial
 _TABLE = Incident._meta.db_table
 
 
-def _stamps(sql: str, params: list) -> list[IncidentStamp]:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
+def _stamps(where: str, params: list) -> list[IncidentStamp]:
+    if connection.vendor == "postgresql":
+        # Integers come back far cheaper than time-zone-aware datetimes (a page has 26).
+        sql = f"SELECT id, (EXTRACT(EPOCH FROM updated_at) * 1000000)::bigint FROM {_TABLE} {where}"
+        return [IncidentStamp(pk, micros) for pk, micros in _fetch(sql, params)]
     # SQLite hands back text; its backend's converter is what the ORM would apply.
-    convert = getattr(connection.ops, "convert_datetimefield_value", None)
-    if convert is not None:
-        return [IncidentStamp(pk, convert(stamp, None, connection)) for pk, stamp in rows]
-    return [IncidentStamp(pk, stamp) for pk, stamp in rows]
+    convert = connection.ops.convert_datetimefield_value
+    return [
+        IncidentStamp(pk, (convert(stamp, None, connection) - _EPOCH) // _MICROSECOND)
+        for pk, stamp in _fetch(f"SELECT id, updated_at FROM {_TABLE} {where}", params)
+    ]
 
 
 def incident_stamps_page(
@@ -231,9 +245,7 @@ def incident_stamps_page(
         params.append(after)
     order = "DESC" if newest_first else "ASC"
     params.append(limit)
-    return _stamps(
-        f"SELECT id, updated_at FROM {_TABLE} WHERE {' AND '.join(conditions)} ORDER BY id {order} LIMIT %s", params
-    )
+    return _stamps(f"WHERE {' AND '.join(conditions)} ORDER BY id {order} LIMIT %s", params)
 
 
 def incident_stamp(key: ApiKey, ref: str) -> IncidentStamp | None:
@@ -247,7 +259,7 @@ def incident_stamp(key: ApiKey, ref: str) -> IncidentStamp | None:
     if not key.sees_private_incidents:
         condition += " AND visibility = %s"
         params.append(Visibility.PUBLIC)
-    found = _stamps(f"SELECT id, updated_at FROM {_TABLE} WHERE {condition}", params)
+    found = _stamps(f"WHERE {condition}", params)
     return found[0] if found else None
 
 

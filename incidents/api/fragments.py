@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable
 import orjson
 from django.core.cache import cache
 
-from incidents import caching
+from incidents import caching, selectors
 
 
 def key(dialect: str, incident_id: str) -> str:
@@ -29,7 +29,7 @@ def key(dialect: str, incident_id: str) -> str:
 
 
 def _stamp(incident, tokens: dict[str, str]) -> str:
-    return f"{incident.updated_at.timestamp():.6f}:{tokens['config']}:{tokens['people']}:{tokens['api_keys']}"
+    return f"{selectors.updated_micros(incident)}:{tokens['config']}:{tokens['people']}:{tokens['api_keys']}"
 
 
 def rendered(
@@ -39,7 +39,7 @@ def rendered(
     render_missing: Callable[[list[str]], dict[str, dict]],
     prefetched: dict | None = None,
 ) -> list[bytes]:
-    """JSON fragments for ``incidents`` (objects with ``pk`` and ``updated_at``), in order.
+    """JSON fragments for ``incidents`` (incidents, or ``selectors.IncidentStamp``), in order.
 
     ``tokens`` are ``caching.versions()``; ``render_missing(ids)`` loads and renders the
     incidents not cached at their current stamp, returning ``{id: rendered dict}``.

@@ -3,7 +3,7 @@ the very next request."""
 
 import pytest
 
-from incidents import services
+from incidents import selectors, services
 from incidents.models import IncidentRole, Severity, Visibility
 from tests.api.conftest import ApiClient, make_client
 from tests.factories import UserFactory, declare
@@ -138,7 +138,8 @@ def test_a_rendering_is_replaced_when_its_incident_changes(viewer):
     assert _shown(viewer, incident)["name"] == "After"
     # One entry per incident, holding its latest rendering: stale ones do not pile up.
     stamp, fragment = cache.get(fragments.key("v2", incident.pk))
-    assert b'"After"' in fragment and stamp.startswith(f"{incident.__class__.objects.get(pk=incident.pk).updated_at.timestamp():.6f}:")
+    incident.refresh_from_db()
+    assert b'"After"' in fragment and stamp.startswith(f"{selectors.updated_micros(incident)}:")
 
 
 def _listed(client, **params):
@@ -174,3 +175,10 @@ def test_a_page_cached_for_a_key_that_sees_private_incidents_never_reaches_one_t
     assert _listed(everyone) == ["Secret", "Public"]
     assert _listed(viewer) == ["Public"]
     assert _listed(everyone) == ["Secret", "Public"]
+
+
+def test_the_database_and_python_agree_on_updated_at_to_the_microsecond(viewer):
+    incident = declare("Stamped")
+    incident.refresh_from_db()
+    (stamp,) = selectors.incident_stamps_page(viewer.key, limit=1)
+    assert stamp == (incident.pk, selectors.updated_micros(incident))
