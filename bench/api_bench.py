@@ -9,6 +9,7 @@ per second and latency of:
 
 - GET /bench/bare                 the baseline: Django's full stack, no database
 - POST /bench/bare-write          a reference for writes: one row inserted and committed
+- GET /bench/bare-page            a reference for lists: a list page's bytes, nothing computed
 - GET /v2/incidents?page_size=25  a page of 25 incidents
 - GET /v2/incidents/{id}          one incident (of 500, each shown once before measuring)
 - GET /v2/incidents/{id}          one incident never shown before (rendered cold)
@@ -26,6 +27,7 @@ import random
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import uuid
@@ -150,6 +152,22 @@ def _copy(raw, table, columns, rows):
     raw.commit()
 
 
+def prepare(server: str, database: str, cache_url: str, incidents: int) -> tuple[str, dict]:
+    """A fresh database with ``incidents`` loaded, Django set up on it and an empty cache:
+    (the database's URL, what seed_configuration() returned)."""
+    database_url = recreate_database(server, database)
+    os.environ["CACHE_URL"] = cache_url
+    setup_django(database_url)
+    from django.core.cache import cache
+
+    cache.clear()
+    config = seed_configuration()
+    started = time.perf_counter()
+    load_incidents(config, incidents, 1)
+    log(f"loaded {incidents} incidents in {time.perf_counter() - started:.1f}s")
+    return database_url, config
+
+
 # --- serving and load -------------------------------------------------------------------------
 
 
@@ -163,8 +181,17 @@ def _mean_of(runs: list[dict]) -> dict:
     }
 
 
+PAGE_FILE = Path(tempfile.gettempdir()) / "api_bench_page.json"
+
+
 def start_gunicorn(database_url: str, cache_url: str, port: int, workers: int):
-    env = {**os.environ, "DATABASE_URL": database_url, "DJANGO_SETTINGS_MODULE": "bench.settings", "CACHE_URL": cache_url}
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
+        "CACHE_URL": cache_url,
+        "BENCH_PAGE_FILE": str(PAGE_FILE),
+    }
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "config.wsgi", "--workers", str(workers), "--bind", f"127.0.0.1:{port}", "--log-level", "warning"],
         cwd=ROOT,
@@ -240,16 +267,7 @@ def main():
     parser.add_argument("--port", type=int, default=8899)
     args = parser.parse_args()
 
-    database_url = recreate_database(args.server, args.database)
-    os.environ["CACHE_URL"] = args.cache
-    setup_django(database_url)
-    from django.core.cache import cache
-
-    cache.clear()
-    config = seed_configuration()
-    started = time.perf_counter()
-    load_incidents(config, args.incidents, 1)
-    log(f"loaded {args.incidents} incidents in {time.perf_counter() - started:.1f}s")
+    database_url, config = prepare(args.server, args.database, args.cache, args.incidents)
 
     from incidents.models import Incident
 
@@ -270,6 +288,7 @@ def main():
     scenarios = [
         ("bare view", "GET", lambda: "/bench/bare", None),
         ("bare write (reference)", "POST", lambda: "/bench/bare-write", create_body),
+        ("bare page (reference)", "GET", lambda: "/bench/bare-page", None),
         ("GET /v2/incidents (25)", "GET", lambda: "/v2/incidents?page_size=25", None),
         ("GET /v2/incidents/{id}", "GET", lambda: f"/v2/incidents/{random.choice(ids)}", None),
         ("GET /v2/incidents/{id}, never shown before", "GET", cold_path, None),
@@ -287,6 +306,11 @@ def main():
             conn.request("GET", f"/v2/incidents/{incident_id}", headers={"Authorization": f"Bearer {token}"})
             conn.getresponse().read()
             conn.close()
+        # The bare page serves the bytes of a list page.
+        conn = HTTPConnection("127.0.0.1", args.port, timeout=30)
+        conn.request("GET", "/v2/incidents?page_size=25", headers={"Authorization": f"Bearer {token}"})
+        PAGE_FILE.write_bytes(conn.getresponse().read())
+        conn.close()
         # Each scenario is measured right after the bare view, and its ratio is to that
         # measurement: the machine's speed drifts by more than the differences that matter.
         bare_name, bare_method, bare_path, _ = scenarios[0]
@@ -327,6 +351,9 @@ def main():
         passed = all_ok and (target is None or (ratio >= target and figures["max_queries"] <= 10))
         ok &= passed
         print(f"| {name} | {figures['rps']:.0f} | {ratio:.2f}x | {'' if target is None else f'>= {target}x'} {'' if passed else 'MISSED'} | {figures['p50_ms']:.1f} | {figures['p95_ms']:.1f} | {figures['max_queries']} | {figures['statuses']} |")
+    page_ref = results["bare page (reference)"]
+    listed = results["GET /v2/incidents (25)"]
+    print(f"\nGET /v2/incidents (25) against the bare page: {listed['rps'] / page_ref['rps']:.2f}x (the bare page itself: {page_ref['rps'] / baselines['bare page (reference)']['rps']:.2f}x the bare view, {PAGE_FILE.stat().st_size // 1024} KiB)")
     write = results["bare write (reference)"]
     create = results["POST /v2/incidents"]
     print(f"\nPOST /v2/incidents against the bare write: {create['rps'] / write['rps']:.2f}x (the bare write itself: {write['rps'] / baselines['bare write (reference)']['rps']:.2f}x the bare view)")

@@ -24,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.api_bench import load_incidents, recreate_database, seed_configuration, setup_django  # noqa: E402
+from bench.api_bench import prepare  # noqa: E402
 
 
 def main():
@@ -39,15 +39,8 @@ def main():
     parser.add_argument("--only", nargs="*", default=None, help="scenarios to run (the bare view always runs)")
     args = parser.parse_args()
 
-    database_url = recreate_database(args.server, args.database)
-    os.environ["CACHE_URL"] = args.cache
-    setup_django(database_url)
-    from django.core.cache import cache
+    _, config = prepare(args.server, args.database, args.cache, args.incidents)
     from django.core.handlers.wsgi import WSGIHandler
-
-    cache.clear()
-    config = seed_configuration()
-    load_incidents(config, args.incidents, 1)
 
     from incidents.models import Incident
 

@@ -1,5 +1,7 @@
+import os
+
 from django.db import connection, transaction
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.urls import path
 from django.views.decorators.csrf import csrf_exempt
 
@@ -20,4 +22,22 @@ def bare_write(request):
     return JsonResponse({"status": "ok"})
 
 
-urlpatterns = [path("bench/bare", bare), path("bench/bare-write", bare_write), *app_urlpatterns]
+_page = []
+
+
+def bare_page(request):
+    """A reference for lists, not a baseline: the bytes of a list page (the benchmark
+    saves one in BENCH_PAGE_FILE before measuring), served as the bare view serves its
+    document. What sending and reading a page costs, with nothing computed."""
+    if not _page:
+        with open(os.environ["BENCH_PAGE_FILE"], "rb") as page:
+            _page.append(page.read())
+    return HttpResponse(_page[0], content_type="application/json")
+
+
+urlpatterns = [
+    path("bench/bare", bare),
+    path("bench/bare-write", bare_write),
+    path("bench/bare-page", bare_page),
+    *app_urlpatterns,
+]

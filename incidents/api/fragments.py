@@ -9,13 +9,15 @@ rendered at (``updated_at`` and the tokens); a rendering whose stamp is not the 
 one is rendered again and replaces it. So a page costs one narrow query for ids and
 ``updated_at`` and one cache round trip for the fragments (a show's fragment comes with
 the request's first round trip: ``incidents.api.gate``); only incidents changed since
-they were last rendered are loaded and rendered.
+they were last rendered are loaded and rendered. A page polled unchanged is served from
+the body this process last built for it (``page``).
 
 Which incidents a key may see is decided by the query, never by the cache: a fragment is
 the same for every key.
 """
 
-import hashlib
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
 
 import orjson
@@ -69,35 +71,51 @@ def rendered(
     return [fragments[incident.pk] for incident in incidents]
 
 
-PAGE_TIMEOUT = 5 * 60
+class _Pages:
+    """The latest body of each list query, in this process, least recently used first out
+    past ``budget`` bytes. Per process: a body is a function of its signature alone, so
+    processes need not share them, and a polled page then costs no cache traffic."""
+
+    def __init__(self, budget: int):
+        self.budget, self.size = budget, 0
+        self.entries: OrderedDict[tuple[str, str], tuple[str, bytes]] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: tuple[str, str], signature: str) -> bytes | None:
+        with self.lock:
+            entry = self.entries.get(key)
+            if entry is None or entry[0] != signature:
+                return None
+            self.entries.move_to_end(key)
+            return entry[1]
+
+    def put(self, key: tuple[str, str], signature: str, body: bytes) -> None:
+        with self.lock:
+            old = self.entries.pop(key, None)
+            if old is not None:
+                self.size -= len(old[1])
+            self.entries[key] = (signature, body)
+            self.size += len(body)
+            while self.size > self.budget and self.entries:
+                _, (_, dropped) = self.entries.popitem(last=False)
+                self.size -= len(dropped)
 
 
-def page_key(dialect: str, query: str) -> str:
-    """Where the latest answer to a list query (its normalised query string) is kept."""
-    return f"incidents:page:{dialect}:{hashlib.sha256(query.encode()).hexdigest()}"
+PAGES = _Pages(budget=32 * 1024 * 1024)
 
 
-def page(
-    dialect: str,
-    query: str,
-    incidents: list,
-    meta: dict,
-    tokens: dict[str, str],
-    render: Callable[[], bytes],
-    prefetched: dict | None = None,
-) -> bytes:
-    """A list page's body: the one cached for ``query`` when it was built from exactly
-    these incidents at these stamps (and the same ``meta``), else ``render()``'s, which
-    replaces it. The body is a function of that signature alone, so serving it is the
-    same as rendering it; which incidents a key may see is still the query's decision
-    (``incidents``), never the cache's. A polled page costs no read of its renderings."""
+def page(dialect: str, query: str, incidents: list, meta: dict, tokens: dict[str, str], render: Callable[[], bytes]) -> bytes:
+    """A list page's body: the one this process built last for ``query`` (its normalised
+    query string) if that was built from exactly these incidents at these stamps, with the
+    same ``meta`` and version tokens, else ``render()``'s, which replaces it. The body is a
+    function of that signature alone, so serving it is the same as rendering it; which
+    incidents a key may see is still the query's decision (``incidents``), never the
+    cache's. A polled page thus costs no read of its renderings."""
     signature = "|".join([str(meta), *(f"{incident.pk}@{_stamp(incident, tokens)}" for incident in incidents)])
-    k = page_key(dialect, query)
-    entry = prefetched[k] if prefetched and k in prefetched else cache.get(k)
-    if entry is not None and entry[0] == signature:
-        return entry[1]
-    body = render()
-    cache.set(k, (signature, body), timeout=PAGE_TIMEOUT)
+    body = PAGES.get((dialect, query), signature)
+    if body is None:
+        body = render()
+        PAGES.put((dialect, query), signature, body)
     return body
 
 

@@ -4,11 +4,13 @@ production, a file cache on one machine).
 incident.io documents its limits as token buckets that refill continuously: a key may
 burst up to ``API_RATE_LIMIT_PER_MINUTE`` requests, then sustain that many per minute,
 with no window boundary at which the whole allowance comes back in one step. We keep each
-bucket as GCRA's "theoretical arrival time" (TAT, in microseconds) in one cache entry,
-moved with the cache's atomic ``incr``: a request adds one emission interval
-(60 s / limit); the bucket is full when the TAT is not ahead of now and empty when it is
-a whole window ahead. Responses carry incident.io's X-RateLimit-* headers; past the limit
-the API answers 429 with a Retry-After header and the ``rate_limit`` block in the body.
+bucket as GCRA's "theoretical arrival time" (TAT, in microseconds) in one cache entry: a
+request adds one emission interval (60 s / limit); the bucket is full when the TAT is not
+ahead of now and empty when it is a whole window ahead. With Redis, the request's gate
+(``incidents.api.gate``) spends from the bucket in the same Lua call that looks the key
+up, and ``check_rate_limit`` only decides; other caches move the TAT with their atomic
+``incr``. Responses carry incident.io's X-RateLimit-* headers; past the limit the API
+answers 429 with a Retry-After header and the ``rate_limit`` block in the body.
 """
 
 import math

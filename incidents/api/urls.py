@@ -9,12 +9,14 @@ from .v2.views import config as v2_config
 from .v2.views import incidents as v2_incidents
 from .v2.views import users as v2_users
 
+# Django tries patterns in order, one regular expression each; the paths are disjoint, so
+# the most requested (incidents) go first.
 urlpatterns = [
-    *v1_config.urlpatterns,
+    *v2_incidents.urlpatterns,
     *v1_incidents.urlpatterns,
+    *v1_config.urlpatterns,
     *v1_api_keys.urlpatterns,
     *v1_utilities.urlpatterns,
     *v2_config.urlpatterns,
-    *v2_incidents.urlpatterns,
     *v2_users.urlpatterns,
 ]

@@ -151,8 +151,8 @@ def test_a_polled_list_page_reads_the_cache_once(viewer, cache_reads):
     declare("Two")
     first = viewer.get("/v2/incidents").json()
     cache_reads.clear()
-    # The key, the version tokens and the page built last time come in one read; the
-    # database still says which incidents the page holds.
+    # The key and the version tokens come in one read, the page built last time from this
+    # process's memory; the database still says which incidents the page holds.
     assert viewer.get("/v2/incidents").json() == first
     assert cache_reads == ["get_many"]
 
@@ -182,3 +182,18 @@ def test_the_database_and_python_agree_on_updated_at_to_the_microsecond(viewer):
     incident.refresh_from_db()
     (stamp,) = selectors.incident_stamps_page(viewer.key, limit=1)
     assert stamp == (incident.pk, selectors.updated_micros(incident))
+
+
+def test_list_pages_kept_in_memory_stay_within_their_budget():
+    from incidents.api.fragments import _Pages
+
+    pages = _Pages(budget=10)
+    pages.put(("v2", "a"), "sig-a", b"aaaa")
+    pages.put(("v2", "b"), "sig-b", b"bbbb")
+    assert pages.get(("v2", "a"), "sig-a") == b"aaaa"  # now the most recently used
+    assert pages.get(("v2", "a"), "another signature") is None
+    pages.put(("v2", "c"), "sig-c", b"cccc")  # 12 bytes: the least recently used goes
+    assert pages.get(("v2", "b"), "sig-b") is None
+    assert pages.get(("v2", "a"), "sig-a") == b"aaaa" and pages.get(("v2", "c"), "sig-c") == b"cccc"
+    pages.put(("v2", "a"), "sig-a2", b"a")  # replacing an entry frees its bytes
+    assert pages.size == 5 and pages.get(("v2", "a"), "sig-a2") == b"a"

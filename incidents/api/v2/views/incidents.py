@@ -79,13 +79,8 @@ class IncidentV2ViewSet(ApiViewSet):
     }
 
     def cache_prefetch(self, pk=None, **kwargs) -> list[str]:
-        # A show's rendering, or a list's latest page for the same query, comes with the
-        # key in the request's first cache round trip.
-        if self.action == "retrieve" and pk:
-            return [fragments.key("v2", pk)]
-        if self.action == "list" and self.request.method == "GET":
-            return [fragments.page_key("v2", self.list_query())]
-        return []
+        # A show's rendering comes with the key, in the request's first cache round trip.
+        return [fragments.key("v2", pk)] if self.action == "retrieve" and pk else []
 
     def list_query(self) -> str:
         """The list's query parameters, normalised (order and encoding do not matter)."""
@@ -130,7 +125,6 @@ class IncidentV2ViewSet(ApiViewSet):
                 incidents=fragments.rendered("v2", page, tokens, lambda ids: self.render_many(ids, config)),
                 pagination_meta=meta,
             ),
-            prefetched=self.prefetched(),
         )
         return HttpResponse(body, content_type="application/json")
 
