@@ -40,7 +40,8 @@ return {1, spent}
 
 # An API request's first round trip (incidents.api.gate): an API key's cache entry, the
 # version tokens, and, when the key's entry exists and a limit is set, one request spent
-# from its token bucket (as _SPEND_BUCKET, the bucket expiring when it is full again).
+# from its token bucket (as _SPEND_BUCKET; the bucket expires a window after it is full
+# again, a margin for clocks that differ between the web servers and Redis).
 # KEYS: key entry, bucket, version tokens...; ARGV: now, interval, capacity (0: no limit).
 # Returns {entry or false, 1 (spent) / 0 (refused) / -1 (not tried), TAT, tokens...}.
 _ADMIT = """
@@ -57,7 +58,7 @@ if entry and capacity > 0 then
     else
         spent = 1
         tat = tat + interval
-        redis.call('set', KEYS[2], tat, 'PX', math.ceil((tat - now) / 1000))
+        redis.call('set', KEYS[2], tat, 'PX', math.ceil((tat - now + capacity) / 1000))
     end
 end
 local reply = {entry or false, spent, tat}

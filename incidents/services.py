@@ -68,6 +68,16 @@ def _actor_fields(actor: Actor | None, prefix: str) -> dict:
     return {f"{prefix}_user": actor, f"{prefix}_api_key": None}
 
 
+def _insert(model, rows: list, pending: list | None) -> list:
+    """Insert ``rows`` now, or, given ``pending``, leave them there for the statement that
+    inserts a new incident (``_insert_declaration``)."""
+    if pending is None:
+        return model.objects.bulk_create(rows)
+    if rows:
+        pending.append((model, rows))
+    return rows
+
+
 # --- custom field values ----------------------------------------------------------------------
 
 
@@ -140,7 +150,11 @@ def build_custom_field_rows(field: CustomField, values: Iterable[FieldValue]) ->
 
 
 def _replace_custom_field_values(
-    incident: Incident, values: Mapping[CustomField, Iterable[FieldValue]], *, new_incident: bool = False
+    incident: Incident,
+    values: Mapping[CustomField, Iterable[FieldValue]],
+    *,
+    new_incident: bool = False,
+    pending: list | None = None,
 ) -> list[CustomFieldValue]:
     rows = []
     for field, field_values in values.items():
@@ -150,7 +164,7 @@ def _replace_custom_field_values(
         rows.extend(new_rows)
     if values and not new_incident:  # a new incident has no values to replace
         CustomFieldValue.objects.filter(incident=incident, custom_field__in=list(values)).delete()
-    return CustomFieldValue.objects.bulk_create(rows)
+    return _insert(CustomFieldValue, rows, pending)
 
 
 def set_custom_field_value(
@@ -166,16 +180,21 @@ def set_custom_field_value(
 
 
 def _replace_role_assignments(
-    incident: Incident, assignments: Mapping[IncidentRole, AbstractBaseUser | None], *, new_incident: bool = False
+    incident: Incident,
+    assignments: Mapping[IncidentRole, AbstractBaseUser | None],
+    *,
+    new_incident: bool = False,
+    pending: list | None = None,
 ) -> list[IncidentRoleAssignment] | None:
     """Set or clear each role's assignee; for a new incident, return the rows inserted."""
     if new_incident:
         # Nothing is assigned yet: one INSERT, and an unassigned role is simply left out.
-        return IncidentRoleAssignment.objects.bulk_create(
+        rows = [
             IncidentRoleAssignment(incident=incident, role=role, assignee=assignee)
             for role, assignee in assignments.items()
             if assignee is not None
-        )
+        ]
+        return _insert(IncidentRoleAssignment, rows, pending)
     for role, assignee in assignments.items():
         if assignee is None:
             IncidentRoleAssignment.objects.filter(incident=incident, role=role).delete()
@@ -205,6 +224,7 @@ def _stamp(
     new_incident: bool = False,
     given: Mapping[IncidentTimestamp, datetime | None] | None = None,
     timestamps: Iterable[IncidentTimestamp] | None = None,
+    pending: list | None = None,
 ) -> list[IncidentTimestampValue]:
     """Stamp the lifecycle timestamps named by ``slugs`` at ``at``, the first time only: a
     timestamp the incident already has keeps its value. One query reads the timestamps still
@@ -216,21 +236,23 @@ def _stamp(
         # A new incident has none set; the caller's configuration names the timestamps.
         values: dict[IncidentTimestamp, datetime | None] = {t: at for t in timestamps if t.slug in slugs}
         values.update(given or {})
-        return IncidentTimestampValue.objects.bulk_create(
+        rows = [
             IncidentTimestampValue(incident=incident, timestamp=timestamp, value=value)
             for timestamp, value in values.items()
             if value is not None
-        )
+        ]
+        return _insert(IncidentTimestampValue, rows, pending)
     timestamps = IncidentTimestamp.objects.filter(slug__in=slugs)
     if not new_incident:
         timestamps = timestamps.exclude(values__incident=incident)
     values: dict[IncidentTimestamp, datetime | None] = {timestamp: at for timestamp in timestamps}
     values.update(given or {})
-    return IncidentTimestampValue.objects.bulk_create(
+    rows = [
         IncidentTimestampValue(incident=incident, timestamp=timestamp, value=value)
         for timestamp, value in values.items()
         if value is not None
-    )
+    ]
+    return _insert(IncidentTimestampValue, rows, pending)
 
 
 def set_timestamp_values(
@@ -278,35 +300,56 @@ def _next_reference_number() -> int:
     return number
 
 
-def _insert_with_next_reference(incident: Incident) -> None:
-    """Insert a new incident with the next reference number.
+def _insert_declaration(incident: Incident, pending: list[tuple[type, list]]) -> None:
+    """Insert a new incident with the next reference number, and the rows ``pending``
+    (model, rows) that hang off it.
 
-    On PostgreSQL the counter's increment and the insert are one statement, so the
-    counter's row, locked from the increment to COMMIT (which serialises concurrent
-    declarations), is held for one round trip and the commit, with no Python in between.
-    Elsewhere (SQLite, whose writers queue for the database anyway) two statements."""
+    On PostgreSQL it is one statement (data-modifying WITH clauses): one round trip, and
+    the counter's row, locked from its increment to COMMIT (which serialises concurrent
+    declarations), is held for that round trip and the commit, with no Python in between.
+    Elsewhere (SQLite, whose writers queue for the database anyway) the ORM's statements."""
     if connection.vendor != "postgresql":
+        for model, rows in pending:
+            model.objects.bulk_create(rows)
         incident.reference_number = _next_reference_number()
         incident.save(force_insert=True)
         return
+    quote = connection.ops.quote_name
+    children, child_params = [], []
+    for number, (model, rows) in enumerate(pending):
+        fields = model._meta.concrete_fields
+        row_marks = "(" + ", ".join(["%s"] * len(fields)) + ")"
+        for row in rows:
+            child_params.extend(f.get_db_prep_save(f.pre_save(row, add=True), connection) for f in fields)
+        children.append(
+            f"c{number} AS (INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
+            f"VALUES {', '.join([row_marks] * len(rows))})"
+        )
     fields = [f for f in Incident._meta.concrete_fields if f.attname != "reference_number"]
     values = [f.get_db_prep_save(f.pre_save(incident, add=True), connection) for f in fields]
-    quote = connection.ops.quote_name
-    sql = (
-        f"WITH n AS (UPDATE {quote(Counter._meta.db_table)} SET value = value + 1 WHERE name = %s RETURNING value) "
-        f"INSERT INTO {quote(Incident._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}, reference_number) "
-        f"SELECT {', '.join(['%s'] * len(fields))}, n.value FROM n RETURNING reference_number"
-    )
+
+    def statement(with_children: bool) -> tuple[str, list]:
+        ctes = [f"n AS (UPDATE {quote(Counter._meta.db_table)} SET value = value + 1 WHERE name = %s RETURNING value)"]
+        ctes += children if with_children else []
+        sql = (
+            f"WITH {', '.join(ctes)} "
+            f"INSERT INTO {quote(Incident._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}, reference_number) "
+            f"SELECT {', '.join(['%s'] * len(fields))}, n.value FROM n RETURNING reference_number"
+        )
+        return sql, [REFERENCE_COUNTER, *(child_params if with_children else []), *values]
+
     with connection.cursor() as cursor:
-        cursor.execute(sql, [REFERENCE_COUNTER, *values])
+        cursor.execute(*statement(with_children=True))
         row = cursor.fetchone()
         if row is None:
-            # The first declaration ever: no counter row yet, so nothing was inserted.
+            # The first declaration ever: no counter row yet, so the incident was not
+            # inserted (its rows were). Create the row and insert the incident alone.
             Counter.objects.get_or_create(name=REFERENCE_COUNTER, defaults={"value": 0})
-            cursor.execute(sql, [REFERENCE_COUNTER, *values])
+            cursor.execute(*statement(with_children=False))
             row = cursor.fetchone()
     incident.reference_number = row[0]
-    incident._state.adding, incident._state.db = False, connection.alias
+    for obj in [incident, *(row for _, rows in pending for row in rows)]:
+        obj._state.adding, obj._state.db = False, connection.alias
 
 
 def default_status(*, triage: bool, statuses: Iterable[IncidentStatus] | None = None) -> IncidentStatus:
@@ -390,9 +433,10 @@ def declare_incident(
             raise DomainError("missing_name", "An incident needs a name", field="name")
         with transaction.atomic():
             now = timezone.now()
-            # The rows that hang off the incident go in first (foreign keys are checked at
-            # COMMIT), and the reference number is taken last: the counter's row stays
-            # locked from its UPDATE to COMMIT, which serialises concurrent declarations.
+            # The rows that hang off the incident are built first and inserted with it
+            # (foreign keys are checked at COMMIT), and the reference number is taken
+            # last: the counter's row stays locked from its UPDATE to COMMIT, which
+            # serialises concurrent declarations.
             incident = Incident(
                 name=name.strip(),
                 summary=summary,
@@ -406,7 +450,9 @@ def declare_incident(
                 idempotency_key=idempotency_key if isinstance(actor, ApiKey) else "",
                 **_actor_fields(actor, "creator"),
             )
-            IncidentUpdate.objects.bulk_create(
+            pending = []  # what hangs off the incident, inserted with it
+            _insert(
+                IncidentUpdate,
                 [
                     IncidentUpdate(
                         incident=incident,
@@ -415,7 +461,8 @@ def declare_incident(
                         new_severity=severity,
                         **_actor_fields(actor, "actor"),
                     )
-                ]
+                ],
+                pending,
             )
             # What rendering needs, as selectors.incidents_with_details() loads it: the
             # caller can answer with the incident without reading it back.
@@ -426,16 +473,19 @@ def declare_incident(
                 new_incident=True,
                 given=timestamp_values,
                 timestamps=config.timestamps if config is not None else None,
+                pending=pending,
             )
             incident.loaded_role_assignments = (
-                _replace_role_assignments(incident, role_assignments, new_incident=True) if role_assignments else []
+                _replace_role_assignments(incident, role_assignments, new_incident=True, pending=pending)
+                if role_assignments
+                else []
             )
             incident.loaded_custom_field_values = (
-                _replace_custom_field_values(incident, custom_field_values, new_incident=True)
+                _replace_custom_field_values(incident, custom_field_values, new_incident=True, pending=pending)
                 if custom_field_values
                 else []
             )
-            _insert_with_next_reference(incident)
+            _insert_declaration(incident, pending)
     except (DomainError, IntegrityError):
         existing = find_idempotent_incident(actor=actor, idempotency_key=idempotency_key)
         if existing:

@@ -122,3 +122,16 @@ def test_posting_an_incident_update_stays_within_its_query_budget(api, statuses,
     with django_assert_max_num_queries(11):
         again = close(other, "second")
     assert again.status_code == 201
+
+
+@pytest.mark.postgres
+def test_on_postgresql_a_declaration_writes_in_one_statement(api, body, django_assert_num_queries):
+    api.post("/v2/incidents", body("warm-up"))  # the key and the configuration now cached
+    # Users by id; users by email; SAVEPOINT; the first update, timestamp values, role
+    # assignments, custom field values, the counter and the incident in one statement;
+    # RELEASE.
+    with django_assert_num_queries(5):
+        response = api.post("/v2/incidents", body("measured"))
+    created = assert_matches_contract(response, "Incidents V2#Create")["incident"]
+    assert_stored(created["id"])
+    assert api.get(f"/v2/incidents/{created['id']}").json()["incident"] == created
