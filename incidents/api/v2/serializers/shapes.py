@@ -3,36 +3,23 @@
 from rest_framework import serializers
 
 from incidents.api.actors import actor_shape, user_shape
+from incidents.api.v1.serializers.shapes import IncidentStatusV1Serializer, IncidentTypeV1Serializer, SeverityV1Serializer
 
 
-class SeverityV2Serializer(serializers.Serializer):
-    id = serializers.CharField()
-    name = serializers.CharField(max_length=50)
-    description = serializers.CharField()
-    rank = serializers.IntegerField()
-    created_at = serializers.DateTimeField()
-    updated_at = serializers.DateTimeField()
+# The same documents as v1's under incident.io's v2 names (drf-spectacular names each
+# component after its class).
 
 
-class IncidentStatusV2Serializer(serializers.Serializer):
-    id = serializers.CharField()
-    name = serializers.CharField()
-    description = serializers.CharField()
-    category = serializers.CharField()
-    rank = serializers.IntegerField()
-    created_at = serializers.DateTimeField()
-    updated_at = serializers.DateTimeField()
+class SeverityV2Serializer(SeverityV1Serializer):
+    pass
 
 
-class IncidentTypeV2Serializer(serializers.Serializer):
-    id = serializers.CharField()
-    name = serializers.CharField()
-    description = serializers.CharField()
-    is_default = serializers.BooleanField()
-    private_incidents_only = serializers.BooleanField()
-    create_in_triage = serializers.CharField()
-    created_at = serializers.DateTimeField()
-    updated_at = serializers.DateTimeField()
+class IncidentStatusV2Serializer(IncidentStatusV1Serializer):
+    pass
+
+
+class IncidentTypeV2Serializer(IncidentTypeV1Serializer):
+    pass
 
 
 class IncidentRoleV2Serializer(serializers.Serializer):
