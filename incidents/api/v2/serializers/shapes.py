@@ -2,8 +2,14 @@
 
 from rest_framework import serializers
 
-from incidents.api.actors import actor_shape, user_shape
-from incidents.api.v1.serializers.shapes import IncidentStatusV1Serializer, IncidentTypeV1Serializer, SeverityV1Serializer
+from incidents.api.actors import actor_shape
+from incidents.api.v1.serializers.shapes import (
+    APIKeyActorV1Serializer,
+    IncidentStatusV1Serializer,
+    IncidentTypeV1Serializer,
+    SeverityV1Serializer,
+    UserV1Serializer,
+)
 
 
 # The same documents as v1's under incident.io's v2 names (drf-spectacular names each
@@ -69,23 +75,17 @@ class IncidentTimestampV2Serializer(serializers.Serializer):
     rank = serializers.IntegerField()
 
 
-class UserV2Serializer(serializers.Serializer):
-    id = serializers.CharField()
-    name = serializers.CharField()
-    email = serializers.CharField(required=False)
-    role = serializers.ChoiceField(choices=["viewer", "responder", "administrator", "owner", "unset"])
+class UserV2Serializer(UserV1Serializer):
     slack_user_id = serializers.CharField(required=False)
 
-    def to_representation(self, user):
-        return user_shape(user)
 
-
-class APIKeyActorV2Serializer(serializers.Serializer):
-    id = serializers.CharField()
-    name = serializers.CharField()
+class APIKeyActorV2Serializer(APIKeyActorV1Serializer):
+    pass
 
 
 class ActorV2Serializer(serializers.Serializer):
+    # Not a subclass of ActorV1Serializer: its docstring would become this component's
+    # description in the generated document.
     api_key = APIKeyActorV2Serializer(required=False)
     user = UserV2Serializer(required=False)
 
