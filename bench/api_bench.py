@@ -15,8 +15,9 @@ per second and latency of:
 - GET /v2/incidents/{id}          one incident never shown before (rendered cold)
 - POST /v2/incidents              declaring an incident
 
-Each API figure is printed as a ratio to the baseline measured just before it, in the
-same run, since the machines are shared and noisy. With --big, more incidents are added
+Each API figure is printed as a ratio to the baseline measured alongside it, in one-second
+slices alternating with its own, since the machines are shared and their speed drifts
+within seconds. With --big, more incidents are added
 and the list's latency is measured again, to show it does not grow with the table.
 """
 
@@ -241,15 +242,38 @@ def measure(port: int, method: str, make_path, *, token: str, body=None, seconds
         t.start()
     for t in threads:
         t.join()
-    elapsed = time.perf_counter() - began
-    latencies.sort()
+    return _figures([(time.perf_counter() - began, latencies, statuses, query_counts)])
+
+
+def _figures(slices) -> dict:
+    """Figures of one or more measured slices: (elapsed, latencies, statuses, query counts)."""
+    elapsed = sum(s[0] for s in slices)
+    latencies = sorted(latency for s in slices for latency in s[1])
+    statuses = {}
+    for s in slices:
+        for k, v in s[2].items():
+            statuses[k] = statuses.get(k, 0) + v
+    query_counts = [q for s in slices for q in s[3]]
     return {
         "rps": len(latencies) / elapsed,
         "p50_ms": statistics.median(latencies) * 1000,
         "p95_ms": latencies[int(len(latencies) * 0.95) - 1] * 1000,
         "statuses": statuses,
         "max_queries": max(query_counts) if query_counts else 0,
+        "slice": (elapsed, latencies, statuses, query_counts),
     }
+
+
+def measure_against(port: int, baseline: tuple, scenario: tuple, *, token: str, seconds: float, concurrency: int, slice_seconds: float = 1.0):
+    """Measure ``scenario`` and the baseline in alternating slices of ``slice_seconds``,
+    ``seconds`` each in all: this machine's speed drifts within seconds, and alternating
+    puts both under the same drift. Each is (method, make_path, body). Returns (baseline's
+    figures, scenario's figures)."""
+    runs = {"baseline": [], "scenario": []}
+    for _ in range(max(1, round(seconds / slice_seconds))):
+        for name, (method, path, body) in (("baseline", baseline), ("scenario", scenario)):
+            runs[name].append(measure(port, method, path, token=token, body=body, seconds=slice_seconds, concurrency=concurrency)["slice"])
+    return _figures(runs["baseline"]), _figures(runs["scenario"])
 
 
 def main():
@@ -311,16 +335,18 @@ def main():
         conn.request("GET", "/v2/incidents?page_size=25", headers={"Authorization": f"Bearer {token}"})
         PAGE_FILE.write_bytes(conn.getresponse().read())
         conn.close()
-        # Each scenario is measured right after the bare view, and its ratio is to that
-        # measurement: the machine's speed drifts by more than the differences that matter.
+        # Each scenario is measured in slices alternating with the bare view's, and its
+        # ratio is to those: the machine's speed drifts, within seconds, by more than the
+        # differences that matter.
         bare_name, bare_method, bare_path, _ = scenarios[0]
         baselines = {}
         for name, method, path, body in scenarios[1:]:
             measure(args.port, bare_method, bare_path, token=token, seconds=min(2, args.seconds), concurrency=args.concurrency)  # warm up
-            baselines[name] = measure(args.port, bare_method, bare_path, token=token, seconds=args.seconds, concurrency=args.concurrency)
             measure(args.port, method, path, token=token, body=body, seconds=min(2, args.seconds), concurrency=args.concurrency)  # warm up
-            results[name] = measure(args.port, method, path, token=token, body=body, seconds=args.seconds, concurrency=args.concurrency)
-            log(f"{name}: {results[name]}; bare view just before: {baselines[name]['rps']:.0f} req/s")
+            baselines[name], results[name] = measure_against(
+                args.port, (bare_method, bare_path, None), (method, path, body), token=token, seconds=args.seconds, concurrency=args.concurrency
+            )
+            log(f"{name}: {results[name]['rps']:.0f} req/s, {results[name]['rps'] / baselines[name]['rps']:.2f}x the bare view alongside ({baselines[name]['rps']:.0f} req/s)")
         results = {bare_name: _mean_of(list(baselines.values())), **results}
         baselines[bare_name] = results[bare_name]
         list_small = results["GET /v2/incidents (25)"]
