@@ -8,7 +8,8 @@ and a page costs the same number of queries whatever its size.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import NamedTuple
@@ -222,6 +223,11 @@ def _stamps(where: str, params: list) -> list[IncidentStamp]:
     if connection.vendor == "postgresql":
         # Integers come back far cheaper than time-zone-aware datetimes (a page has 26).
         sql = f"SELECT id, (EXTRACT(EPOCH FROM updated_at) * 1000000)::bigint FROM {_TABLE} {where}"
+        send = getattr(connection, "send", None)
+        if send is not None:
+            # A prepared statement (config.postgresql): planning it was most of its cost.
+            with send(sql, params) as pending:
+                return [IncidentStamp(pk, micros) for pk, micros in pending.rows()]
         return [IncidentStamp(pk, micros) for pk, micros in _fetch(sql, params)]
     # SQLite hands back text; its backend's converter is what the ORM would apply.
     convert = connection.ops.convert_datetimefield_value
@@ -248,19 +254,64 @@ def incident_stamps_page(
     return _stamps(f"WHERE {' AND '.join(conditions)} ORDER BY id {order} LIMIT %s", params)
 
 
+def _by_ref(ref: str) -> tuple[str, object]:
+    if ref.isdigit() and len(ref) < 26:  # ids are 26 characters long
+        return "reference_number = %s", int(ref)
+    return "id = %s", ref
+
+
 def incident_stamp(key: ApiKey, ref: str) -> IncidentStamp | None:
     """The incident ``ref`` names (an id, or the number of its reference as v2 paths
     allow), if ``key`` may see it."""
-    if ref.isdigit() and len(ref) < 26:  # ids are 26 characters long
-        condition, value = "reference_number = %s", int(ref)
-    else:
-        condition, value = "id = %s", ref
+    condition, value = _by_ref(ref)
     params = [value]
     if not key.sees_private_incidents:
         condition += " AND visibility = %s"
         params.append(Visibility.PUBLIC)
     found = _stamps(f"WHERE {condition}", params)
     return found[0] if found else None
+
+
+class StampAhead:
+    """The answer to ``incident_stamp_ahead()``: ``wait()`` for it (before anything else
+    uses the database connection), then ``seen_by(key)``."""
+
+    def __init__(self, ref: str, pending=None):
+        self.ref, self._pending, self._rows = ref, pending, None
+
+    def wait(self) -> None:
+        if self._pending is not None and self._rows is None:
+            self._rows = self._pending.rows()
+
+    def seen_by(self, key: ApiKey) -> IncidentStamp | None:
+        """What ``incident_stamp(key, ref)`` returns."""
+        if self._pending is None:  # not sent ahead: ask now
+            return incident_stamp(key, self.ref)
+        self.wait()
+        if not self._rows:
+            return None
+        pk, micros, visibility = self._rows[0]
+        if visibility != Visibility.PUBLIC and not key.sees_private_incidents:
+            return None
+        return IncidentStamp(pk, micros)
+
+
+@contextmanager
+def incident_stamp_ahead(ref: str) -> Iterator[StampAhead]:
+    """``incident_stamp()`` for a key not known yet. On PostgreSQL the query goes out on
+    entering, before the key is looked up, and its answer is read by ``wait()``: the
+    request's cache round trip (which looks the key up) and this one overlap. The row
+    carries the incident's visibility and ``seen_by(key)`` applies the key's access to it,
+    so the database's row still decides what a key sees. Elsewhere, ``seen_by`` runs
+    ``incident_stamp()``."""
+    send = getattr(connection, "send", None)
+    if send is None:
+        yield StampAhead(ref)
+        return
+    condition, value = _by_ref(ref)
+    sql = f"SELECT id, (EXTRACT(EPOCH FROM updated_at) * 1000000)::bigint, visibility FROM {_TABLE} WHERE {condition}"
+    with send(sql, [value]) as pending:
+        yield StampAhead(ref, pending)
 
 
 def incident_updates_visible_to(key: ApiKey) -> QuerySet[IncidentUpdate]:

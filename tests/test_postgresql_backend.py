@@ -41,3 +41,116 @@ def test_a_connection_the_server_closed_is_not_usable(other_connection):
     with other_connection.cursor() as cursor:
         cursor.execute("SELECT 1")
         assert cursor.fetchone() == (1,)
+
+
+# --- send(): a query sent now, its answer read later -------------------------------------------
+
+
+def _in_flight() -> bool:
+    from psycopg import pq
+
+    return connection.connection.pgconn.transaction_status == pq.TransactionStatus.ACTIVE
+
+
+def test_a_sent_query_answers_with_its_rows_as_a_cursor_would():
+    sql, params = "SELECT %s::int + 1, %s::text, NULL, true, %s::timestamptz", [41, "x", "2026-11-23T10:00:00Z"]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        expected = cursor.fetchall()
+    with connection.send(sql, params) as pending:
+        assert _in_flight()
+        assert pending.rows() == expected
+        assert not _in_flight()
+        assert expected[0][:4] == (42, "x", None, True)
+    with connection.cursor() as cursor:  # the connection is free again
+        cursor.execute("SELECT 1")
+        assert cursor.fetchone() == (1,)
+
+
+def test_the_query_runs_while_the_caller_does_something_else():
+    with connection.send("SELECT pg_sleep(0.05), 1", []) as pending:
+        pgconn = connection.connection.pgconn
+        assert _in_flight() and pgconn.is_busy()
+        deadline = time.monotonic() + 5
+        while pgconn.is_busy() and time.monotonic() < deadline:
+            time.sleep(0.01)  # the caller, busy elsewhere
+            pgconn.consume_input()
+        # The server answered meanwhile: the answer is there to be read.
+        assert not pgconn.is_busy()
+        assert pending.rows() == [("", 1)]
+
+
+def test_an_answer_nobody_read_is_drained_on_leaving():
+    with connection.send("SELECT 1", []):
+        pass
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 2")
+        assert cursor.fetchone() == (2,)
+
+
+def test_a_failing_query_raises_djangos_error_and_leaves_the_connection_usable():
+    from django.db import ProgrammingError
+
+    with pytest.raises(ProgrammingError, match="no_such_table"):
+        with connection.send("SELECT * FROM no_such_table WHERE id = %s", [1]) as pending:
+            pending.rows()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 3")
+        assert cursor.fetchone() == (3,)
+
+
+def test_a_sent_query_is_counted_and_logged_like_any_other(django_assert_num_queries):
+    seen = []
+
+    def wrapper(execute, sql, params, many, context):
+        seen.append((sql, params))
+        return execute(sql, params, many, context)
+
+    with django_assert_num_queries(1) as captured, connection.execute_wrapper(wrapper):
+        with connection.send("SELECT %s::int", [7]) as pending:
+            assert pending.rows() == [(7,)]
+    assert seen == [("SELECT %s::int", [7])]
+    assert captured.captured_queries[0]["sql"] == "SELECT 7::int"
+
+
+def test_each_query_is_prepared_once_per_connection():
+    def prepared():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT statement FROM pg_prepared_statements")
+            return [row[0] for row in cursor.fetchall()]
+
+    for n in range(3):
+        with connection.send("SELECT %s::int * 2", [n]) as pending:
+            assert pending.rows() == [(n * 2,)]
+    assert prepared() == ["SELECT $1::int * 2"]
+
+
+def test_prepared_statements_are_off_behind_a_transaction_pooler(settings):
+    # DISABLE_SERVER_SIDE_CURSORS is Django's setting for PgBouncer's transaction pooling.
+    connection.settings_dict["DISABLE_SERVER_SIDE_CURSORS"] = True
+    try:
+        with connection.send("SELECT %s::int * 3", [2]) as pending:
+            assert pending.rows() == [(6,)]
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s", ["%* 3"])
+            assert cursor.fetchone() == (0,)
+    finally:
+        del connection.settings_dict["DISABLE_SERVER_SIDE_CURSORS"]
+
+
+def test_in_a_transaction_psycopg_has_not_begun_the_query_runs_inside_it():
+    from django.db import transaction
+
+    with transaction.atomic():
+        # Nothing has run in the transaction yet, so psycopg's BEGIN is still to come: the
+        # query waits for rows() and runs the ordinary way, inside the transaction.
+        with connection.send("SELECT pg_current_xact_id()", []) as pending:
+            assert not _in_flight()
+            (first,) = pending.rows()
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_current_xact_id()")
+            assert cursor.fetchone() == first
+        # Once it has begun, a query goes out at once, still inside it.
+        with connection.send("SELECT pg_current_xact_id()", []) as pending:
+            assert _in_flight()
+            assert pending.rows() == [first]
