@@ -73,3 +73,32 @@ def test_admit_spends_nothing_for_an_unknown_key_or_without_a_limit(redis_cache)
     redis_cache.set("entry", "a key")
     assert redis_cache.admit("entry", "bucket", [], now=1_000, interval=10, capacity=0)[:2] == ("a key", None)
     assert redis_cache.get("bucket") is None
+
+
+def test_admit_loads_its_script_when_redis_has_forgotten_it(redis_cache):
+    redis_cache.set("entry", "a key")
+    assert redis_cache.admit("entry", "bucket", [], now=1_000, interval=10, capacity=30)[0] == "a key"
+    redis_cache._cache.get_client().script_flush()  # as after a Redis restart
+    assert redis_cache.admit("entry", "bucket", [], now=1_000, interval=10, capacity=30)[:2] == ("a key", (True, 1_020))
+
+
+def test_admit_survives_a_pooled_connection_that_went_stale(redis_cache):
+    import redis
+
+    redis_cache.set("entry", "a key")
+    assert redis_cache.admit("entry", "bucket", [], now=1_000, interval=10, capacity=30)[0] == "a key"
+    pool = redis_cache._cache._get_connection_pool(False)
+
+    def pooled_id():
+        connection = pool.get_connection()
+        try:
+            connection.send_command("CLIENT", "ID")
+            return connection.read_response()
+        finally:
+            pool.release(connection)
+
+    stale = pooled_id()
+    # The server closes it (a restart, an idle timeout), unknown to the pool.
+    redis.Redis.from_url(os.environ["REDIS_URL"]).client_kill_filter(_id=stale)
+    assert redis_cache.admit("entry", "bucket", [], now=1_000, interval=10, capacity=30)[0] == "a key"
+    assert pooled_id() != stale
