@@ -20,6 +20,14 @@ def admit(request, token: str) -> ApiKey | None:
     of the keys the view asked for in ``request.cache_prefetch`` as ``cache_prefetched``
     ({key: entry or None}) and, when the bucket was spent here, ``rate_limit_spent`` for
     ``ratelimit.check_rate_limit``."""
+    token_hash, cached = read(request, token)
+    return services.authenticate_token_hash(token_hash, cached=cached)
+
+
+def read(request, token: str) -> tuple[str, ApiKey | None]:
+    """``admit()``'s round trip with the cache, without touching the database (which a key
+    missing from the cache needs): the token's hash and the key's cache entry, or None.
+    ``services.authenticate_token_hash`` finishes the job."""
     token_hash = ApiKey.hash_token(token)
     entry_key = caching.api_key_cache_key(token_hash)
     token_keys = caching.version_keys()
@@ -37,4 +45,4 @@ def admit(request, token: str) -> ApiKey | None:
         cached, values = found.get(entry_key), [found.get(k) for k in [*token_keys, *extra_keys]]
     request.cache_versions = dict(zip(caching.SOURCES, values))
     request.cache_prefetched = dict(zip(extra_keys, values[len(token_keys) :]))
-    return services.authenticate_token_hash(token_hash, cached=cached)
+    return token_hash, cached

@@ -75,8 +75,10 @@ def _give_back(cache_key: str, interval: int) -> None:
 
 def check_rate_limit(request, key) -> None:
     """Spend one request of ``key``'s allowance, or raise RateLimited. Sets the
-    X-RateLimit-* headers the view adds to its response either way. When the gate already
-    spent it (``request.rate_limit_spent``, with the Redis cache), only decides."""
+    X-RateLimit-* headers the view adds to its response either way. When the request was
+    already charged (``request.rate_limit_spent``: by the gate, with the Redis cache, or
+    by an earlier check), only decides: a request is charged once, however often it is
+    checked."""
     if key is None:  # a public endpoint called without a key
         return
     spent = getattr(request, "rate_limit_spent", None)
@@ -97,6 +99,7 @@ def check_rate_limit(request, key) -> None:
             if not allowed:
                 _give_back(cache_key, interval)
                 tat -= interval
+        request.rate_limit_spent = ((allowed, tat), planned)
     limit = capacity // interval
     remaining = max((now + capacity - tat) // interval, 0)
     request.rate_limit_headers = {

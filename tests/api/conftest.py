@@ -1,6 +1,9 @@
+import os
+
 import pytest
 from django.test import Client
 from django.utils import timezone
+from django.utils.crypto import get_random_string
 
 from incidents import services
 
@@ -62,3 +65,24 @@ def viewer(db):
 @pytest.fixture
 def anonymous(db):
     return ApiClient()
+
+
+@pytest.fixture(params=["locmem", "redis"])
+def cache_backend(request, settings):
+    """Every behaviour twice: on the tests' local-memory cache (the generic path: the key
+    and tokens read, then the bucket spent with incr) and on Redis (the gate spends in the
+    same Lua call that reads the key), when REDIS_URL is set."""
+    if request.param == "redis":
+        redis_url = os.environ.get("REDIS_URL")
+        if not redis_url:
+            pytest.skip("REDIS_URL is not set (CI sets it)")
+        prefix = f"api-test-{get_random_string(8)}"
+        settings.CACHES = {"default": {"BACKEND": "config.cache.ReusingRedisCache", "LOCATION": redis_url, "KEY_PREFIX": prefix}}
+        yield request.param
+        from django.core.cache import cache
+
+        client = cache._cache.get_client()
+        for key in client.scan_iter(f"{prefix}:*"):
+            client.delete(key)
+        return
+    yield request.param

@@ -22,27 +22,6 @@ ROOT = Path(__file__).resolve().parents[2]
 NOW = 1_785_173_140.25
 
 
-@pytest.fixture(params=["locmem", "redis"])
-def cache_backend(request, settings):
-    """Every behaviour twice: on the tests' local-memory cache (the generic path: the key
-    and tokens read, then the bucket spent with incr) and on Redis (the gate spends in the
-    same Lua call that reads the key), when REDIS_URL is set."""
-    if request.param == "redis":
-        redis_url = os.environ.get("REDIS_URL")
-        if not redis_url:
-            pytest.skip("REDIS_URL is not set (CI sets it)")
-        prefix = f"rate-limit-test-{get_random_string(8)}"
-        settings.CACHES = {"default": {"BACKEND": "config.cache.ReusingRedisCache", "LOCATION": redis_url, "KEY_PREFIX": prefix}}
-        yield request.param
-        from django.core.cache import cache
-
-        client = cache._cache.get_client()
-        for key in client.scan_iter(f"{prefix}:*"):
-            client.delete(key)
-        return
-    yield request.param
-
-
 @pytest.fixture
 def clock(monkeypatch, cache_backend):
     """A frozen clock for the rate limiter: ``clock.now`` is the time; move it by hand."""

@@ -10,7 +10,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.response import Response
 
 from incidents import selectors, services
-from incidents.api import fragments
+from incidents.api import fragments, hot
 from incidents.api.base import ApiViewSet
 from incidents.api.filters import IncidentV2FilterSet, newest_first
 from incidents.api.pagination import paginate_with
@@ -135,18 +135,22 @@ class IncidentV2ViewSet(ApiViewSet):
 
     @extend_schema(operation_id="Incidents V2#Show", tags=TAG, responses={200: IncidentsShowResultV2Serializer})
     def retrieve(self, request, pk):
+        # Most shows are served by incidents.api.hot, which builds the same body.
         incident = selectors.incident_stamp(self.key, pk)
         if incident is None:
             raise Http404(f"No incident with id {pk}")
-        tokens = self.versions()
+        return HttpResponse(self.show_body(incident, self.versions(), self.prefetched()), content_type="application/json")
+
+    @classmethod
+    def show_body(cls, incident: selectors.IncidentStamp, tokens: dict, prefetched: dict) -> bytes:
         (rendered,) = fragments.rendered(
             "v2",
             [incident],
             tokens,
-            lambda ids: self.render_many(ids, selectors.incident_config(tokens["config"])),
-            prefetched=self.prefetched(),
+            lambda ids: cls.render_many(ids, selectors.incident_config(tokens["config"])),
+            prefetched=prefetched,
         )
-        return HttpResponse(fragments.json_object(incident=rendered), content_type="application/json")
+        return fragments.json_object(incident=rendered)
 
     @extend_schema(
         operation_id="Incidents V2#Create", tags=TAG,
@@ -227,7 +231,12 @@ class IncidentUpdateV2ViewSet(ApiViewSet):
 
 
 incidents = IncidentV2ViewSet.as_view({"get": "list", "post": "create"})
-incident = IncidentV2ViewSet.as_view({"get": "retrieve"})
+incident = hot.show(
+    IncidentV2ViewSet.as_view({"get": "retrieve"}),
+    dialect="v2",
+    roles=IncidentV2ViewSet.roles["retrieve"],
+    body=IncidentV2ViewSet.show_body,
+)
 edit = IncidentV2ViewSet.as_view({"post": "edit"})
 connect_external_issue = IncidentV2ViewSet.as_view({"post": "connect_external_issue"})
 import_postmortem_document = IncidentV2ViewSet.as_view({"post": "import_postmortem_document"})
