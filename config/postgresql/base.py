@@ -56,7 +56,9 @@ class DatabaseWrapper(base.DatabaseWrapper):
         if self.settings_dict.get("DISABLE_SERVER_SIDE_CURSORS"):
             return None
         # Kept with the psycopg connection, which a connection pool hands out again.
-        names = _PREPARED.setdefault(self.connection, {})
+        names = _PREPARED.get(self.connection)
+        if names is None:
+            names = _PREPARED[self.connection] = {}
         name = names.get(sql)
         if name is None:
             name = f"incidents_{len(names)}".encode()
