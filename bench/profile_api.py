@@ -34,7 +34,7 @@ def main():
     parser.add_argument("--cache", default=os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/13"))
     parser.add_argument("--incidents", type=int, default=5000)
     parser.add_argument("--requests", type=int, default=500)
-    parser.add_argument("--profile", choices=["bare", "list", "show", "cold", "create"], default=None)
+    parser.add_argument("--profile", choices=["list", "show", "cold", "create"], default=None)
     parser.add_argument("--top", type=int, default=40)
     parser.add_argument("--only", nargs="*", default=None, help="scenarios to run (the bare view always runs)")
     args = parser.parse_args()
@@ -86,24 +86,34 @@ def main():
         ),
     }
     figures, cpu = {}, {}
+    bare = scenarios["bare"]
     for name, scenario in scenarios.items():
-        if args.only and name != "bare" and name not in args.only:
+        if name == "bare" or (args.only and name not in args.only):
             continue
         for _ in range(min(300 if name != "cold" else 20, args.requests)):
             scenario()  # warm caches
+        # In slices alternating with the bare view's, as api_bench.py does: this machine's
+        # speed drifts within seconds.
         profiler = cProfile.Profile() if args.profile == name else None
-        started, started_cpu = time.perf_counter(), time.process_time()
-        if profiler:
-            profiler.enable()
-        for _ in range(args.requests):
-            scenario()
-        if profiler:
-            profiler.disable()
-        figures[name] = (time.perf_counter() - started) / args.requests * 1e6
-        cpu[name] = (time.process_time() - started_cpu) / args.requests * 1e6
+        spent = {"bare": [0.0, 0.0], name: [0.0, 0.0]}
+        slices = 10
+        for _ in range(slices):
+            for measured, run in (("bare", bare), (name, scenario)):
+                started, started_cpu = time.perf_counter(), time.process_time()
+                if profiler and measured == name:
+                    profiler.enable()
+                for _ in range(args.requests // slices):
+                    run()
+                if profiler and measured == name:
+                    profiler.disable()
+                spent[measured][0] += time.perf_counter() - started
+                spent[measured][1] += time.process_time() - started_cpu
+        count = slices * (args.requests // slices)
+        (bare_wall, bare_cpu), (wall, used) = ((w / count * 1e6, c / count * 1e6) for w, c in spent.values())
+        figures[name], cpu[name] = wall, used
         print(
-            f"{name:>7}: {figures[name]:8.0f} us/request ({figures[name] / figures['bare']:.1f}x bare), "
-            f"{cpu[name]:6.0f} us of this process's CPU ({cpu[name] / cpu['bare']:.1f}x bare)"
+            f"{name:>7}: {wall:8.0f} us/request ({wall / bare_wall:.1f}x the bare view's {bare_wall:.0f}), "
+            f"{used:6.0f} us of this process's CPU ({used / bare_cpu:.1f}x the bare view's {bare_cpu:.0f})"
         )
         if profiler:
             out = io.StringIO()

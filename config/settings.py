@@ -91,8 +91,15 @@ else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
     DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Django's backend, with a health check that polls the socket instead of a round trip.
+    # Django's backend, with a health check that polls the socket instead of a round trip
+    # and prepared statements for the hot queries (config/postgresql).
     DATABASES["default"]["ENGINE"] = "config.postgresql"
+    # Behind PgBouncer's transaction pooling: DATABASE_URL=...?disable_server_side_cursors=true
+    # (django-environ hands the query parameter over as a string or a number).
+    _disable = DATABASES["default"].get("DISABLE_SERVER_SIDE_CURSORS", False)
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = (
+        _disable.strip().lower() in ("1", "true", "yes", "on") if isinstance(_disable, str) else bool(_disable)
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {

@@ -7,6 +7,8 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpResponseRedirect
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 
 from . import services
@@ -494,7 +496,9 @@ class ApiKeyAdmin(DomainErrorsAsMessages, admin.ModelAdmin):
     form = ApiKeyForm
     list_display = ["name", "role_list", "token_hint_display", "created_at", "last_used_at", "token_last_issued_at"]
     search_fields = ["name"]
-    readonly_fields = ["token_hint_display", "created_by", "created_at", "last_used_at", "token_last_issued_at"]
+    readonly_fields = [
+        "token_hint_display", "created_by", "created_at", "last_used_at", "token_last_issued_at", "previous_token_display"
+    ]
     actions = ["rotate_keys"]
 
     @admin.display(description="Roles")
@@ -504,6 +508,13 @@ class ApiKeyAdmin(DomainErrorsAsMessages, admin.ModelAdmin):
     @admin.display(description="Token")
     def token_hint_display(self, obj):
         return f"{ApiKey.TOKEN_PREFIX}…{obj.token_hint}" if obj.token_hint else "—"
+
+    @admin.display(description="Previous token")
+    def previous_token_display(self, obj):
+        # A token replaced by an API rotation keeps working for its grace period.
+        if obj.previous_token_expires_at is None or obj.previous_token_expires_at <= timezone.now():
+            return "—"
+        return f"still accepted until {date_format(timezone.localtime(obj.previous_token_expires_at), 'DATETIME_FORMAT')}"
 
     @admin.display(description="Created by")
     def created_by(self, obj):

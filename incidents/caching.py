@@ -63,8 +63,9 @@ def api_key_cache_key(token_hash: str) -> str:
     return f"incidents:api-key:{token_hash}"
 
 
-def forget_api_key(token_hash: str) -> None:
-    """Drop a key's cached authentication now and after commit (rotation, role changes
-    and deletion take effect on the next request)."""
-    cache.delete(api_key_cache_key(token_hash))
-    transaction.on_commit(lambda: cache.delete(api_key_cache_key(token_hash)))
+def forget_api_key(*token_hashes: str) -> None:
+    """Drop a key's cached authentication, under each of its tokens' hashes, now and
+    after commit (rotation, role changes and deletion take effect on the next request)."""
+    keys = [api_key_cache_key(h) for h in token_hashes if h]
+    cache.delete_many(keys)
+    transaction.on_commit(lambda: cache.delete_many(keys))

@@ -272,6 +272,9 @@ class ApiKey(UlidModel):
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     token_last_issued_at = models.DateTimeField()
+    # The token a rotation replaced, kept working until the end of its grace period.
+    previous_token_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    previous_token_expires_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -288,6 +291,18 @@ class ApiKey(UlidModel):
     def hash_token(token: str) -> str:
         # Tokens are 256 random bits: a plain digest is enough and keeps lookups O(1).
         return hashlib.sha256(token.encode()).hexdigest()
+
+    def accepts(self, token_hash: str, now) -> bool:
+        """Whether the token hashed as ``token_hash`` opens this key at ``now``: its
+        current token, or the one its last rotation replaced, until that one's grace
+        period ends."""
+        if token_hash == self.token_hash:
+            return True
+        return (
+            token_hash == self.previous_token_hash
+            and self.previous_token_expires_at is not None
+            and now < self.previous_token_expires_at
+        )
 
     def has_role(self, *roles: str) -> bool:
         return ApiRole.GLOBAL_ACCESS in self.roles or any(r in self.roles for r in roles)

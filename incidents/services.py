@@ -24,6 +24,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from . import caching, selectors
@@ -865,24 +866,32 @@ def update_api_key(*, key: ApiKey, actor: Actor | None, name: str, roles: Iterab
     if comments is not None:
         key.comments = comments
     key.save(update_fields=["name", "roles", "comments"])
-    caching.forget_api_key(key.token_hash)
+    caching.forget_api_key(key.token_hash, key.previous_token_hash)
     caching.bump("api_keys")  # its name renders as the creator of incidents
     return key
 
 
-def rotate_api_key(*, key: ApiKey, actor: Actor | None) -> tuple[ApiKey, str]:
-    """Issue a new token; the old one stops working at once."""
+def rotate_api_key(*, key: ApiKey, actor: Actor | None, grace_period_minutes: int = 0) -> tuple[ApiKey, str]:
+    """Issue a new token. The old one keeps working for ``grace_period_minutes`` (0: it
+    stops at once), so clients can roll over without downtime; a token an earlier
+    rotation kept alive stops now."""
     token = _new_token()
-    caching.forget_api_key(key.token_hash)
+    now = timezone.now()
+    caching.forget_api_key(key.token_hash, key.previous_token_hash)
+    if grace_period_minutes > 0:
+        key.previous_token_hash = key.token_hash
+        key.previous_token_expires_at = now + timedelta(minutes=grace_period_minutes)
+    else:
+        key.previous_token_hash, key.previous_token_expires_at = "", None
     key.token_hash = ApiKey.hash_token(token)
     key.token_hint = token[-4:]
-    key.token_last_issued_at = timezone.now()
-    key.save(update_fields=["token_hash", "token_hint", "token_last_issued_at"])
+    key.token_last_issued_at = now
+    key.save(update_fields=["token_hash", "token_hint", "token_last_issued_at", "previous_token_hash", "previous_token_expires_at"])
     return key, token
 
 
 def delete_api_key(*, key: ApiKey, actor: Actor | None) -> None:
-    caching.forget_api_key(key.token_hash)
+    caching.forget_api_key(key.token_hash, key.previous_token_hash)
     key.delete()
     caching.bump("api_keys")  # incidents it created lose their creator
 
@@ -905,12 +914,16 @@ def authenticate_token_hash(token_hash: str, *, cached: ApiKey | None = None) ->
     the caller already read it (``incidents.api.gate``)."""
     cache_key = caching.api_key_cache_key(token_hash)
     key = cached if cached is not None else cache.get(cache_key)
+    now = timezone.now()
     if key is None:
-        key = ApiKey.objects.filter(token_hash=token_hash).first()
+        key = ApiKey.objects.filter(
+            Q(token_hash=token_hash) | Q(previous_token_hash=token_hash, previous_token_expires_at__gt=now)
+        ).first()
         if key is None:
             return None
-        cache.set(cache_key, key, timeout=API_KEY_CACHE_SECONDS)
-    now = timezone.now()
+        cache.set(cache_key, key, timeout=_key_cache_seconds(key, token_hash, now))
+    if not key.accepts(token_hash, now):
+        return None  # a replaced token whose grace period ended while it was cached
     if key.last_used_at is None or (now - key.last_used_at).total_seconds() >= 60:
         # A conditional update: concurrent requests in the same minute write once at most.
         stale_before = now - timedelta(seconds=60)
@@ -918,8 +931,15 @@ def authenticate_token_hash(token_hash: str, *, cached: ApiKey | None = None) ->
             **({"last_used_at__isnull": True} if key.last_used_at is None else {"last_used_at__lt": stale_before})
         ).update(last_used_at=now)
         key.last_used_at = now
-        cache.set(cache_key, key, timeout=API_KEY_CACHE_SECONDS)
+        cache.set(cache_key, key, timeout=_key_cache_seconds(key, token_hash, now))
     return key
+
+
+def _key_cache_seconds(key: ApiKey, token_hash: str, now) -> int:
+    # A replaced token is not cached past its grace period.
+    if token_hash != key.token_hash and key.previous_token_expires_at is not None:
+        return max(1, min(API_KEY_CACHE_SECONDS, int((key.previous_token_expires_at - now).total_seconds()) + 1))
+    return API_KEY_CACHE_SECONDS
 
 
 def save_configuration(*, obj, actor: Actor | None):

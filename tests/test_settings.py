@@ -15,7 +15,8 @@ PROBE = (
     "'broker': settings.CELERY_BROKER_URL, 'email': settings.EMAIL_BACKEND, 'tls': getattr(settings, 'EMAIL_USE_TLS', False),"
     "'host': getattr(settings, 'EMAIL_HOST', None), 'port': getattr(settings, 'EMAIL_PORT', None), 'mail_path': getattr(settings, 'EMAIL_FILE_PATH', None),"
     "'cache': settings.CACHES['default']['BACKEND'], 'debug': settings.DEBUG, 'hosts': settings.ALLOWED_HOSTS,"
-    "'from': settings.DEFAULT_FROM_EMAIL, 'rate': settings.API_RATE_LIMIT_PER_MINUTE}))"
+    "'from': settings.DEFAULT_FROM_EMAIL, 'rate': settings.API_RATE_LIMIT_PER_MINUTE,"
+    "'no_prepare': settings.DATABASES['default'].get('DISABLE_SERVER_SIDE_CURSORS', False)}))"
 )
 
 
@@ -57,6 +58,13 @@ def test_production_values_are_parsed(tmp_path):
     assert s["cache"] == "config.cache.ReusingRedisCache"
     assert s["hosts"] == ["status.example.com", "incidents.example.com"]
     assert s["from"] == "Status <status@example.com>" and s["debug"] is True and s["rate"] == 60
+
+
+@pytest.mark.parametrize("flag, disabled", [("true", True), ("false", False), ("1", True), ("0", False)])
+def test_prepared_statements_can_be_turned_off_for_pgbouncer(tmp_path, flag, disabled):
+    s = _settings(tmp_path, DATABASE_URL=f"postgres://app@db.internal:6432/incidents?disable_server_side_cursors={flag}")
+    assert s["no_prepare"] is disabled
+    assert _settings(tmp_path, DATABASE_URL="postgres://app@db.internal:5432/incidents")["no_prepare"] is False
 
 
 @pytest.mark.parametrize("env", [{"EMAIL_URL": "carrier-pigeon://coop"}, {"DATABASE_URL": "nosuchdb://x"}, {"API_RATE_LIMIT_PER_MINUTE": "lots"}])

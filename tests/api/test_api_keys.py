@@ -203,6 +203,60 @@ def test_rotate_api_key_issues_a_new_token_and_the_old_one_stops_working(manager
     assert old.status_code == 401 and old.json()["errors"][0]["code"] == "invalid_authorization_material"
 
 
+def _later(monkeypatch, minutes):
+    """Move the services' clock ``minutes`` on."""
+    later = timezone.now() + timedelta(minutes=minutes)
+    monkeypatch.setattr(services.timezone, "now", lambda: later)
+
+
+def test_rotate_api_key_keeps_the_old_token_for_its_grace_period(manager, monkeypatch):
+    key, old_token = api_key(roles=["viewer"], name="Reporting")
+    old = ApiClient(old_token)
+    assert old.get("/v1/identity").status_code == 200  # cached under the old token
+    response = manager.post(f"/v1/api_keys/{key.pk}/actions/rotate", {"grace_period_minutes": 30})
+    body = assert_matches_contract(response, "API Keys V1#Rotate")
+    new = ApiClient(body["token"])
+    assert new.get("/v1/identity").json()["identity"]["name"] == "Reporting"
+    assert old.get("/v1/identity").json()["identity"]["name"] == "Reporting"
+    _later(monkeypatch, 29)
+    assert old.get("/v1/identity").status_code == 200
+    _later(monkeypatch, 31)
+    # Refused even though the old token's entry was cached a moment ago.
+    assert old.get("/v1/identity").status_code == 401
+    assert new.get("/v1/identity").status_code == 200
+
+
+def test_the_grace_period_is_thirty_minutes_by_default(manager, monkeypatch):
+    key, old_token = api_key(roles=["viewer"], name="Reporting")
+    manager.post(f"/v1/api_keys/{key.pk}/actions/rotate", {})
+    _later(monkeypatch, 29)
+    assert ApiClient(old_token).get("/v1/identity").status_code == 200
+    _later(monkeypatch, 30)
+    assert ApiClient(old_token).get("/v1/identity").status_code == 401
+
+
+def test_rotating_again_ends_the_grace_of_the_token_before(manager):
+    key, first = api_key(roles=["viewer"], name="Reporting")
+    second = manager.post(f"/v1/api_keys/{key.pk}/actions/rotate", {"grace_period_minutes": 60}).json()["token"]
+    third = manager.post(f"/v1/api_keys/{key.pk}/actions/rotate", {"grace_period_minutes": 60}).json()["token"]
+    statuses = [ApiClient(token).get("/v1/identity").status_code for token in (first, second, third)]
+    assert statuses == [401, 200, 200]
+
+
+@pytest.mark.parametrize("change", ["delete", "update"])
+def test_deleting_or_changing_a_key_reaches_its_old_token_too(manager, change):
+    key, old_token = api_key(roles=["viewer", "incident_creator"], name="Reporting")
+    manager.post(f"/v1/api_keys/{key.pk}/actions/rotate", {"grace_period_minutes": 30})
+    old = ApiClient(old_token)
+    assert old.get("/v1/identity").status_code == 200  # now cached under the old token
+    if change == "delete":
+        manager.delete(f"/v1/api_keys/{key.pk}")
+        assert old.get("/v1/identity").status_code == 401
+    else:
+        manager.put(f"/v1/api_keys/{key.pk}", new_key_payload(name="Reporting", role_names=["viewer"]))
+        assert old.get("/v1/identity").json()["identity"]["roles"] == ["viewer"]
+
+
 def test_rotate_api_key_holding_roles_the_caller_lacks_is_403(manager):
     # Rotating answers the new token: it would hand the caller the stronger key.
     key, token = api_key(roles=["global_access"], name="Admin key")

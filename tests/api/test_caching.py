@@ -67,7 +67,7 @@ def test_a_cached_private_incident_is_never_shown_to_a_viewer(api, viewer):
 def test_a_rotated_token_stops_working_although_it_was_cached():
     client = make_client("viewer", "api_keys_manage")
     assert client.get("/v1/identity").status_code == 200  # the key is now cached
-    response = client.post(f"/v1/api_keys/{client.key.pk}/actions/rotate", {})
+    response = client.post(f"/v1/api_keys/{client.key.pk}/actions/rotate", {"grace_period_minutes": 0})
     assert response.status_code == 201
     assert client.get("/v1/identity").status_code == 401
     assert ApiClient(response.json()["token"]).get("/v1/identity").status_code == 200

@@ -203,6 +203,14 @@ def test_rotate_action_issues_a_new_token(staff_client):
     assert services.authenticate_token(old) is None
 
 
+def test_a_key_shows_until_when_its_replaced_token_still_works(staff_client):
+    key, _ = api_key()
+    page = lambda: staff_client.get(reverse("admin:incidents_apikey_change", args=[key.pk])).content.decode()  # noqa: E731
+    assert "still accepted until" not in page()
+    services.rotate_api_key(key=key, actor=None, grace_period_minutes=30)
+    assert "still accepted until" in page()
+
+
 def test_severity_rank_is_editable_from_the_list(staff_client, severities):
     minor = severities["Minor"]
     data = {"form-TOTAL_FORMS": "3", "form-INITIAL_FORMS": "3", "_save": "Save"}

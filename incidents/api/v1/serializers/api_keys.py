@@ -52,7 +52,7 @@ class APIKeysUpdatePayloadV1Serializer(APIKeysCreatePayloadV1Serializer):
 
 
 class APIKeysRotatePayloadV1Serializer(serializers.Serializer):
-    # Accepted for incident.io clients, which always send it; see the rotate view.
+    # How long the old token keeps working (incidents.services.rotate_api_key).
     grace_period_minutes = serializers.IntegerField(min_value=0, max_value=60, default=30)
 
 

@@ -86,10 +86,8 @@ class APIKeyV1ViewSet(ApiViewSet):
     )
     def rotate(self, request, pk):
         key = self._manageable(pk)
-        # grace_period_minutes is validated but not honoured: the old token stops working
-        # at once (we keep one token hash per key).
-        self.parse(APIKeysRotatePayloadV1Serializer)
-        key, token = services.rotate_api_key(key=key, actor=self.key)
+        data = self.parse(APIKeysRotatePayloadV1Serializer)
+        key, token = services.rotate_api_key(key=key, actor=self.key, grace_period_minutes=data["grace_period_minutes"])
         return Response(APIKeysRotateResultV1Serializer({"api_key": key, "token": token}).data, status=201)
 
     @extend_schema(operation_id="API Keys V1#Delete", tags=TAGS, responses={204: None})
