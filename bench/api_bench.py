@@ -270,10 +270,60 @@ def measure_against(port: int, baseline: tuple, scenario: tuple, *, token: str, 
     puts both under the same drift. Each is (method, make_path, body). Returns (baseline's
     figures, scenario's figures)."""
     runs = {"baseline": [], "scenario": []}
+    cpu = {"baseline": {}, "scenario": {}}
     for _ in range(max(1, round(seconds / slice_seconds))):
         for name, (method, path, body) in (("baseline", baseline), ("scenario", scenario)):
+            before = cpu_times()
             runs[name].append(measure(port, method, path, token=token, body=body, seconds=slice_seconds, concurrency=concurrency)["slice"])
-    return _figures(runs["baseline"]), _figures(runs["scenario"])
+            for group, used in cpu_used(before, cpu_times()).items():
+                cpu[name][group] = cpu[name].get(group, 0.0) + used
+    figures = {name: _figures(slices) for name, slices in runs.items()}
+    for name, f in figures.items():
+        requests = len(f["slice"][1])
+        f["cpu_us"] = {group: used / requests * 1e6 for group, used in cpu[name].items()}
+    return figures["baseline"], figures["scenario"]
+
+
+# --- where the CPU goes (Linux: /proc) ----------------------------------------------------------
+
+CPU_GROUPS = ("client", "web", "postgres", "redis")
+_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def cpu_times() -> dict[int, tuple[str, float]]:
+    """CPU seconds used so far by each process this benchmark involves: pid -> (group, s).
+    Groups: this process (the load generator), the web server (gunicorn), PostgreSQL,
+    Redis. Empty where /proc is not there."""
+    found = {}
+    for pid in os.listdir("/proc") if os.path.isdir("/proc") else ():
+        if not pid.isdigit():
+            continue
+        try:
+            with open(f"/proc/{pid}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+            with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
+                command = cmdline.read()
+        except OSError:
+            continue  # gone meanwhile
+        if int(pid) == os.getpid():
+            group = "client"
+        elif b"gunicorn" in command:
+            group = "web"
+        elif command.startswith(b"postgres") or b"/postgres" in command.split(b"\0")[0]:
+            group = "postgres"
+        elif b"redis-server" in command:
+            group = "redis"
+        else:
+            continue
+        found[int(pid)] = (group, (int(fields[11]) + int(fields[12])) / _TICKS)
+    return found
+
+
+def cpu_used(before: dict, after: dict) -> dict[str, float]:
+    used = dict.fromkeys(CPU_GROUPS, 0.0)
+    for pid, (group, seconds) in after.items():
+        used[group] += seconds - before.get(pid, (group, 0.0))[1]
+    return used
 
 
 def main():
@@ -360,7 +410,7 @@ def main():
             server = start_gunicorn(database_url, args.cache, args.port, args.workers)
             measure(args.port, "GET", lambda: "/v2/incidents?page_size=25", token=token, seconds=min(2, args.seconds), concurrency=args.concurrency)
             big = measure(args.port, "GET", lambda: "/v2/incidents?page_size=25", token=token, seconds=args.seconds, concurrency=args.concurrency)
-            log(f"list at {args.big}: {big}")
+            log(f"list at {args.big}: {big['rps']:.0f} req/s, p50 {big['p50_ms']:.1f} ms")
     finally:
         server.terminate()
         server.wait()
@@ -377,6 +427,14 @@ def main():
         passed = all_ok and (target is None or (ratio >= target and figures["max_queries"] <= 10))
         ok &= passed
         print(f"| {name} | {figures['rps']:.0f} | {ratio:.2f}x | {'' if target is None else f'>= {target}x'} {'' if passed else 'MISSED'} | {figures['p50_ms']:.1f} | {figures['p95_ms']:.1f} | {figures['max_queries']} | {figures['statuses']} |")
+    print("\nCPU per request, in microseconds, by process (each scenario beside the bare view's slices measured with it):\n")
+    print(f"| scenario | {' | '.join(CPU_GROUPS)} | total | bare view's total |")
+    print(f"| --- |{' ---: |' * (len(CPU_GROUPS) + 2)}")
+    for name, figures in results.items():
+        if name == bare_name or "cpu_us" not in figures:
+            continue
+        used, base = figures["cpu_us"], baselines[name]["cpu_us"]
+        print(f"| {name} | {' | '.join(f'{used.get(g, 0):.0f}' for g in CPU_GROUPS)} | {sum(used.values()):.0f} | {sum(base.values()):.0f} |")
     page_ref = results["bare page (reference)"]
     listed = results["GET /v2/incidents (25)"]
     print(f"\nGET /v2/incidents (25) against the bare page: {listed['rps'] / page_ref['rps']:.2f}x (the bare page itself: {page_ref['rps'] / baselines['bare page (reference)']['rps']:.2f}x the bare view, {PAGE_FILE.stat().st_size // 1024} KiB)")
