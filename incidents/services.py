@@ -235,18 +235,12 @@ def _stamp(
     slugs = list(slugs)
     if new_incident and timestamps is not None:
         # A new incident has none set; the caller's configuration names the timestamps.
-        values: dict[IncidentTimestamp, datetime | None] = {t: at for t in timestamps if t.slug in slugs}
-        values.update(given or {})
-        rows = [
-            IncidentTimestampValue(incident=incident, timestamp=timestamp, value=value)
-            for timestamp, value in values.items()
-            if value is not None
-        ]
-        return _insert(IncidentTimestampValue, rows, pending)
-    timestamps = IncidentTimestamp.objects.filter(slug__in=slugs)
-    if not new_incident:
-        timestamps = timestamps.exclude(values__incident=incident)
-    values: dict[IncidentTimestamp, datetime | None] = {timestamp: at for timestamp in timestamps}
+        unset = [t for t in timestamps if t.slug in slugs]
+    else:
+        unset = IncidentTimestamp.objects.filter(slug__in=slugs)
+        if not new_incident:
+            unset = unset.exclude(values__incident=incident)
+    values: dict[IncidentTimestamp, datetime | None] = {timestamp: at for timestamp in unset}
     values.update(given or {})
     rows = [
         IncidentTimestampValue(incident=incident, timestamp=timestamp, value=value)
