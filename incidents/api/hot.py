@@ -36,8 +36,9 @@ def show(drf_view, *, dialect: str, roles: tuple[str, ...], body):
     ``body(incident, tokens, prefetched)`` builds the response's body from the
     incident's ``selectors.IncidentStamp``, the version tokens and the prefetched cache
     entries, as the DRF view's action does."""
+    # The Allow header DRF sets: the methods of the view's actions, HEAD with GET (as DRF's
+    # view function adds it), OPTIONS.
     view_instance = drf_view.cls(**drf_view.initkwargs)
-    view_instance.action_map = drf_view.actions
     for method, action in drf_view.actions.items():
         setattr(view_instance, method, getattr(view_instance, action))
     if "get" in drf_view.actions:
