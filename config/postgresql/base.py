@@ -28,8 +28,11 @@ from psycopg.adapt import Transformer
 
 logger = logging.getLogger("django.db.backends")
 
+#: runs of a statement on a connection before it is prepared there (psycopg's default)
+PREPARE_THRESHOLD = 5
+
 _PLACEHOLDER = re.compile(r"%s")
-#: psycopg connection -> {sql: the name of its prepared statement}
+#: psycopg connection -> {sql: the name of its prepared statement, or how often it ran}
 _PREPARED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
@@ -49,25 +52,31 @@ class DatabaseWrapper(base.DatabaseWrapper):
         return super().is_usable() if readable else True
 
     def prepared(self, sql: str) -> bytes | None:
-        """The name ``sql`` is prepared under on this connection, preparing it the first
-        time; None where prepared statements are off: with ``DISABLE_SERVER_SIDE_CURSORS``,
-        Django's setting for a transaction-pooling PgBouncer, which does not keep a
-        connection's prepared statements."""
+        """The name ``sql`` is prepared under on this connection, or None while it runs
+        unprepared: a statement is prepared once it has run ``PREPARE_THRESHOLD`` times
+        on the connection (as psycopg does), so a connection that lives for one request
+        (``CONN_MAX_AGE=0``) pays no round trip to prepare. Never with
+        ``DISABLE_SERVER_SIDE_CURSORS``, Django's setting for a transaction-pooling
+        PgBouncer, which does not keep a connection's prepared statements."""
         if self.settings_dict.get("DISABLE_SERVER_SIDE_CURSORS"):
             return None
         # Kept with the psycopg connection, which a connection pool hands out again.
-        names = _PREPARED.get(self.connection)
-        if names is None:
-            names = _PREPARED[self.connection] = {}
-        name = names.get(sql)
-        if name is None:
-            name = f"incidents_{len(names)}".encode()
-            pgconn = self.connection.pgconn
-            with self.wrap_database_errors:
-                result = pgconn.prepare(name, _numbered(sql))
-                if result.status != pq.ExecStatus.COMMAND_OK:
-                    raise _error(result, pgconn)
-            names[sql] = name
+        seen = _PREPARED.get(self.connection)
+        if seen is None:
+            seen = _PREPARED[self.connection] = {}
+        name = seen.get(sql, 0)
+        if isinstance(name, bytes):
+            return name
+        if name + 1 < PREPARE_THRESHOLD:
+            seen[sql] = name + 1
+            return None
+        name = f"incidents_{sum(isinstance(v, bytes) for v in seen.values())}".encode()
+        pgconn = self.connection.pgconn
+        with self.wrap_database_errors:
+            result = pgconn.prepare(name, _numbered(sql))
+            if result.status != pq.ExecStatus.COMMAND_OK:
+                raise _error(result, pgconn)
+        seen[sql] = name
         return name
 
     def send(self, sql: str, params: list) -> "PendingQuery":
