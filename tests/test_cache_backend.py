@@ -82,23 +82,46 @@ def test_admit_loads_its_script_when_redis_has_forgotten_it(redis_cache):
     assert redis_cache.admit("entry", "bucket", [], now=1_000, interval=10, capacity=30)[:2] == ("a key", (True, 1_020))
 
 
-def test_admit_survives_a_pooled_connection_that_went_stale(redis_cache):
+def test_admit_survives_a_connection_the_server_closed(redis_cache):
     import redis
 
     redis_cache.set("entry", "a key")
     assert redis_cache.admit("entry", "bucket", [], now=1_000, interval=10, capacity=30)[0] == "a key"
-    pool = redis_cache._cache._get_connection_pool(False)
-
-    def pooled_id():
-        connection = pool.get_connection()
-        try:
-            connection.send_command("CLIENT", "ID")
-            return connection.read_response()
-        finally:
-            pool.release(connection)
-
-    stale = pooled_id()
-    # The server closes it (a restart, an idle timeout), unknown to the pool.
+    connection = redis_cache._cache._connection()
+    connection.send_command("CLIENT", "ID")
+    stale = connection.read_response()
+    # The server closes it (a restart, an idle timeout), unknown to the client.
     redis.Redis.from_url(os.environ["REDIS_URL"]).client_kill_filter(_id=stale)
     assert redis_cache.admit("entry", "bucket", [], now=1_000, interval=10, capacity=30)[0] == "a key"
-    assert pooled_id() != stale
+    connection.send_command("CLIENT", "ID")
+    assert connection.read_response() != stale
+
+
+def test_each_thread_and_each_forked_process_has_its_own_connection(redis_cache, monkeypatch):
+    import threading
+
+    here = redis_cache._cache._connection()
+    assert redis_cache._cache._connection() is here
+    other = []
+    thread = threading.Thread(target=lambda: other.append(redis_cache._cache._connection()))
+    thread.start()
+    thread.join()
+    assert other[0] is not here
+    monkeypatch.setattr(os, "getpid", lambda: -1)  # as in a child after fork()
+    assert redis_cache._cache._connection() is not here
+
+
+def test_an_interrupted_call_does_not_leave_its_reply_for_the_next(redis_cache, monkeypatch):
+    redis_cache.set("entry", "a key")
+    connection = redis_cache._cache._connection()
+    read = connection.read_response
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(connection, "read_response", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        redis_cache.admit("entry", "bucket", [], now=1_000, interval=10, capacity=30)
+    monkeypatch.setattr(connection, "read_response", read)
+    # The reply that was not read went with the connection.
+    assert redis_cache.admit("other", "bucket", ["entry"], now=1_000, interval=10, capacity=30)[::2] == (None, ["a key"])
