@@ -10,6 +10,9 @@ from config.cache import ReusingRedisCache
 pytestmark = pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="REDIS_URL is not set (CI sets it)")
 
 
+CAPACITY = 60_000_000  # a minute's worth of microseconds
+
+
 @pytest.fixture
 def redis_cache():
     cache = ReusingRedisCache(os.environ["REDIS_URL"], {"KEY_PREFIX": "cache-backend-test"})
@@ -76,10 +79,11 @@ def test_admit_spends_nothing_for_an_unknown_key_or_without_a_limit(redis_cache)
 
 
 def test_admit_loads_its_script_when_redis_has_forgotten_it(redis_cache):
+    # A bucket lapses a window after it is full again: a minute's, so it outlives the test.
     redis_cache.set("entry", "a key")
-    assert redis_cache.admit("entry", "bucket", [], now=1_000, interval=10, capacity=30)[0] == "a key"
+    assert redis_cache.admit("entry", "bucket", [], now=1_000, interval=10, capacity=CAPACITY)[0] == "a key"
     redis_cache._cache.get_client().script_flush()  # as after a Redis restart
-    assert redis_cache.admit("entry", "bucket", [], now=1_000, interval=10, capacity=30)[:2] == ("a key", (True, 1_020))
+    assert redis_cache.admit("entry", "bucket", [], now=1_000, interval=10, capacity=CAPACITY)[:2] == ("a key", (True, 1_020))
 
 
 def test_admit_survives_a_connection_the_server_closed(redis_cache):
