@@ -4,9 +4,10 @@ request's time goes. Complements api_bench.py, whose HTTP figures are the ones t
     .venv/bin/python bench/profile_api.py [--incidents 5000] [--requests 500] [--profile list]
 
 Builds the same database as api_bench.py (``bench_profile`` on the same server), then
-calls Django's WSGI handler directly for each scenario and prints the mean time per
-request in microseconds, and the ratio to the bare view. With ``--profile NAME``, prints
-cProfile's top functions (by cumulative time) for that scenario.
+calls Django's WSGI handler directly for each scenario, in slices alternating with the
+bare view's, and prints the mean wall and CPU time per request in microseconds, each with
+its ratio to the bare view's. With ``--profile NAME``, prints cProfile's top functions for
+that scenario, by cumulative time (``SORT=tottime`` in the environment: by own time).
 """
 
 import argparse
