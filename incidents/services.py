@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Iterable, Mapping
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
@@ -295,6 +296,16 @@ def _next_reference_number() -> int:
     return number
 
 
+def _declaring():
+    """The transaction a declaration runs in. On PostgreSQL its writes are one statement
+    (``_insert_declaration``), atomic by itself: outside a transaction it runs on its own,
+    sparing the round trips of BEGIN and COMMIT. Inside one, a savepoint keeps a refused
+    repeat (an idempotency key already used) from breaking the caller's transaction."""
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        return nullcontext()
+    return transaction.atomic()
+
+
 def _insert_declaration(incident: Incident, pending: list[tuple[type, list]]) -> None:
     """Insert a new incident with the next reference number, and the rows ``pending``
     (model, rows) that hang off it.
@@ -302,6 +313,7 @@ def _insert_declaration(incident: Incident, pending: list[tuple[type, list]]) ->
     On PostgreSQL it is one statement (data-modifying WITH clauses): one round trip, and
     the counter's row, locked from its increment to COMMIT (which serialises concurrent
     declarations), is held for that round trip and the commit, with no Python in between.
+    Being one statement, it needs no transaction of its own (``_declaring``).
     Elsewhere (SQLite, whose writers queue for the database anyway) the ORM's statements."""
     if connection.vendor != "postgresql":
         for model, rows in pending:
@@ -323,26 +335,23 @@ def _insert_declaration(incident: Incident, pending: list[tuple[type, list]]) ->
     fields = [f for f in Incident._meta.concrete_fields if f.attname != "reference_number"]
     values = [f.get_db_prep_save(f.pre_save(incident, add=True), connection) for f in fields]
 
-    def statement(with_children: bool) -> tuple[str, list]:
-        ctes = [f"n AS (UPDATE {quote(Counter._meta.db_table)} SET value = value + 1 WHERE name = %s RETURNING value)"]
-        ctes += children if with_children else []
-        sql = (
-            f"WITH {', '.join(ctes)} "
-            f"INSERT INTO {quote(Incident._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}, reference_number) "
-            f"SELECT {', '.join(['%s'] * len(fields))}, n.value FROM n RETURNING reference_number"
-        )
-        return sql, [REFERENCE_COUNTER, *(child_params if with_children else []), *values]
-
+    counter = quote(Counter._meta.db_table)
+    # The counter's row is created by the first declaration ever (an upsert), and
+    # incremented by every later one.
+    ctes = [
+        f"n AS (INSERT INTO {counter} (name, value) VALUES (%s, 1) "
+        f"ON CONFLICT (name) DO UPDATE SET value = {counter}.value + 1 RETURNING value)",
+        *children,
+    ]
+    sql = (
+        f"WITH {', '.join(ctes)} "
+        f"INSERT INTO {quote(Incident._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}, reference_number) "
+        f"SELECT {', '.join(['%s'] * len(fields))}, n.value FROM n RETURNING reference_number"
+    )
     with connection.cursor() as cursor:
-        cursor.execute(*statement(with_children=True))
-        row = cursor.fetchone()
-        if row is None:
-            # The first declaration ever: no counter row yet, so the incident was not
-            # inserted (its rows were). Create the row and insert the incident alone.
-            Counter.objects.get_or_create(name=REFERENCE_COUNTER, defaults={"value": 0})
-            cursor.execute(*statement(with_children=False))
-            row = cursor.fetchone()
-    incident.reference_number = row[0]
+        cursor.execute(sql, [REFERENCE_COUNTER, *child_params, *values])
+        (reference_number,) = cursor.fetchone()
+    incident.reference_number = reference_number
     for obj in [incident, *(row for _, rows in pending for row in rows)]:
         obj._state.adding, obj._state.db = False, connection.alias
 
@@ -426,7 +435,7 @@ def declare_incident(
             status = default_status(triage=in_triage, statuses=config.statuses if config is not None else None)
         if not name or not name.strip():
             raise DomainError("missing_name", "An incident needs a name", field="name")
-        with transaction.atomic():
+        with _declaring():
             now = timezone.now()
             # The rows that hang off the incident are built first and inserted with it
             # (foreign keys are checked at COMMIT), and the reference number is taken

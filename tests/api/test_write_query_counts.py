@@ -1,12 +1,21 @@
 """What declaring an incident and posting an update cost in queries, first with cold caches
 (the key and the configuration are read from the database), then warm (both come from
 the cache). The budgets name each query; SAVEPOINT/RELEASE are the service's transaction,
-nested in the test's (in production it is the request's own transaction, which Django does
-not count)."""
+nested in the test's. (In production a request runs outside any transaction: a
+declaration on PostgreSQL is then its one statement, and BEGIN and COMMIT, which Django
+counts too, are spared; see the last test.)"""
 
 import pytest
 
-from incidents.models import CustomFieldValue, FieldType, IncidentRole, IncidentRoleAssignment, IncidentTimestamp
+from incidents.models import (
+    Counter,
+    CustomFieldValue,
+    FieldType,
+    Incident,
+    IncidentRole,
+    IncidentRoleAssignment,
+    IncidentTimestamp,
+)
 from tests.contract import assert_matches_contract
 from tests.factories import CustomFieldFactory, CustomFieldOptionFactory, UserFactory, declare
 
@@ -135,3 +144,23 @@ def test_on_postgresql_a_declaration_writes_in_one_statement(api, body, django_a
     created = assert_matches_contract(response, "Incidents V2#Create")["incident"]
     assert_stored(created["id"])
     assert api.get(f"/v2/incidents/{created['id']}").json()["incident"] == created
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_on_postgresql_a_declaration_outside_a_transaction_is_its_one_statement(api, severities, django_assert_num_queries):
+    Counter.objects.all().delete()  # as before the first declaration ever
+
+    def declare_via_api(idempotency_key):
+        body = {"idempotency_key": idempotency_key, "visibility": "public", "name": "Down", "severity_id": severities["Major"].pk}
+        return assert_matches_contract(api.post("/v2/incidents", body), "Incidents V2#Create")["incident"]
+
+    first = declare_via_api("first")  # creates the counter
+    with django_assert_num_queries(1) as captured:  # no BEGIN, no COMMIT
+        second = declare_via_api("second")
+    assert captured.captured_queries[0]["sql"].startswith("WITH")
+    assert [first["reference"], second["reference"]] == ["INC-1", "INC-2"]
+    # A repeat is refused by the unique constraint, on its own, and answered with the first.
+    assert declare_via_api("first")["id"] == first["id"]
+    assert Incident.objects.count() == 2
+    assert api.get(f"/v2/incidents/{second['id']}").json()["incident"] == second
