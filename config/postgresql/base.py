@@ -24,7 +24,7 @@ from functools import partial
 
 from django.db.backends.postgresql import base
 from psycopg import errors, pq
-from psycopg.adapt import Transformer
+from psycopg.adapt import PyFormat, Transformer
 
 logger = logging.getLogger("django.db.backends")
 
@@ -91,10 +91,10 @@ class PendingQuery:
     """A query sent to PostgreSQL whose answer has not been read yet.
 
     ``rows()`` waits for the answer and returns its rows as a cursor's ``fetchall()``
-    would (tuples of values loaded by psycopg's adapters). The query is seen by Django's instrumentation as
-    any other: it passes through the connection's execute wrappers (query counting, and
-    what monitoring tools hook there) when its answer is read, and is logged in
-    ``connection.queries`` when queries are logged.
+    would (tuples of values loaded by psycopg's adapters). The query is seen by Django's
+    instrumentation as any other: it passes through the connection's execute wrappers
+    (query counting, and what monitoring tools hook there) when its answer is read, and
+    is logged in ``connection.queries`` when queries are logged.
 
     A query that cannot go out ahead runs when ``rows()`` is called instead, through an
     ordinary cursor: inside a transaction psycopg has not begun yet (it sends BEGIN with
@@ -112,7 +112,8 @@ class PendingQuery:
         if not db.get_autocommit() and pgconn.transaction_status == pq.TransactionStatus.IDLE:
             return  # psycopg's BEGIN is still to come: run it the ordinary way, later
         name = db.prepared(sql)
-        values = [None if p is None else str(p).encode() for p in self.params]
+        # Parameters in PostgreSQL's text format, as psycopg's adapters write them.
+        values = Transformer(db.connection).dump_sequence(self.params, [PyFormat.TEXT] * len(self.params))
         with db.wrap_database_errors:
             if name is None:
                 pgconn.send_query_params(_numbered(sql), values)
