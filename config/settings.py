@@ -16,11 +16,24 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("VAR_DIR", default=str(BASE_DIR / "var")))
 
 env = environ.Env()
+_TRUE, _FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
 
-DEBUG = env.bool("DEBUG", default=False)
+
+def _flag(name: str, default: bool) -> bool:
+    """A yes/no variable; anything but those words fails at start-up (django-environ's
+    own bool reads a typo as "no")."""
+    raw = env.str(name, default="").strip().lower()
+    if not raw:
+        return default
+    if raw not in _TRUE + _FALSE:
+        raise ImproperlyConfigured(f"{name} must be true or false, not {raw!r}")
+    return raw in _TRUE
+
+
+DEBUG = _flag("DEBUG", False)
 _DEV_SECRET = "insecure-development-key-set-SECRET_KEY-in-production"
 SECRET_KEY = env.str("SECRET_KEY", default=_DEV_SECRET)
-if not DEBUG and SECRET_KEY == _DEV_SECRET and env.bool("REQUIRE_SECRET_KEY", default=False):
+if not DEBUG and SECRET_KEY == _DEV_SECRET and _flag("REQUIRE_SECRET_KEY", False):
     raise ImproperlyConfigured("SECRET_KEY must be set when REQUIRE_SECRET_KEY is on")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -91,15 +104,20 @@ else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
     DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Django's backend, with a health check that polls the socket instead of a round trip
-    # and prepared statements for the hot queries (config/postgresql).
-    DATABASES["default"]["ENGINE"] = "config.postgresql"
-    # Behind PgBouncer's transaction pooling: DATABASE_URL=...?disable_server_side_cursors=true
-    # (django-environ hands the query parameter over as a string or a number).
-    _disable = DATABASES["default"].get("DISABLE_SERVER_SIDE_CURSORS", False)
-    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = (
-        _disable.strip().lower() in ("1", "true", "yes", "on") if isinstance(_disable, str) else bool(_disable)
-    )
+    # Parameters bound by the server, and statements run five times on a connection
+    # prepared there (psycopg's prepare_threshold; Django turns it off by default): a
+    # prepared primary-key lookup costs PostgreSQL less than half the CPU of a planned
+    # one. Behind PgBouncer's transaction pooling (before 1.21), which cannot keep a
+    # connection's prepared statements, set DATABASE_URL=postgres://...?prepare_threshold=none.
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options["server_side_binding"] = str(_options.get("server_side_binding", True)).lower() in _TRUE
+    _threshold = str(_options.get("prepare_threshold", 5)).strip().lower()
+    if _threshold in ("", "none", "off", "false"):
+        _options["prepare_threshold"] = None
+    elif _threshold.isdigit():
+        _options["prepare_threshold"] = int(_threshold)
+    else:
+        raise ImproperlyConfigured(f"DATABASE_URL: prepare_threshold must be a number or none, not {_threshold!r}")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {
@@ -107,8 +125,18 @@ CACHES = {
     # that); production points CACHE_URL at Redis.
     "default": env.cache_url("CACHE_URL", default=f"filecache://{VAR_DIR / 'cache'}"),
 }
-if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
-    CACHES["default"]["BACKEND"] = "config.cache.ReusingRedisCache"
+
+# Everything the API does only for speed (incidents/api/accel): on by default, since it
+# serves the same answers faster; off, every request takes DRF's ordinary cycle.
+API_ACCELERATION = _flag("API_ACCELERATION", True)
+# The memory each web process gives to the latest body of each list query (accelerated).
+API_LIST_PAGE_CACHE_MB = env.int("API_LIST_PAGE_CACHE_MB", default=32)
+if API_ACCELERATION and CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # One round trip per API request on Redis (incidents/api/accel/redis.py).
+    CACHES["default"]["BACKEND"] = "incidents.api.accel.redis.AcceleratedRedisCache"
+if API_ACCELERATION and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A health check that polls the connection's socket instead of a round trip.
+    DATABASES["default"]["ENGINE"] = "incidents.api.accel.postgresql"
 
 # filemail:/// (the default) writes each message as a file under var/mail, readable
 # locally; filemail:///some/dir picks the folder (relative to the project).
@@ -132,7 +160,7 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
     }
     for _folder in (_queue, VAR_DIR / "celery" / "control"):
         _folder.mkdir(parents=True, exist_ok=True)
-CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
+CELERY_TASK_ALWAYS_EAGER = _flag("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -154,8 +182,8 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = env.str("STATIC_ROOT", default=str(VAR_DIR / "static"))
 
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("BEHIND_TLS_PROXY", default=False) else None
-SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=False)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if _flag("BEHIND_TLS_PROXY", False) else None
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = _flag("SECURE_COOKIES", False)
 
 # API behaviour (see incidents/api).
 API_RATE_LIMIT_PER_MINUTE = env.int("API_RATE_LIMIT_PER_MINUTE", default=1200)

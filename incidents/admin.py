@@ -177,24 +177,46 @@ class CustomFieldValueForm(forms.ModelForm):
         model = CustomFieldValue
         fields = ["custom_field", "value_option", "value_text", "value_link", "value_numeric"]
 
+    def field_value(self) -> services.FieldValue:
+        data = self.cleaned_data
+        return services.FieldValue(
+            option=data.get("value_option"),
+            text=data.get("value_text") or data.get("value_link") or data.get("value_numeric") or "",
+        )
+
+
+class CustomFieldValueFormSet(forms.BaseInlineFormSet):
+    """The inline edits single rows; the service replaces a field's values as a whole.
+    ``clean`` works out each touched field's final values and checks them with the
+    service's rules (once), keeping what it accepted in ``clean_values`` for the save."""
+
     def clean(self):
-        data = super().clean()
-        field = data.get("custom_field")
-        if field and not self.cleaned_data.get("DELETE"):
-            value = services.FieldValue(
-                option=data.get("value_option"),
-                text=data.get("value_text") or data.get("value_link") or data.get("value_numeric") or "",
-            )
+        super().clean()
+        self.clean_values = []
+        touched, kept = set(), defaultdict(list)
+        for form in self.forms:
+            field = form.cleaned_data.get("custom_field") if form.is_valid() else None
+            if field is None:
+                continue
+            if form.has_changed() or self._should_delete_form(form):
+                touched.add(field)
+                if form.instance.pk:
+                    touched.add(form.instance.custom_field)
+            if not self._should_delete_form(form):
+                kept[field].append((form, form.field_value()))
+        for field in touched:
             try:
-                services.build_custom_field_rows(field, [value])
-            except DomainError as exc:
-                raise _form_error(exc) from None
-        return data
+                self.clean_values.append(services.clean_field_values(field, [value for _, value in kept[field]]))
+            except services.InvalidFieldValue as exc:
+                if exc.index is None:
+                    raise _form_error(exc) from None
+                kept[field][exc.index][0].add_error(None, _form_error(exc))
 
 
 class CustomFieldValueInline(admin.TabularInline):
     model = CustomFieldValue
     form = CustomFieldValueForm
+    formset = CustomFieldValueFormSet
     extra = 0
     verbose_name = "custom field value"
 
@@ -413,27 +435,8 @@ class IncidentAdmin(DomainErrorsAsMessages, admin.ModelAdmin):
         formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
 
     def _save_custom_field_values(self, incident, formset, actor):
-        # The inline edits single rows; the service replaces a field's values as a whole,
-        # so work out each touched field's final values and hand those over.
-        touched = set()
-        kept = defaultdict(list)
-        for f in formset.forms:
-            data = f.cleaned_data
-            if not data.get("custom_field"):
-                continue
-            if f.has_changed() or formset._should_delete_form(f):
-                touched.add(data["custom_field"])
-                if f.instance.pk:
-                    touched.add(f.instance.custom_field)
-            if not formset._should_delete_form(f):
-                kept[data["custom_field"]].append(
-                    services.FieldValue(
-                        option=data.get("value_option"),
-                        text=data.get("value_text") or data.get("value_link") or data.get("value_numeric") or "",
-                    )
-                )
-        for field in touched:
-            services.set_custom_field_value(incident=incident, field=field, values=kept[field], actor=actor)
+        for values in formset.clean_values:
+            services.set_custom_field_value(incident=incident, values=values, actor=actor)
 
     def delete_model(self, request, obj):
         # Incidents are closed or declined, not deleted; deleting is kept for mistakes

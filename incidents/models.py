@@ -183,7 +183,7 @@ class CustomFieldOption(UlidModel):
 class IncidentTimestamp(UlidModel):
     """A named moment in an incident's life ("Reported at", "Resolved at", ...).
 
-    ``slug`` marks the ones the lifecycle stamps by itself; staff may add more.
+    ``slug`` marks the ones the lifecycle sets by itself; staff may add more.
     """
 
     name = models.CharField(max_length=100, unique=True)

@@ -37,7 +37,23 @@ def _isolated_cache(settings):
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     from django.core.cache import cache
 
+    from incidents.api.accel import renderings
+
     cache.clear()
+    renderings.PAGES.entries.clear()
+    renderings.PAGES.size = 0
+
+
+@pytest.fixture
+def accelerated(settings):
+    """The API's acceleration on, whatever API_ACCELERATION says (tests of incidents/api/accel)."""
+    settings.API_ACCELERATION = True
+
+
+@pytest.fixture
+def plain(settings):
+    """The API's acceleration off, whatever API_ACCELERATION says."""
+    settings.API_ACCELERATION = False
 
 
 @pytest.fixture

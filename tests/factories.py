@@ -43,3 +43,9 @@ def declare(name="Something is broken", actor=None, **kwargs):
 def api_key(roles=("viewer",), name="Test key"):
     """An API key and its token."""
     return services.create_api_key(actor=None, name=name, roles=list(roles))
+
+
+def set_field_values(incident, field, values, actor=None):
+    """Set one custom field's values (``services.FieldValue``s) on an incident, checked by
+    the service layer's rules, as every caller does."""
+    services.set_custom_field_value(incident=incident, values=services.clean_field_values(field, values), actor=actor)

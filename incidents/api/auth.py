@@ -1,8 +1,9 @@
 """API key authentication and role checks.
 
-``Authorization: Bearer <token>`` is looked up by the token's hash. Each view names the
-roles that may call each of its actions; ``global_access`` may call everything, and a key
-never gains a role it was not given.
+``Authorization: Bearer <token>`` is looked up by the token's hash (with acceleration,
+through the cache: ``incidents.api.accel``). Each view names the roles that may call each
+of its actions; ``global_access`` may call everything, and a key never gains a role it
+was not given.
 """
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
@@ -10,7 +11,11 @@ from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication
 from rest_framework.permissions import BasePermission
 
-from . import gate
+from incidents import services
+
+from . import accel
+from .accel import gate
+from .state import state_of
 
 
 def bearer_token(request) -> str | None:
@@ -23,6 +28,16 @@ def bearer_token(request) -> str | None:
     return token.strip() if scheme.lower() == "bearer" else ""
 
 
+def authenticate(request, token: str):
+    """The key ``token`` opens (None for none), looked up once per request: the state
+    keeps it for every later step (the accelerated show path looks it up before DRF)."""
+    state = state_of(request)
+    if state.token != token:
+        state.key = gate.admit(request, token) if accel.enabled() else services.authenticate_token(token)
+        state.token = token
+    return state.key
+
+
 class ApiKeyAuthentication(BaseAuthentication):
     def authenticate(self, request):
         token = bearer_token(request)
@@ -30,11 +45,7 @@ class ApiKeyAuthentication(BaseAuthentication):
             return None
         if not token:
             raise exceptions.AuthenticationFailed("The Authorization header must be 'Bearer <API key>'")
-        # Set on the Django request, which outlives DRF's wrapper and is what views read.
-        # A request a fast path (incidents.api.hot) admitted and handed over is not
-        # admitted twice.
-        admitted = getattr(request._request, "admitted", None)
-        key = admitted[1] if admitted and admitted[0] == token else gate.admit(request._request, token)
+        key = authenticate(request, token)
         if key is None:
             raise exceptions.AuthenticationFailed("The API key is not valid: it may have been rotated or deleted")
         return (None, key)
@@ -71,9 +82,7 @@ class HasApiRole(BasePermission):
             # An action nobody listed is refused rather than open.
             raise exceptions.PermissionDenied("This operation is not available to API keys")
         if not key.has_role(*allowed):
-            raise exceptions.PermissionDenied(
-                f"This API key needs one of these roles: {', '.join(allowed)}"
-            )
+            raise exceptions.PermissionDenied(f"This API key needs one of these roles: {', '.join(allowed)}")
         return True
 
 

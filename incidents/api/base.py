@@ -1,32 +1,37 @@
-"""The base every API viewset stands on: key authentication, role checks, the rate
-limit, request parsing and lookups that 404 in incident.io's shape."""
+"""The base every API viewset stands on: key authentication, role checks and the rate
+limit as DRF's authentication, permission and throttle classes, request parsing, and
+lookups that 404 in incident.io's shape."""
 
 from django.http import Http404
 from rest_framework import viewsets
 
-from incidents import caching
+from incidents import selectors
 
+from . import accel
+from .accel import versions
 from .auth import ApiKeyAuthentication, HasApiRole
 from .pagination import paginate
-from .ratelimit import check_rate_limit
+from .ratelimit import ApiKeyRateThrottle
+from .state import state_of
 
 
 class ApiViewSet(viewsets.ViewSet):
     authentication_classes = [ApiKeyAuthentication]
     permission_classes = [HasApiRole]
+    throttle_classes = [ApiKeyRateThrottle]
     #: action name -> roles, any one of which allows it (global_access always does)
     roles: dict[str, tuple[str, ...]] = {}
 
-    def initial(self, request, *args, **kwargs):
-        # Cache entries the action will read, fetched with the key (incidents.api.gate).
-        request._request.cache_prefetch = self.cache_prefetch(**kwargs)
-        super().initial(request, *args, **kwargs)
-        check_rate_limit(request._request, request.auth)
+    def throttled(self, request, wait):
+        # incident.io's 429 names the key and when to come back (incidents.api.ratelimit).
+        raise state_of(request).rate_limit.refusal(request.auth.name)
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
-        for header, value in getattr(request._request, "rate_limit_headers", {}).items():
-            response[header] = value
+        state = state_of(request)
+        if state.rate_limit_checked and state.rate_limit is not None:
+            for header, value in state.rate_limit.headers().items():
+                response[header] = value
         return response
 
     #: the rows this viewset serves; read through get_queryset() (a fresh copy per request)
@@ -39,17 +44,10 @@ class ApiViewSet(viewsets.ViewSet):
     def key(self):
         return self.request.auth
 
-    def cache_prefetch(self, **kwargs) -> list[str]:
-        """Cache keys this request's action will read, for the gate to fetch with the key."""
-        return []
-
-    def prefetched(self) -> dict:
-        """What the gate fetched of ``cache_prefetch()`` ({key: entry or None})."""
-        return getattr(self.request._request, "cache_prefetched", None) or {}
-
-    def versions(self) -> dict[str, str]:
-        """The cache's version tokens, as the request's gate read them (incidents.api.gate)."""
-        return caching.versions(getattr(self.request._request, "cache_versions", None))
+    def incident_config(self) -> selectors.IncidentConfig:
+        """The configuration incidents are rendered and declared against (kept per
+        configuration version with acceleration, read for the request without)."""
+        return versions.incident_config(self.request) if accel.enabled() else selectors.incident_config()
 
     def parse(self, serializer_class, data=None, **context) -> dict:
         """Validate the request body (or ``data``); invalid input raises and is rendered

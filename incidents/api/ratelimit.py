@@ -3,24 +3,31 @@ production, a file cache on one machine).
 
 incident.io documents its limits as token buckets that refill continuously: a key may
 burst up to ``API_RATE_LIMIT_PER_MINUTE`` requests, then sustain that many per minute,
-with no window boundary at which the whole allowance comes back in one step. We keep each
-bucket as GCRA's "theoretical arrival time" (TAT, in microseconds) in one cache entry: a
-request adds one emission interval (60 s / limit); the bucket is full when the TAT is not
-ahead of now and empty when it is a whole window ahead. With Redis, the request's gate
-(``incidents.api.gate``) spends from the bucket in the same Lua call that looks the key
-up, and ``check_rate_limit`` only decides; other caches move the TAT with their atomic
-``incr``. Responses carry incident.io's X-RateLimit-* headers; past the limit the API
-answers 429 with a Retry-After header and the ``rate_limit`` block in the body.
+with no window boundary at which the whole allowance comes back in one step. Each bucket
+is GCRA's "theoretical arrival time" (TAT, in microseconds) in one cache entry: a request
+adds one emission interval (60 s / limit) to it; the bucket is full when the TAT is not
+ahead of now, and a request fits while the TAT it leaves is at most a window ahead.
+
+``spend()`` is that rule, on any Django cache; the accelerated gate runs the same rule in
+one Lua call on Redis (``incidents.api.accel.redis``), and both are checked against one
+table of cases. A request is charged once, however many times it is checked.
+Responses carry incident.io's X-RateLimit-* headers; past the limit the API answers 429
+with a Retry-After header and the ``rate_limit`` block in the body.
 """
+
+from __future__ import annotations
 
 import math
 import time
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from django.conf import settings
 from django.core.cache import cache
+from rest_framework.throttling import BaseThrottle
 
 from .errors import RateLimited
+from .state import state_of
 
 WINDOW = 60  # seconds the limit is stated over ("1200;window=60")
 MICROSECONDS = 1_000_000
@@ -29,94 +36,110 @@ MICROSECONDS = 1_000_000
 ENTRY_TIMEOUT = 24 * 60 * 60
 
 
+@dataclass(frozen=True)
+class Plan:
+    """What spending one request now means, in microseconds."""
+
+    now: int
+    interval: int
+    capacity: int
+
+
+@dataclass(frozen=True)
+class RateLimit:
+    """The outcome of spending one request: whether it fit, and the bucket's TAT after."""
+
+    allowed: bool
+    tat: int
+    plan: Plan
+
+    @property
+    def limit(self) -> int:
+        return self.plan.capacity // self.plan.interval
+
+    @property
+    def remaining(self) -> int:
+        return max((self.plan.now + self.plan.capacity - self.tat) // self.plan.interval, 0)
+
+    def headers(self) -> dict[str, str]:
+        return {
+            "X-RateLimit-Limit": f"{self.limit}, {self.limit};window={WINDOW}",
+            "X-RateLimit-Remaining": str(self.remaining),
+            "X-RateLimit-Used": str(self.limit - self.remaining),
+            # When the bucket is full again.
+            "X-RateLimit-Reset": str(math.ceil(max(self.tat, self.plan.now) / MICROSECONDS)),
+        }
+
+    def refusal(self, key_name: str) -> RateLimited:
+        # One more request fits once the TAT is no more than a window (less one interval) ahead.
+        wait = self.tat + self.plan.interval - self.plan.capacity - self.plan.now
+        retry_after = max(math.ceil(wait / MICROSECONDS), 1)
+        retry_at = datetime.fromtimestamp(self.plan.now / MICROSECONDS + retry_after, tz=UTC)
+        return RateLimited(
+            name=key_name, limit=self.limit, retry_after_seconds=retry_after, retry_at=retry_at.strftime("%Y-%m-%dT%H:%M:%SZ")
+        )
+
+
 def bucket_key(token_hash: str) -> str:
-    # By the token's hash, which the request carries, so incidents.api.gate can spend from
-    # the bucket in the same round trip as it looks the key up. A key has one token at a
-    # time: rotating it starts a new, full bucket.
+    # By the token's hash, which the request carries, so the accelerated gate can spend
+    # from the bucket in the same round trip as it looks the key up. A key has one token
+    # at a time: rotating it starts a new, full bucket.
     return f"api-rate:{token_hash}"
 
 
-def plan() -> tuple[int, int, int] | None:
-    """(now, interval, capacity) in microseconds for spending one request now, or None
-    when no limit is configured."""
+def plan(now: int | None = None) -> Plan | None:
+    """What spending one request at ``now`` (microseconds; the clock's by default) means,
+    or None when no limit is configured."""
     limit = settings.API_RATE_LIMIT_PER_MINUTE
     if limit <= 0:
         return None
     interval = WINDOW * MICROSECONDS // limit
-    return int(time.time() * MICROSECONDS), interval, limit * interval
+    return Plan(now=int(time.time() * MICROSECONDS) if now is None else now, interval=interval, capacity=limit * interval)
 
 
-def _spend(cache_key: str, now: int, interval: int) -> int:
-    """Add one interval to the bucket's TAT and return the new TAT (one cache round trip
-    while a key is busy: the entry exists and only needs incrementing)."""
+def spend(token_hash: str, planned: Plan) -> RateLimit:
+    """Spend one request from the bucket of ``token_hash`` through Django's cache.
+
+    The TAT moves with the cache's atomic ``incr`` (one round trip while a key is busy),
+    so concurrent requests each count. A TAT found in the past (the bucket had refilled
+    completely) starts again from now; two requests racing through that step may count as
+    one, the small lag incident.io's documentation allows X-RateLimit-Remaining too. A
+    refused request is given back, so a client retrying too early is not pushed back."""
+    key, now, interval = bucket_key(token_hash), planned.now, planned.interval
     fresh = now + interval
     try:
-        tat = cache.incr(cache_key, interval)
+        tat = cache.incr(key, interval)
     except ValueError:  # no entry yet, or it lapsed
-        if cache.add(cache_key, fresh, timeout=ENTRY_TIMEOUT):
-            return fresh
-        tat = cache.incr(cache_key, interval)
+        tat = fresh if cache.add(key, fresh, timeout=ENTRY_TIMEOUT) else cache.incr(key, interval)
     if tat < fresh:
-        # The TAT was in the past: the bucket had refilled completely, so this request
-        # starts it again from now. Two requests racing through here may count as one,
-        # the small lag incident.io's documentation allows X-RateLimit-Remaining too.
-        cache.set(cache_key, fresh, timeout=ENTRY_TIMEOUT)
-        return fresh
-    return tat
+        cache.set(key, fresh, timeout=ENTRY_TIMEOUT)
+        tat = fresh
+    if tat - now > planned.capacity:
+        try:
+            cache.decr(key, interval)
+        except ValueError:
+            pass
+        return RateLimit(allowed=False, tat=tat - interval, plan=planned)
+    return RateLimit(allowed=True, tat=tat, plan=planned)
 
 
-def _give_back(cache_key: str, interval: int) -> None:
-    # A refused request spends nothing, so a client retrying too early is not pushed further back.
-    try:
-        cache.decr(cache_key, interval)
-    except ValueError:
-        pass
-
-
-def check_rate_limit(request, key) -> None:
-    """Spend one request of ``key``'s allowance, or raise RateLimited. Sets the
-    X-RateLimit-* headers the view adds to its response either way. When the request was
-    already charged (``request.rate_limit_spent``: by the gate, with the Redis cache, or
-    by an earlier check), only decides: a request is charged once, however often it is
-    checked."""
-    if key is None:  # a public endpoint called without a key
-        return
-    spent = getattr(request, "rate_limit_spent", None)
-    if spent is not None:
-        (allowed, tat), (now, interval, capacity) = spent
-    else:
+def check(request, key) -> RateLimit | None:
+    """Spend one request of ``key``'s allowance unless this request already did, and
+    remember the outcome for the response's headers: None when no limit is set."""
+    state = state_of(request)
+    if state.rate_limit is None:
         planned = plan()
-        if planned is None:
-            return
-        now, interval, capacity = planned
-        cache_key = bucket_key(key.token_hash)
-        if hasattr(cache, "spend_token_bucket"):
-            # Redis (config/cache.py): the whole step in one atomic round trip.
-            allowed, tat = cache.spend_token_bucket(cache_key, now=now, interval=interval, capacity=capacity, timeout=ENTRY_TIMEOUT)
-        else:
-            tat = _spend(cache_key, now, interval)
-            allowed = tat - now <= capacity
-            if not allowed:
-                _give_back(cache_key, interval)
-                tat -= interval
-        request.rate_limit_spent = ((allowed, tat), planned)
-    limit = capacity // interval
-    remaining = max((now + capacity - tat) // interval, 0)
-    request.rate_limit_headers = {
-        "X-RateLimit-Limit": f"{limit}, {limit};window={WINDOW}",
-        "X-RateLimit-Remaining": str(remaining),
-        "X-RateLimit-Used": str(limit - remaining),
-        # When the bucket is full again.
-        "X-RateLimit-Reset": str(math.ceil(max(tat, now) / MICROSECONDS)),
-    }
-    if not allowed:
-        # One more request fits once the TAT is no more than a window (less one interval) ahead.
-        wait = tat + interval - capacity - now
-        retry_after = max(math.ceil(wait / MICROSECONDS), 1)
-        retry_at = datetime.fromtimestamp(now / MICROSECONDS + retry_after, tz=UTC)
-        raise RateLimited(
-            name=key.name,
-            limit=limit,
-            retry_after_seconds=retry_after,
-            retry_at=retry_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
-        )
+        state.rate_limit = None if planned is None else spend(key.token_hash, planned)
+    state.rate_limit_checked = True
+    return state.rate_limit
+
+
+class ApiKeyRateThrottle(BaseThrottle):
+    """DRF's throttle step for the key's bucket: a request without a key (a public
+    endpoint) is not limited. A refusal is raised by ``ApiViewSet.throttled``."""
+
+    def allow_request(self, request, view) -> bool:
+        if request.auth is None:
+            return True
+        outcome = check(request, request.auth)
+        return outcome is None or outcome.allowed

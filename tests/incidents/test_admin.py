@@ -17,7 +17,7 @@ from incidents.models import (
     Severity,
     StatusCategory,
 )
-from tests.factories import CustomFieldFactory, CustomFieldOptionFactory, UserFactory, api_key, declare
+from tests.factories import CustomFieldFactory, CustomFieldOptionFactory, UserFactory, api_key, declare, set_field_values
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +29,7 @@ def objects():
     field = CustomFieldFactory(field_type=FieldType.MULTI_SELECT)
     option = CustomFieldOptionFactory(custom_field=field)
     incident = declare("Admin incident", summary="**bold**")
-    services.set_custom_field_value(incident=incident, field=field, values=[services.FieldValue(option=option)], actor=None)
+    set_field_values(incident, field, [services.FieldValue(option=option)])
     services.assign_role(incident=incident, role=IncidentRole.objects.get(role_type="lead"), assignee=UserFactory(), actor=None)
     services.import_postmortem_document(incident=incident, actor=None, title="PM", content="# Heading")
     key, _ = api_key()

@@ -107,10 +107,10 @@ class Command(BaseCommand):
                 visibility=visibility,
                 triage=True,
                 role_assignments={lead: users[(n + 1) % len(users)], reporter: actor},
-                custom_field_values={
-                    fields[field]: [self._value(fields[field], v) for v in field_values]
+                custom_field_values=[
+                    services.clean_field_values(fields[field], [self._value(fields[field], v) for v in field_values])
                     for field, field_values in values.items()
-                },
+                ],
             )
             for status_name, message in timeline:
                 services.post_incident_update(

@@ -2,7 +2,7 @@
 
 v1 predates configurable statuses: an incident's ``status`` is one of six names and its
 ``mode`` is real or test. We map our statuses onto those names (by name when one matches,
-else by category) and back. Rendering shares its pieces with v2 (``IncidentParts``).
+else by category) and back. Rendering shares its pieces with v2 (``incidents.api.rendering``).
 """
 
 from __future__ import annotations
@@ -19,7 +19,8 @@ from incidents.api.v1.serializers.shapes import (
     SeverityV1Serializer,
     UserV1Serializer,
 )
-from incidents.api.v2.serializers.incidents import IncidentParts, PayloadResolver, iso, parts_from
+from incidents.api.rendering import IncidentParts, iso, parts_from
+from incidents.api.resolve import PayloadResolver
 from incidents.models import Incident, IncidentStatus, Mode, StatusCategory, Visibility
 
 V1_STATUSES = ("triage", "investigating", "fixing", "monitoring", "closed", "declined")
@@ -71,10 +72,10 @@ def status_for_v1(name: str) -> IncidentStatus | None:
 
 
 def render_incident_v1(incident: Incident, parts: IncidentParts) -> dict:
-    stamps = parts.timestamp_values(incident)
+    values_set = parts.timestamp_values(incident)
     timestamps = []
     for timestamp, _ in parts.timestamps:
-        value = stamps.get(timestamp.pk)
+        value = values_set.get(timestamp.pk)
         timestamps.append({"name": timestamp.name, "last_occurred_at": iso(value, parts.tz)} if value is not None else {"name": timestamp.name})
     data = {
         "id": incident.pk,

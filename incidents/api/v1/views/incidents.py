@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from incidents import selectors, services
 from incidents.api.base import ApiViewSet
 from incidents.api.filters import IncidentV1FilterSet
+from incidents.api.rendering import IncidentParts
 from incidents.api.v1.serializers.incidents import (
     V1_STATUSES,
     IncidentsCreatePayloadV1Serializer,
@@ -17,7 +18,6 @@ from incidents.api.v1.serializers.incidents import (
     IncidentsShowResultV1Serializer,
     IncidentV1Serializer,
 )
-from incidents.api.v2.serializers.incidents import IncidentParts
 from incidents.models import ApiRole
 
 READ = (ApiRole.VIEWER,)
@@ -28,8 +28,8 @@ TAG = ["Incidents V1"]
 class IncidentV1ViewSet(ApiViewSet):
     roles = {"list": READ, "retrieve": READ, "create": CREATE}
 
-    def render(self, incident) -> dict:
-        return IncidentV1Serializer(incident, context={"parts": IncidentParts(selectors.incident_config(self.versions()["config"]))}).data
+    def render(self, incident, config=None) -> dict:
+        return IncidentV1Serializer(incident, context={"parts": IncidentParts(config or self.incident_config())}).data
 
     @extend_schema(
         operation_id="Incidents V1#List", tags=TAG,
@@ -42,15 +42,15 @@ class IncidentV1ViewSet(ApiViewSet):
     )
     def list(self, request):
         filters = IncidentV1FilterSet(request.query_params)
-        incidents = filters.filtered(selectors.incidents_visible_to(self.key))
-        config = selectors.incident_config(self.versions()["config"])
+        incidents = filters.filtered(selectors.with_details(selectors.incidents_visible_to(self.key)))
+        config = self.incident_config()
         rows, meta = self.paginate(incidents)
         rendered = IncidentV1Serializer(rows, many=True, context={"parts": IncidentParts(config)}).data
         return Response({"incidents": rendered, "pagination_meta": meta})
 
     @extend_schema(operation_id="Incidents V1#Show", tags=TAG, responses={200: IncidentsShowResultV1Serializer})
     def retrieve(self, request, pk):
-        incident = selectors.incidents_visible_to(self.key).filter(pk=pk).first()
+        incident = selectors.with_details(selectors.incidents_visible_to(self.key)).filter(pk=pk).first()
         if incident is None:
             raise Http404(f"No incident with id {pk}")
         return Response({"incident": self.render(incident)})
@@ -61,15 +61,14 @@ class IncidentV1ViewSet(ApiViewSet):
     )
     def create(self, request):
         # One configuration resolves the body's roles, custom fields and options and renders
-        # the answer (loaded once per process and configuration version).
-        config = selectors.incident_config(self.versions()["config"])
+        # the answer.
+        config = self.incident_config()
         declaration = self.parse(IncidentsCreatePayloadV1Serializer, config=config)
         incident = services.declare_incident(actor=self.key, config=config, **declaration)
         # The declared incident comes back with what rendering needs: no read-back. (The
         # key that declared a private incident is answered with it, even if it cannot list it.)
-        rendered = IncidentV1Serializer(incident, context={"parts": IncidentParts(config)}).data
         # incident.io answers 200 here, not 201.
-        return Response({"incident": rendered}, status=200)
+        return Response({"incident": self.render(incident, config)}, status=200)
 
 
 incidents = IncidentV1ViewSet.as_view({"get": "list", "post": "create"})

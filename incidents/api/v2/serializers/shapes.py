@@ -2,30 +2,37 @@
 
 from rest_framework import serializers
 
-from incidents.api.actors import actor_shape
-from incidents.api.v1.serializers.shapes import (
-    APIKeyActorV1Serializer,
-    IncidentStatusV1Serializer,
-    IncidentTypeV1Serializer,
-    SeverityV1Serializer,
-    UserV1Serializer,
-)
+from incidents.api.actors import actor_shape, user_shape
 
 
-# The same documents as v1's under incident.io's v2 names (drf-spectacular names each
-# component after its class).
+class SeverityV2Serializer(serializers.Serializer):
+    id = serializers.CharField()
+    name = serializers.CharField(max_length=50)
+    description = serializers.CharField()
+    rank = serializers.IntegerField()
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
 
 
-class SeverityV2Serializer(SeverityV1Serializer):
-    pass
+class IncidentStatusV2Serializer(serializers.Serializer):
+    id = serializers.CharField()
+    name = serializers.CharField()
+    description = serializers.CharField()
+    category = serializers.CharField()
+    rank = serializers.IntegerField()
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
 
 
-class IncidentStatusV2Serializer(IncidentStatusV1Serializer):
-    pass
-
-
-class IncidentTypeV2Serializer(IncidentTypeV1Serializer):
-    pass
+class IncidentTypeV2Serializer(serializers.Serializer):
+    id = serializers.CharField()
+    name = serializers.CharField()
+    description = serializers.CharField()
+    is_default = serializers.BooleanField()
+    private_incidents_only = serializers.BooleanField()
+    create_in_triage = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
 
 
 class IncidentRoleV2Serializer(serializers.Serializer):
@@ -75,17 +82,23 @@ class IncidentTimestampV2Serializer(serializers.Serializer):
     rank = serializers.IntegerField()
 
 
-class UserV2Serializer(UserV1Serializer):
+class UserV2Serializer(serializers.Serializer):
+    id = serializers.CharField()
+    name = serializers.CharField()
+    email = serializers.CharField(required=False)
+    role = serializers.ChoiceField(choices=["viewer", "responder", "administrator", "owner", "unset"])
     slack_user_id = serializers.CharField(required=False)
 
+    def to_representation(self, user):
+        return user_shape(user)
 
-class APIKeyActorV2Serializer(APIKeyActorV1Serializer):
-    pass
+
+class APIKeyActorV2Serializer(serializers.Serializer):
+    id = serializers.CharField()
+    name = serializers.CharField()
 
 
 class ActorV2Serializer(serializers.Serializer):
-    # Not a subclass of ActorV1Serializer: its docstring would become this component's
-    # description in the generated document.
     api_key = APIKeyActorV2Serializer(required=False)
     user = UserV2Serializer(required=False)
 

@@ -1,21 +1,21 @@
 """v2 incidents (list with filters, show, declare, edit, link an external issue, import a
 postmortem) and incident updates (list, post)."""
 
-from urllib.parse import urlencode
-
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.urls import path
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.response import Response
 
 from incidents import selectors, services
-from incidents.api import fragments, hot
+from incidents.api import accel
+from incidents.api.accel import versions
+from incidents.api.accel.renderings import incident_page
+from incidents.api.accel.show import accelerated_show
 from incidents.api.base import ApiViewSet
 from incidents.api.filters import IncidentV2FilterSet, newest_first
-from incidents.api.pagination import paginate_with
+from incidents.api.rendering import IncidentParts
 from incidents.api.v2.serializers.incidents import (
-    IncidentParts,
     render_incident_v2,
     IncidentsConnectExternalIssuePayloadV2Serializer,
     IncidentsCreatePayloadV2Serializer,
@@ -78,24 +78,21 @@ class IncidentV2ViewSet(ApiViewSet):
         "import_postmortem_document": EDIT,
     }
 
-    def cache_prefetch(self, pk=None, **kwargs) -> list[str]:
-        # A show's rendering comes with the key, in the request's first cache round trip.
-        return [fragments.key("v2", pk)] if self.action == "retrieve" and pk else []
-
-    def list_query(self) -> str:
-        """The list's query parameters, normalised (order and encoding do not matter)."""
-        return urlencode(sorted((k, v) for k, values in self.request.query_params.lists() for v in values))
-
     def get_incident(self, ref: str, *, details: bool = True):
         # incident.io's v2 paths take the id or the number of the reference (123 for INC-123).
-        incident = selectors.find_incident(selectors.incidents_visible_to(self.key, details=details), ref)
+        incidents = selectors.incidents_visible_to(self.key)
+        incident = selectors.find_incident(selectors.with_details(incidents) if details else incidents, ref)
         if incident is None:
             raise Http404(f"No incident with id {ref}")
         return incident
 
     def render(self, incident, config=None) -> dict:
-        parts = IncidentParts(config or selectors.incident_config(self.versions()["config"]))
-        return IncidentV2Serializer(incident, context={"parts": parts}).data
+        return render_incident_v2(incident, IncidentParts(config or self.incident_config()))
+
+    @staticmethod
+    def render_many(ids, config) -> dict:
+        parts = IncidentParts(config)
+        return {incident.pk: render_incident_v2(incident, parts) for incident in selectors.incidents_with_details().filter(pk__in=ids)}
 
     @extend_schema(
         operation_id="Incidents V2#List", tags=TAG, parameters=[*PAGE, *LIST_FILTERS],
@@ -103,54 +100,24 @@ class IncidentV2ViewSet(ApiViewSet):
     )
     def list(self, request):
         newest = newest_first(request)
-        tokens = self.versions()
-        config = selectors.incident_config(tokens["config"])
+        config = self.incident_config()
         if UNFILTERED.issuperset(request.query_params):
-            # The common case, in SQL written for it: no filter set to build and compile.
-            page, meta = paginate_with(
-                lambda after, limit: selectors.incident_stamps_page(self.key, newest_first=newest, after=after, limit=limit),
-                request,
-            )
+            narrow = lambda incidents: incidents.filter(mode__in=selectors.DEFAULT_MODES)  # noqa: E731
         else:
-            filters = IncidentV2FilterSet(request.query_params, roles=config.roles, custom_fields=config.custom_fields)
-            visible = filters.filtered(selectors.incidents_visible_to(self.key, details=False))
-            page, meta = self.paginate(visible.only("id", "updated_at"), newest_first=newest)
-        body = fragments.page(
-            "v2",
-            self.list_query(),
-            page,
-            meta,
-            tokens,
-            lambda: fragments.json_object(
-                incidents=fragments.rendered("v2", page, tokens, lambda ids: self.render_many(ids, config)),
-                pagination_meta=meta,
-            ),
-        )
-        return HttpResponse(body, content_type="application/json")
-
-    @staticmethod
-    def render_many(ids, config) -> dict:
+            narrow = IncidentV2FilterSet(request.query_params, roles=config.roles, custom_fields=config.custom_fields).filtered
+        if accel.enabled():
+            return incident_page(
+                request, "v2", narrow(selectors.revisions_visible_to(self.key)),
+                newest_first=newest, render_many=lambda ids: self.render_many(ids, config),
+            )
+        page, meta = self.paginate(selectors.with_details(narrow(selectors.incidents_visible_to(self.key))), newest_first=newest)
         parts = IncidentParts(config)
-        return {incident.pk: render_incident_v2(incident, parts) for incident in selectors.incidents_for_rendering(ids)}
+        return Response({"incidents": [render_incident_v2(incident, parts) for incident in page], "pagination_meta": meta})
 
     @extend_schema(operation_id="Incidents V2#Show", tags=TAG, responses={200: IncidentsShowResultV2Serializer})
     def retrieve(self, request, pk):
-        # Most shows are served by incidents.api.hot, which builds the same body.
-        incident = selectors.incident_stamp(self.key, pk)
-        if incident is None:
-            raise Http404(f"No incident with id {pk}")
-        return HttpResponse(self.show_body(incident, self.versions(), self.prefetched()), content_type="application/json")
-
-    @classmethod
-    def show_body(cls, incident: selectors.IncidentStamp, tokens: dict, prefetched: dict) -> bytes:
-        (rendered,) = fragments.rendered(
-            "v2",
-            [incident],
-            tokens,
-            lambda ids: cls.render_many(ids, selectors.incident_config(tokens["config"])),
-            prefetched=prefetched,
-        )
-        return fragments.json_object(incident=rendered)
+        # With acceleration, most shows are served by accel.show, which builds the same body.
+        return Response({"incident": self.render(self.get_incident(pk))})
 
     @extend_schema(
         operation_id="Incidents V2#Create", tags=TAG,
@@ -158,8 +125,8 @@ class IncidentV2ViewSet(ApiViewSet):
     )
     def create(self, request):
         # One configuration resolves the body's roles, custom fields, options and timestamps
-        # and renders the answer (loaded once per process and configuration version).
-        config = selectors.incident_config(self.versions()["config"])
+        # and renders the answer.
+        config = self.incident_config()
         declaration = self.parse(IncidentsCreatePayloadV2Serializer, config=config)
         incident = services.declare_incident(actor=self.key, config=config, **declaration)
         # The declared incident comes back with what rendering needs: no read-back. (The
@@ -231,11 +198,10 @@ class IncidentUpdateV2ViewSet(ApiViewSet):
 
 
 incidents = IncidentV2ViewSet.as_view({"get": "list", "post": "create"})
-incident = hot.show(
+incident = accelerated_show(
     IncidentV2ViewSet.as_view({"get": "retrieve"}),
     dialect="v2",
-    roles=IncidentV2ViewSet.roles["retrieve"],
-    body=IncidentV2ViewSet.show_body,
+    render_many=lambda ids: IncidentV2ViewSet.render_many(ids, versions.incident_config()),
 )
 edit = IncidentV2ViewSet.as_view({"post": "edit"})
 connect_external_issue = IncidentV2ViewSet.as_view({"post": "connect_external_issue"})

@@ -1,14 +1,8 @@
-"""Incidents and incident updates in incident.io's v2 dialect: ``rendering`` (the dict
-building both dialects share), ``results`` (response shapes) and ``payloads`` (request
-bodies, and the resolver both dialects use to turn ids into objects)."""
+"""Incidents and incident updates in incident.io's v2 dialect: ``rendering`` (how v2
+builds an incident), ``results`` (response shapes) and ``payloads`` (request bodies)."""
 
 
-from incidents.api.v2.serializers.incidents.rendering import (  # noqa: F401
-    IncidentParts,
-    iso,
-    parts_from,
-    render_incident_v2,
-)
+from incidents.api.v2.serializers.incidents.rendering import render_incident_v2  # noqa: F401
 from incidents.api.v2.serializers.incidents.results import (  # noqa: F401
     CustomFieldEntryV2Serializer,
     CustomFieldValueV2Serializer,
@@ -39,7 +33,6 @@ from incidents.api.v2.serializers.incidents.payloads import (  # noqa: F401
     IncidentsImportPostmortemDocumentPayloadV2Serializer,
     IncidentTimestampValuePayloadV2Serializer,
     IncidentUpdatesCreatePayloadV2Serializer,
-    PayloadResolver,
     RetrospectiveIncidentOptionsV2Serializer,
     UserReferencePayloadV2Serializer,
 )

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from incidents.api.v2.serializers.incidents.rendering import IncidentParts, iso, parts_from, render_incident_v2
+from incidents.api.rendering import IncidentParts, iso, parts_from
+from incidents.api.v2.serializers.incidents.rendering import render_incident_v2
 from incidents.api.v2.serializers.shapes import (
     ActorV2Serializer,
     CustomFieldOptionV2Serializer,

@@ -1,0 +1,67 @@
+"""An API request's key, found through the cache, with what else the request needs from
+the cache in the same round trip: one request spent from the key's rate-limit bucket,
+the version tokens (``versions``) and the entries the view asked for
+(``state.prefetch``: a show's rendering).
+
+On Redis (``redis.AcceleratedRedisCache``) that is one Lua call; other caches (the file
+cache of the embedded default, the tests' local memory) read the key, the tokens and the
+entries in one ``get_many`` and leave the bucket to the throttle. Keys are cached by
+their token's hash for a few minutes; every change to a key drops its entries
+(``versions.forget_api_key``).
+"""
+
+from django.core.cache import cache
+from django.utils import timezone
+
+from incidents import services
+from incidents.models import ApiKey
+
+from .. import ratelimit
+from ..state import state_of
+from . import versions
+
+KEY_CACHE_SECONDS = 300
+
+
+def admit(request, token: str) -> ApiKey | None:
+    """The key ``token`` opens, or None. Leaves on the request's state the version
+    tokens, the prefetched entries and, when it was spent here, the rate limit."""
+    state = state_of(request)
+    token_hash = ApiKey.hash_token(token)
+    entry_key = versions.api_key_cache_key(token_hash)
+    reads = [*versions.KEYS.values(), *state.prefetch]
+    planned = ratelimit.plan()
+    if hasattr(cache, "admit"):
+        cached, spent, values = cache.admit(
+            entry_key,
+            ratelimit.bucket_key(token_hash),
+            reads,
+            now=planned.now if planned else 0,
+            interval=planned.interval if planned else 1,
+            capacity=planned.capacity if planned else 0,
+        )
+        if spent is not None:
+            state.rate_limit = ratelimit.RateLimit(allowed=spent[0], tat=spent[1], plan=planned)
+    else:
+        found = cache.get_many([entry_key, *reads])
+        cached, values = found.get(entry_key), [found.get(k) for k in reads]
+    state.versions = dict(zip(versions.SOURCES, values))
+    state.prefetched = dict(zip(state.prefetch, values[len(versions.SOURCES) :]))
+    return _key(token_hash, cached, entry_key)
+
+
+def _key(token_hash: str, cached: ApiKey | None, entry_key: str) -> ApiKey | None:
+    now = timezone.now()
+    key = cached or services.find_api_key(token_hash, now)
+    if key is None or not key.accepts(token_hash, now):
+        return None  # unknown tokens are not cached; a replaced one may have lapsed since
+    if services.record_use(key, now) or cached is None:
+        cache.set(entry_key, key, timeout=_cache_seconds(key, token_hash, now))
+    return key
+
+
+def _cache_seconds(key: ApiKey, token_hash: str, now) -> int:
+    # A replaced token is not cached past its grace period.
+    if token_hash != key.token_hash and key.previous_token_expires_at is not None:
+        return max(1, min(KEY_CACHE_SECONDS, int((key.previous_token_expires_at - now).total_seconds()) + 1))
+    return KEY_CACHE_SECONDS

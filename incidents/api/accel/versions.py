@@ -1,0 +1,111 @@
+"""Version tokens of what the accelerated caches hold, and how each is told that its
+source changed.
+
+Three tokens live in Django's cache (shared by every process):
+
+- ``config``: severities, statuses, types, roles, custom fields and options, timestamps
+  (``signals.configuration_changed``);
+- ``people``: Django users, who render as assignees and creators (their saves and deletes);
+- ``api_keys``: API key names, which render as creators (``signals.api_key_changed``,
+  which also drops the key's cached entries).
+
+A rendered incident is cached with its ``updated_at`` (every service that changes an
+incident or what hangs off it moves it) and the three tokens, so any change anywhere
+makes the old rendering unreachable. The receivers run whether acceleration is on or
+not, so turning it on never serves what changed while it was off.
+
+Tokens are bumped at once (so the writing request sees the change) and again when the
+transaction commits (so a reader that loaded the old rows in between cannot keep them
+under the new token).
+"""
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+
+from incidents import selectors
+from incidents.models import new_ulid
+from incidents.signals import api_key_changed, configuration_changed
+
+from ..state import state_of
+
+SOURCES = ("config", "people", "api_keys")
+KEYS = {source: f"incidents:version:{source}" for source in SOURCES}
+
+
+def _bump_now(source: str) -> None:
+    cache.set(KEYS[source], new_ulid(), timeout=None)
+
+
+def bump(source: str) -> None:
+    _bump_now(source)
+    transaction.on_commit(lambda: _bump_now(source))
+
+
+def current(request=None) -> dict[str, str]:
+    """The current token of every source: those the request's gate read with its key, or
+    one cache round trip."""
+    read = state_of(request).versions if request is not None else None
+    found = {KEYS[source]: token for source, token in (read or {}).items() if token is not None}
+    if len(found) < len(KEYS):
+        found = cache.get_many(list(KEYS.values()))
+    tokens = {}
+    for source, key in KEYS.items():
+        token = found.get(key)
+        if token is None:
+            # Never set, or evicted: start a new generation (add: concurrent starters agree).
+            cache.add(key, new_ulid(), timeout=None)
+            token = cache.get(key)
+        tokens[source] = token
+    return tokens
+
+
+_configs: dict[str, selectors.IncidentConfig] = {}
+
+
+def incident_config(request=None) -> selectors.IncidentConfig:
+    """The configuration, read once per process and configuration version."""
+    token = current(request)["config"]
+    config = _configs.get(token)
+    if config is None:
+        config = selectors.incident_config()
+        _configs.clear()
+        _configs[token] = config
+    return config
+
+
+def api_key_cache_key(token_hash: str) -> str:
+    return f"incidents:api-key:{token_hash}"
+
+
+def forget_api_key(token_hashes) -> None:
+    """Drop a key's cached entries, under each of its tokens' hashes, now and after
+    commit (rotation, role changes and deletion take effect on the next request)."""
+    keys = [api_key_cache_key(h) for h in token_hashes if h]
+    cache.delete_many(keys)
+    transaction.on_commit(lambda: cache.delete_many(keys))
+
+
+def _configuration_changed(sender, **kwargs):
+    bump("config")
+
+
+def _api_key_changed(sender, token_hashes=(), **kwargs):
+    forget_api_key(token_hashes)
+    bump("api_keys")  # a key's name renders as the creator of incidents
+
+
+def _people_changed(sender, update_fields=None, **kwargs):
+    # A login only moves last_login, which no rendering shows.
+    if update_fields is not None and set(update_fields) <= {"last_login"}:
+        return
+    bump("people")
+
+
+def connect() -> None:
+    """Connect the receivers (from ``IncidentsConfig.ready``)."""
+    configuration_changed.connect(_configuration_changed, dispatch_uid="accel-configuration")
+    api_key_changed.connect(_api_key_changed, dispatch_uid="accel-api-key")
+    post_save.connect(_people_changed, sender=settings.AUTH_USER_MODEL, dispatch_uid="accel-people-saved")
+    post_delete.connect(_people_changed, sender=settings.AUTH_USER_MODEL, dispatch_uid="accel-people-deleted")

@@ -1,0 +1,68 @@
+"""Every state change of the incident domain. The admin, the API, the commands and the
+tasks call these; nothing else saves incident models. One module per domain:
+
+- ``incidents``: declaring and editing incidents, role assignments, external issues,
+  postmortems;
+- ``lifecycle``: the timeline, status and severity changes, lifecycle timestamps;
+- ``custom_fields``: the rules values must meet, values on incidents, fields and options;
+- ``configuration``: severities, statuses, types, roles, timestamps;
+- ``api_keys``: issuing and rotating keys, and finding the key a token opens.
+"""
+
+from .actors import Actor, actor_fields
+from .api_keys import (
+    authenticate_token,
+    create_api_key,
+    delete_api_key,
+    find_api_key,
+    record_use,
+    rotate_api_key,
+    update_api_key,
+)
+from .configuration import (
+    create_incident_role,
+    create_incident_status,
+    create_incident_type,
+    create_severity,
+    delete_configuration,
+    delete_incident_role,
+    delete_incident_status,
+    delete_incident_type,
+    delete_severity,
+    save_configuration,
+    update_incident_role,
+    update_incident_status,
+    update_incident_type,
+    update_severity,
+)
+from .custom_fields import (
+    CleanValues,
+    FieldValue,
+    InvalidFieldValue,
+    clean_field_values,
+    create_custom_field,
+    create_custom_field_option,
+    delete_custom_field,
+    delete_custom_field_option,
+    set_custom_field_value,
+    update_custom_field,
+    update_custom_field_option,
+)
+from .incidents import (
+    assign_role,
+    connect_external_issue,
+    declare_incident,
+    edit_incident,
+    find_idempotent_incident,
+    import_postmortem_document,
+)
+from .lifecycle import (
+    TIMESTAMPS_ON_ENTERING,
+    change_severity,
+    change_status,
+    close_incident,
+    default_status,
+    post_incident_update,
+    set_timestamp_values,
+)
+

@@ -1,0 +1,98 @@
+"""Settings come from the environment; check the parsing in a fresh interpreter each time."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+PROBE = (
+    "import json, django; from django.conf import settings; django.setup();"
+    "print(json.dumps({'db': settings.DATABASES['default']['ENGINE'], 'name': str(settings.DATABASES['default']['NAME']),"
+    "'broker': settings.CELERY_BROKER_URL, 'email': settings.EMAIL_BACKEND, 'tls': getattr(settings, 'EMAIL_USE_TLS', False),"
+    "'host': getattr(settings, 'EMAIL_HOST', None), 'port': getattr(settings, 'EMAIL_PORT', None), 'mail_path': getattr(settings, 'EMAIL_FILE_PATH', None),"
+    "'cache': settings.CACHES['default']['BACKEND'], 'debug': settings.DEBUG, 'hosts': settings.ALLOWED_HOSTS,"
+    "'from': settings.DEFAULT_FROM_EMAIL, 'rate': settings.API_RATE_LIMIT_PER_MINUTE,"
+    "'options': settings.DATABASES['default'].get('OPTIONS', {}), 'accel': settings.API_ACCELERATION,"
+    "'pages': settings.API_LIST_PAGE_CACHE_MB}))"
+)
+
+
+def _settings(tmp_path, **env):
+    clean = {k: v for k, v in os.environ.items() if k not in {
+        "DATABASE_URL", "CELERY_BROKER_URL", "EMAIL_URL", "CACHE_URL", "DEBUG", "ALLOWED_HOSTS", "DEFAULT_FROM_EMAIL", "SECRET_KEY",
+        "API_ACCELERATION", "API_LIST_PAGE_CACHE_MB"}}
+    clean.update({"DJANGO_SETTINGS_MODULE": "config.settings", "VAR_DIR": str(tmp_path / "var"), **env})
+    result = subprocess.run([sys.executable, "-c", PROBE], cwd=ROOT, env=clean, capture_output=True, text=True)
+    if result.returncode:
+        raise RuntimeError(result.stderr)
+    return json.loads(result.stdout)
+
+
+def test_defaults_are_embedded(tmp_path):
+    s = _settings(tmp_path)
+    assert s["db"] == "django.db.backends.sqlite3" and s["name"].startswith(str(tmp_path / "var"))
+    assert s["broker"] == "filesystem://"
+    assert s["email"] == "django.core.mail.backends.filebased.EmailBackend"
+    assert s["mail_path"] == str(tmp_path / "var" / "mail")
+    assert s["cache"] == "django.core.cache.backends.filebased.FileBasedCache"
+    assert s["debug"] is False and s["rate"] == 1200
+    assert s["accel"] is True and s["pages"] == 32
+
+
+def test_production_values_are_parsed(tmp_path):
+    s = _settings(
+        tmp_path,
+        DATABASE_URL="postgres://app:secret@db.internal:5432/incidents",
+        CELERY_BROKER_URL="redis://cache.internal:6379/0",
+        EMAIL_URL="smtp+tls://mailer:pw@smtp.example.com:587",
+        CACHE_URL="redis://cache.internal:6379/1",
+        ALLOWED_HOSTS="status.example.com,incidents.example.com",
+        DEFAULT_FROM_EMAIL="Status <status@example.com>",
+        DEBUG="true",
+        API_RATE_LIMIT_PER_MINUTE="60",
+    )
+    assert s["db"] == "incidents.api.accel.postgresql" and s["name"] == "incidents"
+    assert s["options"] == {"server_side_binding": True, "prepare_threshold": 5}
+    assert s["broker"] == "redis://cache.internal:6379/0"
+    assert (s["email"], s["tls"], s["host"], s["port"]) == ("django.core.mail.backends.smtp.EmailBackend", True, "smtp.example.com", 587)
+    assert s["cache"] == "incidents.api.accel.redis.AcceleratedRedisCache"
+    assert s["hosts"] == ["status.example.com", "incidents.example.com"]
+    assert s["from"] == "Status <status@example.com>" and s["debug"] is True and s["rate"] == 60
+
+
+@pytest.mark.parametrize("value, threshold", [("none", None), ("0", 0), ("10", 10)])
+def test_prepared_statements_can_be_turned_off_for_pgbouncer(tmp_path, value, threshold):
+    s = _settings(tmp_path, DATABASE_URL=f"postgres://app@db.internal:6432/incidents?prepare_threshold={value}")
+    assert s["options"]["prepare_threshold"] == threshold
+
+
+def test_server_side_binding_can_be_turned_off(tmp_path):
+    s = _settings(tmp_path, DATABASE_URL="postgres://app@db.internal:5432/incidents?server_side_binding=false")
+    assert s["options"]["server_side_binding"] is False
+
+
+def test_acceleration_off_keeps_djangos_redis_cache(tmp_path):
+    s = _settings(tmp_path, CACHE_URL="redis://cache.internal:6379/1", API_ACCELERATION="false", API_LIST_PAGE_CACHE_MB="8")
+    assert s["accel"] is False and s["pages"] == 8
+    assert s["cache"] == "django.core.cache.backends.redis.RedisCache"
+    s = _settings(tmp_path, DATABASE_URL="postgres://app@db.internal:5432/incidents", API_ACCELERATION="false")
+    assert s["db"] == "django.db.backends.postgresql"
+
+
+@pytest.mark.parametrize(
+    "env",
+    [
+        {"EMAIL_URL": "carrier-pigeon://coop"},
+        {"DATABASE_URL": "nosuchdb://x"},
+        {"API_RATE_LIMIT_PER_MINUTE": "lots"},
+        {"API_ACCELERATION": "sometimes"},
+        {"DATABASE_URL": "postgres://app@db/incidents?prepare_threshold=often"},
+    ],
+)
+def test_malformed_values_fail_loudly(tmp_path, env):
+    with pytest.raises(RuntimeError):
+        _settings(tmp_path, **env)
