@@ -11,7 +11,7 @@ from tests.contract import assert_matches_contract
 
 pytestmark = pytest.mark.django_db
 
-ROOT = Path(__file__).resolve().parents[3]
+ROOT = Path(__file__).resolve().parents[4]
 
 
 def test_identity_names_the_key_and_its_roles(api_as, settings):
