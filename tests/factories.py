@@ -2,7 +2,7 @@ import factory
 from django.contrib.auth import get_user_model
 
 from incidents import services
-from incidents.models import CustomField, CustomFieldOption, FieldType
+from incidents.models import ApiKey, CustomField, CustomFieldOption, FieldType, Incident, IncidentRole
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -35,6 +35,76 @@ class CustomFieldOptionFactory(factory.django.DjangoModelFactory):
     sort_key = factory.Sequence(lambda n: n)
 
 
+class ApiKeyFactory(factory.Factory):
+    """An API key issued through ``services.create_api_key``, as every caller issues them:
+    ``ApiKeyFactory(roles=["viewer", "incident_creator"])``. The token is shown once, so
+    the factory keeps it on the key it returns (``key.token``)."""
+
+    class Meta:
+        model = ApiKey
+
+    name = factory.Sequence(lambda n: f"Key {n}")
+    roles = ("viewer",)
+    actor = None
+
+    @classmethod
+    def _build(cls, model_class, *args, **kwargs):
+        raise TypeError("API keys are issued through the service layer: create them, do not build them")
+
+    @classmethod
+    def _create(cls, model_class, *args, roles, **kwargs):
+        key, token = services.create_api_key(roles=list(roles), **kwargs)
+        key.token = token
+        return key
+
+
+def affected_services_option() -> CustomFieldOption:
+    """The "API" option of the "Affected services" multi-select field, created through the
+    services the first time it is asked for."""
+    field = CustomField.objects.filter(name="Affected services").first() or services.create_custom_field(
+        actor=None, name="Affected services", description="What the incident touches", field_type=FieldType.MULTI_SELECT
+    )
+    return field.options.filter(value="API").first() or services.create_custom_field_option(
+        actor=None, custom_field=field, value="API"
+    )
+
+
+class IncidentFactory(factory.Factory):
+    """An incident declared through ``services.declare_incident``, as every caller declares
+    them; any of its keyword arguments may be given. ``with_roles=True`` gives the lead role
+    to a new user; ``with_custom_fields=True`` sets "Affected services" to "API" (see
+    ``affected_services_option``; ``with_custom_fields__option=`` picks another option):
+
+        IncidentFactory.create_batch(30, with_roles=True, with_custom_fields=True)
+    """
+
+    class Meta:
+        model = Incident
+
+    name = factory.Sequence(lambda n: f"Incident {n}")
+    actor = None
+
+    @classmethod
+    def _build(cls, model_class, *args, **kwargs):
+        raise TypeError("Incidents are declared through the service layer: create them, do not build them")
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        return services.declare_incident(**kwargs)
+
+    @factory.post_generation
+    def with_roles(incident, create, extracted, **kwargs):
+        if extracted:
+            lead = IncidentRole.objects.get(role_type="lead")
+            services.assign_role(incident=incident, role=lead, assignee=UserFactory(), actor=None)
+
+    @factory.post_generation
+    def with_custom_fields(incident, create, extracted, option=None, **kwargs):
+        if extracted:
+            option = option or affected_services_option()
+            set_field_values(incident, option.custom_field, [services.FieldValue(option=option)])
+
+
 def declare(name="Something is broken", actor=None, **kwargs):
     """Declare through the service layer, as every caller does."""
     return services.declare_incident(actor=actor, name=name, **kwargs)
@@ -42,7 +112,8 @@ def declare(name="Something is broken", actor=None, **kwargs):
 
 def api_key(roles=("viewer",), name="Test key"):
     """An API key and its token."""
-    return services.create_api_key(actor=None, name=name, roles=list(roles))
+    key = ApiKeyFactory(roles=roles, name=name)
+    return key, key.token
 
 
 def set_field_values(incident, field, values, actor=None):

@@ -96,3 +96,22 @@ def test_acceleration_off_keeps_djangos_redis_cache(tmp_path):
 def test_malformed_values_fail_loudly(tmp_path, env):
     with pytest.raises(RuntimeError):
         _settings(tmp_path, **env)
+
+
+def _egress_setting(value: str) -> subprocess.CompletedProcess:
+    """API_EGRESS_IP_RANGES (what GET /v1/ip_ranges lists) as a fresh process reads it;
+    unlike ``_settings``, the rest of the environment is left as it is."""
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", "API_EGRESS_IP_RANGES": value}
+    probe = "import django; from django.conf import settings; django.setup(); print(','.join(settings.API_EGRESS_IP_RANGES))"
+    return subprocess.run([sys.executable, "-c", probe], cwd=ROOT, env=env, capture_output=True, text=True)
+
+
+def test_egress_ranges_setting_is_read_as_cidrs():
+    result = _egress_setting("203.0.113.0/24, 198.51.100.7,2001:db8::/32")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "203.0.113.0/24,198.51.100.7/32,2001:db8::/32"
+
+
+def test_malformed_egress_ranges_setting_stops_the_process():
+    result = _egress_setting("203.0.113.0/24,not-an-address")
+    assert result.returncode != 0 and "API_EGRESS_IP_RANGES" in result.stderr

@@ -99,6 +99,11 @@ def test_unknown_api_route_is_a_json_404(viewer, path_):
     assert body["errors"][0]["code"] == "not_found"
 
 
+def test_unknown_api_path_is_json_404(viewer):
+    response = viewer.get("/v1/no-such-thing")
+    assert response.status_code == 404 and response.json()["type"] == "not_found"
+
+
 def test_unknown_route_outside_the_api_stays_html(client):
     response = client.get("/no-such-page")
     assert response.status_code == 404
@@ -110,6 +115,12 @@ def test_wrong_method_is_405_naming_the_allowed_ones(viewer):
     body = assert_error_body(response, 405, "method_not_allowed")
     assert body["errors"][0]["code"] == "method_not_allowed"
     assert response["Allow"] == "GET, HEAD, OPTIONS"
+
+
+def test_wrong_method_is_405(viewer):
+    response = viewer.generic("PATCH", "/v1/severities", headers=viewer._headers(None))
+    assert response.status_code == 405
+    assert response.json()["type"] == "method_not_allowed"
 
 
 # --- request bodies -----------------------------------------------------------------------

@@ -3,7 +3,8 @@ import pytest
 from incidents import services
 from incidents.models import FieldType, Incident, IncidentRole, IncidentRoleAssignment, IncidentStatus, StatusCategory
 from tests.contract import assert_matches_contract
-from tests.factories import CustomFieldFactory, CustomFieldOptionFactory, UserFactory, declare, set_field_values
+from tests.factories import CustomFieldFactory, CustomFieldOptionFactory, IncidentFactory, UserFactory, declare, set_field_values
+from tests.incidents.api.conftest import DECLARATION_READS, DECLARATION_WRITES, assert_declaration_stored
 
 pytestmark = pytest.mark.django_db
 
@@ -120,17 +121,13 @@ def test_list_incidents_v1_by_unknown_status_is_422(viewer):
 
 
 @pytest.mark.parametrize("n", [1, 100])
-def test_incident_v1_list_query_count_is_constant(viewer, lead_role, n, django_assert_num_queries):
-    field = CustomFieldFactory(field_type=FieldType.MULTI_SELECT)
-    option = CustomFieldOptionFactory(custom_field=field)
-    for i in range(n):
-        incident = declare(f"Incident {i}")
-        services.assign_role(incident=incident, role=lead_role, assignee=UserFactory(), actor=None)
-        set_field_values(incident, field, [services.FieldValue(option=option)])
+def test_incident_v1_list_query_count_is_constant(viewer, n, django_assert_num_queries):
+    IncidentFactory.create_batch(n, with_roles=True, with_custom_fields=True)
     # key lookup, incidents page (with status, severity, type, creator), role assignments,
     # custom field values, timestamp values, roles, custom fields, their options, timestamps
     with django_assert_num_queries(9):
         response = viewer.get("/v1/incidents", {"page_size": 250})
+    assert response.status_code == 200
     assert len(response.json()["incidents"]) == n
 
 
@@ -223,6 +220,28 @@ def test_create_incident_v1_without_key_is_401(anonymous):
     response = anonymous.post("/v1/incidents", payload())
     assert_matches_contract(response, "Incidents V1#Create")
     assert response.status_code == 401
+
+
+def test_declaring_an_incident_in_v1_costs_a_constant_number_of_queries(api, declaration_body, settings, django_assert_num_queries):
+    def v1_body(idempotency_key):
+        # v1 declares no timestamps; its status is a v1 name.
+        declaration = declaration_body(idempotency_key)
+        del declaration["incident_timestamp_values"]
+        return {**declaration, "status": "fixing"}
+
+    # As v2 (the reads and writes named in tests/incidents/api/conftest.py), and the status
+    # by its v1 name instead of the configuration's statuses
+    with django_assert_num_queries(DECLARATION_READS + DECLARATION_WRITES):
+        response = api.post("/v1/incidents", v1_body("first"))
+    created = assert_matches_contract(response, "Incidents V1#Create")["incident"]
+    assert response.status_code == 200 and created["status"] == "fixing"
+    assert_declaration_stored(created["id"])
+    # Warm: with acceleration the key and the configuration come from the cache; the v1
+    # status by name is still read
+    with django_assert_num_queries(1 + DECLARATION_WRITES if settings.API_ACCELERATION else DECLARATION_READS + DECLARATION_WRITES):
+        again = api.post("/v1/incidents", v1_body("second"))
+    assert again.status_code == 200
+    assert_declaration_stored(assert_matches_contract(again, "Incidents V1#Create")["incident"]["id"])
 
 
 def test_incident_created_in_v1_is_listed_in_v2_with_its_roles(api, lead_role):

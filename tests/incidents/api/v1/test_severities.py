@@ -86,21 +86,11 @@ def test_severity_list_query_count_is_constant(viewer, django_assert_num_queries
         Severity.objects.create(name=f"S{n}", rank=10 + n)
     # key lookup, severities
     with django_assert_num_queries(2):
-        viewer.get("/v1/severities")
+        response = viewer.get("/v1/severities")
+    assert response.status_code == 200
 
 
 def test_malformed_json_is_400(api_as):
     response = api_as("manage_settings").post("/v1/severities", "{not json", content_type="application/json")
     body = assert_matches_contract(response, "Severities V1#Create", request=False)
     assert response.status_code == 400 and body["type"] == "invalid_request_error"
-
-
-def test_wrong_method_is_405(viewer):
-    response = viewer.generic("PATCH", "/v1/severities", headers=viewer._headers(None))
-    assert response.status_code == 405
-    assert response.json()["type"] == "method_not_allowed"
-
-
-def test_unknown_api_path_is_json_404(viewer):
-    response = viewer.get("/v1/no-such-thing")
-    assert response.status_code == 404 and response.json()["type"] == "not_found"

@@ -1,17 +1,10 @@
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 from openapi_spec_validator import validate
 
-from tests.incidents.api.conftest import ApiClient
 from tests.contract import assert_matches_contract
+from tests.incidents.api.conftest import ApiClient
 
 pytestmark = pytest.mark.django_db
-
-ROOT = Path(__file__).resolve().parents[4]
 
 
 def test_identity_names_the_key_and_its_roles(api_as, settings):
@@ -74,23 +67,6 @@ def test_ip_ranges_with_an_unknown_token_is_401(db):
     response = ApiClient("inc_not-a-real-token").get("/v1/ip_ranges")
     assert_matches_contract(response, "Utilities V1#IPRanges")
     assert response.status_code == 401
-
-
-def _egress_setting(value: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", "API_EGRESS_IP_RANGES": value}
-    probe = "import django; from django.conf import settings; django.setup(); print(','.join(settings.API_EGRESS_IP_RANGES))"
-    return subprocess.run([sys.executable, "-c", probe], cwd=ROOT, env=env, capture_output=True, text=True)
-
-
-def test_egress_ranges_setting_is_read_as_cidrs():
-    result = _egress_setting("203.0.113.0/24, 198.51.100.7,2001:db8::/32")
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "203.0.113.0/24,198.51.100.7/32,2001:db8::/32"
-
-
-def test_malformed_egress_ranges_setting_stops_the_process():
-    result = _egress_setting("203.0.113.0/24,not-an-address")
-    assert result.returncode != 0 and "API_EGRESS_IP_RANGES" in result.stderr
 
 
 def test_openapi_document_is_served_as_json_without_a_key(anonymous):

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from incidents import services
 from incidents.models import (
+    Counter,
     CustomFieldValue,
     FieldType,
     Incident,
@@ -16,9 +17,9 @@ from incidents.models import (
     IncidentType,
     IncidentUpdate,
 )
-from tests.incidents.api.conftest import make_client
 from tests.contract import assert_matches_contract
-from tests.factories import CustomFieldFactory, CustomFieldOptionFactory, UserFactory, declare, set_field_values
+from tests.factories import CustomFieldFactory, CustomFieldOptionFactory, IncidentFactory, UserFactory, declare, set_field_values
+from tests.incidents.api.conftest import DECLARATION_READS, DECLARATION_WRITES, assert_declaration_stored, make_client
 
 pytestmark = pytest.mark.django_db
 
@@ -162,10 +163,7 @@ def test_show_incident_needs_viewer(api_as):
 
 @pytest.mark.parametrize("n", [1, 100])
 def test_incident_list_query_count_is_constant(viewer, fields, n, settings, django_assert_num_queries):
-    for i in range(n):
-        incident = declare(f"Incident {i}")
-        services.assign_role(incident=incident, role=IncidentRole.objects.get(role_type="lead"), assignee=UserFactory(), actor=None)
-        set_field_values(incident, fields["services"], [services.FieldValue(option=fields["api"])])
+    IncidentFactory.create_batch(n, with_roles=True, with_custom_fields=True, with_custom_fields__option=fields["api"])
     # Cold caches: key lookup, roles, custom fields, their options, timestamps, then the
     # page: incidents (with status, severity, type, creator), role assignments, custom
     # field values, timestamp values (with acceleration: the page's ids and updated_at
@@ -408,6 +406,41 @@ def test_concurrent_creates_with_one_idempotency_key_declare_one_incident():
     assert {status for status, _ in results} == {200}
     assert len({incident_id for _, incident_id in results}) == 1
     assert Incident.objects.filter(idempotency_key="race").count() == 1
+
+
+def test_declaring_an_incident_in_v2_costs_a_constant_number_of_queries(api, declaration_body, settings, django_assert_num_queries):
+    # Cold caches: the reads and writes named in tests/incidents/api/conftest.py
+    with django_assert_num_queries(DECLARATION_READS + DECLARATION_WRITES):
+        response = api.post("/v2/incidents", declaration_body("first"))
+    created = assert_matches_contract(response, "Incidents V2#Create")["incident"]
+    assert response.status_code == 200
+    assert_declaration_stored(created["id"])
+    values = {t["incident_timestamp"]["name"]: t.get("value") for t in created["incident_timestamp_values"]}
+    assert values["Impact started at"] == {"value": "2024-05-01T10:00:00Z"} and "value" in values["Reported at"]
+    # Warm: with acceleration the key and the configuration come from the cache
+    with django_assert_num_queries(DECLARATION_WRITES if settings.API_ACCELERATION else DECLARATION_READS + DECLARATION_WRITES):
+        again = api.post("/v2/incidents", declaration_body("second"))
+    assert again.status_code == 200
+    assert_declaration_stored(assert_matches_contract(again, "Incidents V2#Create")["incident"]["id"])
+    assert api.get(f"/v2/incidents/{created['id']}").json()["incident"] == created
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_first_declaration_ever_creates_the_reference_counter(api, severities):
+    Counter.objects.all().delete()  # as before the first declaration ever
+
+    def declare_via_api(idempotency_key):
+        body = {"idempotency_key": idempotency_key, "visibility": "public", "name": "Down", "severity_id": severities["Major"].pk}
+        response = api.post("/v2/incidents", body)
+        assert response.status_code == 200
+        return assert_matches_contract(response, "Incidents V2#Create")["incident"]
+
+    first, second = declare_via_api("first"), declare_via_api("second")
+    assert [first["reference"], second["reference"]] == ["INC-1", "INC-2"]
+    # A repeat is refused by the unique constraint and answered with the first.
+    assert declare_via_api("first")["id"] == first["id"]
+    assert Incident.objects.count() == 2
+    assert api.get(f"/v2/incidents/{second['id']}").json()["incident"] == second
 
 
 # --- edit -------------------------------------------------------------------------------------
