@@ -264,3 +264,37 @@ def test_both_implementations_of_the_bucket_follow_one_rule(implementation, back
         for at, _, _ in RULE
     ]
     assert [(o.allowed, o.tat) for o in outcomes] == [(fits, tat) for _, fits, tat in RULE]
+
+
+def test_a_bucket_that_lapses_while_a_refusal_is_given_back_spends_nothing(monkeypatch):
+    from django.core.cache import caches
+
+    cache = caches["default"]
+
+    planned = ratelimit.Plan(now=T0, interval=INTERVAL, capacity=CAPACITY)
+    for _ in range(3):
+        ratelimit.spend("lapsing", planned)
+
+    def lapsed(key, delta=1, version=None):
+        raise ValueError(f"Key '{key}' not found.")  # the entry expired in between
+
+    monkeypatch.setattr(cache, "decr", lapsed)
+    refused = ratelimit.spend("lapsing", planned)
+    assert (refused.allowed, refused.tat) == (False, T0 + 30)
+
+
+def test_two_first_requests_racing_both_count(monkeypatch):
+    from django.core.cache import caches
+
+    cache = caches["default"]
+
+    planned = ratelimit.Plan(now=T0, interval=INTERVAL, capacity=CAPACITY)
+    add = cache.add
+
+    def raced(key, value, timeout=None, version=None):
+        add(key, value, timeout)  # another request created the bucket first...
+        return False  # ...so this one's add finds it there
+
+    monkeypatch.setattr(cache, "add", raced)
+    # Both requests counted: the other's interval, then this one's.
+    assert ratelimit.spend("racing", planned).tat == T0 + 20

@@ -65,3 +65,24 @@ def test_a_connection_the_server_closed_is_not_usable(other_connection):
 def test_a_closed_connection_is_not_usable(other_connection):
     other_connection.connection.close()
     assert not other_connection.is_usable()
+
+
+def test_a_socket_that_cannot_be_polled_is_not_usable(other_connection, monkeypatch):
+    import select
+
+    def broken(*args, **kwargs):
+        raise OSError("Bad file descriptor")
+
+    monkeypatch.setattr(select, "select", broken)
+    assert not other_connection.is_usable()
+
+
+def test_a_connection_libpq_is_still_opening_is_not_usable(other_connection, monkeypatch):
+    from psycopg import pq
+
+    class Resetting:  # libpq is connecting it again, as after PQresetStart
+        status = pq.ConnStatus.STARTED
+
+    with monkeypatch.context() as patched:  # undone before the connection is closed
+        patched.setattr(other_connection.connection, "pgconn", Resetting())
+        assert not other_connection.is_usable()

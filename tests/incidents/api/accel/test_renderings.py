@@ -17,7 +17,64 @@ def _shown(client, incident):
     return response.json()["incident"]
 
 
-''' + open('/tmp/accel_part.py').read() + '''
+@pytest.fixture
+def cache_reads(monkeypatch):
+    """Counts the reads the API makes of the tests' cache, by method (a get_many's own
+    gets are not counted again)."""
+    from django.core.cache.backends.locmem import LocMemCache
+
+    reads, depth = [], [0]
+    for method in ("get", "get_many"):
+        original = getattr(LocMemCache, method)
+
+        def counted(self, *args, _original=original, _method=method, **kwargs):
+            if not depth[0]:
+                reads.append(_method)
+            depth[0] += 1
+            try:
+                return _original(self, *args, **kwargs)
+            finally:
+                depth[0] -= 1
+
+        monkeypatch.setattr(LocMemCache, method, counted)
+    return reads
+
+
+def test_a_warm_show_reads_the_cache_once(viewer, cache_reads):
+    incident = declare("Warm")
+    first = _shown(viewer, incident)
+    cache_reads.clear()
+    # The key, the version tokens and the incident's rendering come in one read.
+    assert _shown(viewer, incident) == first
+    assert cache_reads == ["get_many"]
+
+
+def test_a_rendering_is_replaced_when_its_incident_changes(viewer):
+    from django.core.cache import cache
+
+    from incidents.api import fragments
+
+    incident = declare("Before")
+    _shown(viewer, incident)
+    services.edit_incident(incident=incident, actor=None, name="After")
+    assert _shown(viewer, incident)["name"] == "After"
+    # One entry per incident, holding its latest rendering: stale ones do not pile up.
+    stamp, fragment = cache.get(fragments.key("v2", incident.pk))
+    incident.refresh_from_db()
+    assert b'"After"' in fragment and stamp.startswith(f"{selectors.updated_micros(incident)}:")
+
+
+def test_a_polled_list_page_reads_the_cache_once(viewer, cache_reads):
+    declare("One")
+    declare("Two")
+    first = viewer.get("/v2/incidents").json()
+    cache_reads.clear()
+    # The key and the version tokens come in one read, the page built last time from this
+    # process's memory; the database still says which incidents the page holds.
+    assert viewer.get("/v2/incidents").json() == first
+    assert cache_reads == ["get_many"]
+
+
 
 def test_a_rendering_is_replaced_when_its_incident_changes(viewer):
     incident = declare("Before")
