@@ -101,18 +101,22 @@ class IncidentV2ViewSet(ApiViewSet):
     def list(self, request):
         newest = newest_first(request)
         config = self.incident_config()
-        if UNFILTERED.issuperset(request.query_params):
-            narrow = lambda incidents: incidents.filter(mode__in=selectors.DEFAULT_MODES)  # noqa: E731
-        else:
-            narrow = IncidentV2FilterSet(request.query_params, roles=config.roles, custom_fields=config.custom_fields).filtered
         if accel.enabled():
             return incident_page(
-                request, "v2", narrow(selectors.revisions_visible_to(self.key)),
+                request, "v2", self.filtered(selectors.revisions_visible_to(self.key), config),
                 newest_first=newest, render_many=lambda ids: self.render_many(ids, config),
             )
-        page, meta = self.paginate(selectors.with_details(narrow(selectors.incidents_visible_to(self.key))), newest_first=newest)
+        incidents = selectors.with_details(self.filtered(selectors.incidents_visible_to(self.key), config))
+        page, meta = self.paginate(incidents, newest_first=newest)
         parts = IncidentParts(config)
         return Response({"incidents": [render_incident_v2(incident, parts) for incident in page], "pagination_meta": meta})
+
+    def filtered(self, incidents, config):
+        """``incidents`` narrowed by the request's filters (to the default modes without any)."""
+        params = self.request.query_params
+        if UNFILTERED.issuperset(params):
+            return incidents.filter(mode__in=selectors.DEFAULT_MODES)
+        return IncidentV2FilterSet(params, roles=config.roles, custom_fields=config.custom_fields).filtered(incidents)
 
     @extend_schema(operation_id="Incidents V2#Show", tags=TAG, responses={200: IncidentsShowResultV2Serializer})
     def retrieve(self, request, pk):
