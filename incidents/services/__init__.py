@@ -6,7 +6,8 @@ tasks call these; nothing else saves incident models. One module per domain:
 - ``lifecycle``: the timeline, status and severity changes, lifecycle timestamps;
 - ``custom_fields``: the rules values must meet, values on incidents, fields and options;
 - ``configuration``: severities, statuses, types, roles, timestamps;
-- ``api_keys``: issuing and rotating keys, and finding the key a token opens.
+- ``api_keys``: issuing and rotating keys, and finding the key a token opens;
+- ``counters``: numbers handed out without gaps or repeats (incident references).
 """
 
 from .actors import Actor, actor_fields
@@ -19,6 +20,7 @@ from .api_keys import (
     rotate_api_key,
     update_api_key,
 )
+from .counters import next_value
 from .configuration import (
     create_incident_role,
     create_incident_status,

@@ -15,14 +15,12 @@ from datetime import datetime
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 
 from incidents import selectors
 from incidents.exceptions import Conflict, DomainError
 from incidents.models import (
     ApiKey,
-    Counter,
     Incident,
     IncidentRole,
     IncidentRoleAssignment,
@@ -37,23 +35,11 @@ from incidents.models import (
 )
 
 from .actors import Actor, actor_fields
+from .counters import next_value
 from .custom_fields import CleanValues, is_http_url, replace_field_values
 from .lifecycle import TIMESTAMPS_ON_ENTERING, default_status, record_lifecycle_timestamps, record_update, replace_timestamp_values, touch
 
 REFERENCE_COUNTER = "incident_reference"
-
-
-def _next_reference_number() -> int:
-    """The next reference number. The UPDATE row-locks the counter until the surrounding
-    transaction commits, so two declarations can never read the same number."""
-    counter = Counter.objects.filter(name=REFERENCE_COUNTER)
-    if not counter.update(value=F("value") + 1):
-        # The first declaration ever creates the row. Of two concurrent first
-        # declarations, get_or_create lets one insert it and the other find it; the
-        # UPDATE then orders them.
-        Counter.objects.get_or_create(name=REFERENCE_COUNTER, defaults={"value": 0})
-        counter.update(value=F("value") + 1)
-    return counter.values_list("value", flat=True).get()
 
 
 def _validate_incident_type(incident_type: IncidentType | None, visibility: str) -> None:
@@ -164,7 +150,7 @@ def declare_incident(
             )
             incident.loaded_role_assignments = replace_role_assignments(incident, role_assignments or {}, new_incident=True)
             incident.loaded_custom_field_values = replace_field_values(incident, custom_field_values, new_incident=True)
-            incident.reference_number = _next_reference_number()
+            incident.reference_number = next_value(REFERENCE_COUNTER)
             incident.save(force_insert=True)
     except (DomainError, IntegrityError):
         existing = find_idempotent_incident(actor=actor, idempotency_key=idempotency_key)
