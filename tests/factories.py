@@ -120,3 +120,20 @@ def set_field_values(incident, field, values, actor=None):
     """Set one custom field's values (``services.FieldValue``s) on an incident, checked by
     the service layer's rules, as every caller does."""
     services.set_custom_field_value(incident=incident, values=services.clean_field_values(field, values), actor=actor)
+
+
+def status_page(name="Acme status", slug="acme", *, components=(), groups=None, **fields):
+    """A page through the services, with ``components`` (names) shown at its top level, or
+    ``groups`` ({group name: [component names]}). Returns the page; its components are
+    ``page.test_components`` ({name: Component})."""
+    from statuspages import services as pages
+
+    page = pages.save_status_page(actor=None, name=name, slug=slug, **fields)
+    page.test_components = {}
+    for name_ in components:
+        page.test_components[name_] = pages.create_component(actor=None, name=name_, status_page=page)
+    for group_name, names in (groups or {}).items():
+        group = pages.save_group(actor=None, status_page=page, name=group_name)
+        for name_ in names:
+            page.test_components[name_] = pages.create_component(actor=None, name=name_, group=group)
+    return page

@@ -1,4 +1,5 @@
-"""Set up the embedded default (SQLite, filesystem broker) and run web and worker together."""
+"""Set up the embedded default (SQLite, filesystem broker) and run web and worker (with its
+periodic tasks) together."""
 
 import secrets
 import signal
@@ -34,7 +35,9 @@ class Command(BaseCommand):
         processes = [
             subprocess.Popen([*manage, "runserver", addrport, "--noreload", "--insecure", "--settings", "config.settings"]),
             subprocess.Popen(
-                [sys.executable, "-m", "celery", "-A", "config", "worker", "--loglevel", "INFO", "--concurrency", "2"]
+                # --beat: the periodic tasks (maintenance starting and completing by itself) run
+                # in the worker, so one process does both on the embedded default.
+                [sys.executable, "-m", "celery", "-A", "config", "worker", "--beat", "--loglevel", "INFO", "--concurrency", "2"]
             ),
         ]
         stop = False

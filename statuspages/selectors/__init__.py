@@ -1,0 +1,15 @@
+"""Reads of status pages several callers share (the public site, the three API dialects,
+the admin), each with a constant number of queries."""
+
+from .components import RANKS, UNDER_MAINTENANCE, Availability, Day, availability, component_statuses, worst
+from .pages import (
+    Banner,
+    ComponentView,
+    GroupView,
+    PageOverview,
+    banner,
+    latest_first_updates,
+    page_overview,
+    pages_for,
+    visible_incidents,
+)

@@ -1,0 +1,274 @@
+"""What a page tells its readers about incidents: publishing one (from scratch, from an
+internal incident, or after the fact), its updates, and incident templates.
+
+Rules enforced here:
+- every update says the incident's status and may move components; a component's
+  status then follows from its open impacts (``common.apply_component_statuses``);
+- resolving ends every impact the incident still holds, at the update's time;
+- an incident names only components its page shows;
+- nothing of a linked internal incident is shown: the public name and messages are given;
+- with an API key and an idempotency key, a repeated publication answers with the first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from incidents.exceptions import DomainError
+from incidents.models import ApiKey, Incident
+from incidents.services import Actor, actor_fields
+from statuspages.models import (
+    Component,
+    ComponentStatus,
+    IncidentStatus,
+    IncidentTemplate,
+    PageIncident,
+    PageIncidentUpdate,
+    StatusPage,
+    UpdateComponentStatus,
+    Visibility,
+)
+
+from .common import apply_component_statuses, changed, check_components, end_impacts, number_for, published, save_valid
+
+
+@dataclass(frozen=True)
+class PastUpdate:
+    """One update of an incident published after the fact, at the time it happened."""
+
+    status: str
+    message: str
+    published_at: datetime
+    component_statuses: Mapping[Component, str] = field(default_factory=dict)
+
+
+def _check_status(status: str, field_name: str = "incident_status") -> None:
+    if status not in IncidentStatus.values:
+        raise DomainError("invalid_value", f"Unknown incident status {status}", field=field_name)
+
+
+def _check_statuses(statuses: Mapping[Component, str], field_name: str = "component_statuses") -> None:
+    unknown = [s for s in statuses.values() if s not in ComponentStatus.values]
+    if unknown:
+        raise DomainError("invalid_value", f"Unknown component status {unknown[0]}", field=field_name)
+
+
+def _find_idempotent(actor: Actor | None, idempotency_key: str) -> PageIncident | None:
+    if not idempotency_key or not isinstance(actor, ApiKey):
+        return None
+    return PageIncident.objects.filter(actor_api_key=actor, idempotency_key=idempotency_key).first()
+
+
+def publish_incident(
+    *,
+    actor: Actor | None,
+    status_page: StatusPage,
+    name: str,
+    message: str,
+    status: str = IncidentStatus.INVESTIGATING,
+    component_statuses: Mapping[Component, str] | None = None,
+    notify_subscribers: bool = False,
+    incident: Incident | None = None,
+    severity: str = "",
+    visibility: int = Visibility.PUBLIC,
+    stickied: bool = False,
+    idempotency_key: str = "",
+    published_at: datetime | None = None,
+) -> PageIncident:
+    """Publish an incident on a page, with its first update."""
+    return publish_retrospective_incident(
+        actor=actor,
+        status_page=status_page,
+        name=name,
+        updates=[PastUpdate(status, message, published_at or timezone.now(), component_statuses or {})],
+        incident=incident,
+        severity=severity,
+        visibility=visibility,
+        stickied=stickied,
+        idempotency_key=idempotency_key,
+        notify_subscribers=notify_subscribers,
+    )
+
+
+def publish_retrospective_incident(
+    *,
+    actor: Actor | None,
+    status_page: StatusPage,
+    name: str,
+    updates: Iterable[PastUpdate],
+    incident: Incident | None = None,
+    severity: str = "",
+    visibility: int = Visibility.PUBLIC,
+    stickied: bool = False,
+    idempotency_key: str = "",
+    notify_subscribers: bool = False,
+) -> PageIncident:
+    """Publish an incident with its updates at the times they happened (back-dated for an
+    incident published after the fact): its impacts start and end at those times."""
+    updates = sorted(updates, key=lambda update: update.published_at)
+    try:
+        if not name or not name.strip():
+            raise DomainError("missing_name", "An incident needs a name", field="name")
+        if not updates:
+            raise DomainError("missing_updates", "An incident needs at least one update", field="updates")
+        for update in updates:
+            _check_status(update.status)
+            _check_statuses(update.component_statuses)
+        check_components({c for update in updates for c in update.component_statuses}, status_page, "component_statuses")
+        with transaction.atomic():
+            page_incident = PageIncident.objects.create(
+                status_page=status_page,
+                name=name.strip(),
+                status=updates[0].status,
+                severity=severity,
+                visibility=visibility,
+                stickied=stickied,
+                incident=incident,
+                published_at=updates[0].published_at,
+                idempotency_key=idempotency_key if isinstance(actor, ApiKey) else "",
+                number=number_for(PageIncident),
+                **actor_fields(actor, "actor"),
+            )
+            for update in updates:
+                _record_update(page_incident, update, actor=actor, notify_subscribers=notify_subscribers and update is updates[-1])
+            changed(status_page)
+    except (DomainError, IntegrityError):
+        existing = _find_idempotent(actor, idempotency_key)
+        if existing:
+            return existing
+        raise
+    return page_incident
+
+
+def _record_update(page_incident: PageIncident, update: PastUpdate, *, actor: Actor | None, notify_subscribers: bool) -> PageIncidentUpdate:
+    """Add an update to ``page_incident`` (created or row-locked by the caller), move its
+    components and its status."""
+    at = update.published_at
+    statuses = dict(update.component_statuses)
+    if update.status == IncidentStatus.RESOLVED:
+        # Every component the incident still holds is operational again, unless said otherwise.
+        for component in end_impacts(page_incident, at):
+            statuses.setdefault(component, ComponentStatus.OPERATIONAL)
+    apply_component_statuses(page_incident, statuses, at)
+    record = PageIncidentUpdate.objects.create(
+        page_incident=page_incident,
+        message=update.message,
+        status=update.status,
+        published_at=at,
+        notify_subscribers=notify_subscribers,
+        number=number_for(PageIncidentUpdate),
+        **actor_fields(actor, "actor"),
+    )
+    UpdateComponentStatus.objects.bulk_create(
+        [UpdateComponentStatus(update=record, component=component, status=status) for component, status in statuses.items()]
+    )
+    page_incident.status = update.status
+    page_incident.resolved_at = at if update.status == IncidentStatus.RESOLVED else None
+    page_incident.save(update_fields=["status", "resolved_at", "updated_at"])
+    published(record)
+    return record
+
+
+def post_incident_update(
+    *,
+    actor: Actor | None,
+    page_incident: PageIncident,
+    message: str,
+    status: str | None = None,
+    component_statuses: Mapping[Component, str] | None = None,
+    notify_subscribers: bool = False,
+    published_at: datetime | None = None,
+) -> PageIncidentUpdate:
+    """Post an update: its message, the incident's status (unchanged if not given) and the
+    components it moves. Reopening a resolved incident needs a status other than resolved."""
+    statuses = component_statuses or {}
+    if status is not None:
+        _check_status(status)
+    _check_statuses(statuses)
+    if not message.strip() and status is None and not statuses:
+        raise DomainError("empty_update", "An update needs a message, a status or component statuses", field="message")
+    with transaction.atomic():
+        locked = PageIncident.objects.select_for_update().select_related("status_page").get(pk=page_incident.pk)
+        check_components(statuses, locked.status_page, "component_statuses")
+        update = _record_update(
+            locked,
+            PastUpdate(status or locked.status, message, published_at or timezone.now(), statuses),
+            actor=actor,
+            notify_subscribers=notify_subscribers,
+        )
+        changed(locked.status_page)
+    page_incident.status, page_incident.resolved_at = locked.status, locked.resolved_at
+    return update
+
+
+@transaction.atomic
+def edit_page_incident(*, actor: Actor | None, page_incident: PageIncident, **fields) -> PageIncident:
+    """Change what a page shows of an incident (its name, severity, visibility, whether it
+    is kept at the top) without posting an update."""
+    allowed = {"name", "severity", "visibility", "stickied"}
+    unknown = set(fields) - allowed
+    if unknown:
+        raise DomainError("invalid_value", f"Cannot change {', '.join(sorted(unknown))}", field=sorted(unknown)[0])
+    if "name" in fields and not (fields["name"] or "").strip():
+        raise DomainError("missing_name", "An incident needs a name", field="name")
+    for name, value in fields.items():
+        setattr(page_incident, name, value.strip() if name == "name" else value)
+    page_incident.save(update_fields=[*fields, "updated_at"])
+    changed(page_incident.status_page)
+    return page_incident
+
+
+@transaction.atomic
+def delete_page_incident(*, actor: Actor | None, page_incident: PageIncident) -> None:
+    """Take an incident off its page, with its updates and impacts (a mistake, not history:
+    resolve an incident to end it)."""
+    page = page_incident.status_page
+    page_incident.delete()
+    changed(page)
+
+
+@transaction.atomic
+def edit_page_incident_update(*, actor: Actor | None, update: PageIncidentUpdate, message: str | None = None, status: str | None = None) -> PageIncidentUpdate:
+    """Correct an update's message or status (a typo); its component statuses stay."""
+    if status is not None:
+        _check_status(status)
+        update.status = status
+    if message is not None:
+        update.message = message
+    update.save(update_fields=["message", "status", "updated_at"])
+    latest = update.page_incident.updates.order_by("-published_at", "-id").first()
+    if latest.pk == update.pk and status is not None:
+        PageIncident.objects.filter(pk=update.page_incident_id).update(status=status, updated_at=timezone.now())
+    changed(update.page_incident.status_page)
+    return update
+
+
+@transaction.atomic
+def delete_page_incident_update(*, actor: Actor | None, update: PageIncidentUpdate) -> None:
+    """Delete an update posted by mistake; an incident keeps at least one."""
+    page_incident = update.page_incident
+    if page_incident.updates.count() <= 1:
+        raise DomainError("last_update", "An incident keeps at least one update", field="update")
+    update.delete()
+    latest = page_incident.updates.order_by("-published_at", "-id").first()
+    PageIncident.objects.filter(pk=page_incident.pk).update(status=latest.status, updated_at=timezone.now())
+    changed(page_incident.status_page)
+
+
+# --- templates --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def save_incident_template(*, template: IncidentTemplate | None = None, actor: Actor | None, **fields) -> IncidentTemplate:
+    template = template or IncidentTemplate(number=number_for(IncidentTemplate))
+    return save_valid(template, **fields)
+
+
+@transaction.atomic
+def delete_incident_template(*, template: IncidentTemplate, actor: Actor | None) -> None:
+    template.delete()
