@@ -7,6 +7,7 @@ and rate limiting. Views and services raise; they never build error dicts.
 
 import logging
 import re
+from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, JsonResponse
@@ -102,30 +103,40 @@ def _one_error(item, field: str) -> dict:
     return error
 
 
-def api_exception_handler(exc, context):
-    """REST_FRAMEWORK["EXCEPTION_HANDLER"]: every exception a view raises, one body."""
-    request = context["request"]
+@dataclass
+class ApiError:
+    """What went wrong, before any dialect words it: the status, incident.io's list of
+    errors (``code``, ``message``, ``source.field``), the headers the answer needs, and
+    what else incident.io's body carries (a 429's ``rate_limit``)."""
+
+    status: int
+    errors: list[dict]
+    headers: dict = field(default_factory=dict)
+    extra: dict = field(default_factory=dict)
+
+
+def describe(exc) -> ApiError | None:
+    """The one classification of every exception an API view raises (None: not ours to
+    answer, and logged as a 500 by the caller)."""
     if isinstance(exc, NotFound):
-        return error_response(request, 404, [exc.as_error()])
+        return ApiError(404, [exc.as_error()])
     if isinstance(exc, DomainError):
-        return error_response(request, 422, [exc.as_error()])
+        return ApiError(422, [exc.as_error()])
     if isinstance(exc, Http404):
-        return error_response(request, 404, [{"code": "not_found", "message": str(exc) or "Not found"}])
+        return ApiError(404, [{"code": "not_found", "message": str(exc) or "Not found"}])
     if isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
     if isinstance(exc, RateLimited):
-        headers = {"Retry-After": str(int(exc.wait or 1))}
-        return error_response(
-            request,
+        return ApiError(
             429,
             [{"code": "too_many_requests", "message": "Too many requests hit the API too quickly. We recommend an exponential backoff of your requests."}],
-            headers=headers,
-            rate_limit=exc.rate_limit,
+            headers={"Retry-After": str(int(exc.wait or 1))},
+            extra={"rate_limit": exc.rate_limit},
         )
     if isinstance(exc, exceptions.ValidationError):
-        return error_response(request, 422, _field_errors(exc.detail) or [{"code": "invalid_value", "message": "Invalid request"}])
+        return ApiError(422, _field_errors(exc.detail) or [{"code": "invalid_value", "message": "Invalid request"}])
     if isinstance(exc, exceptions.ParseError):
-        return error_response(request, 400, [{"code": "invalid_json", "message": str(exc.detail)}])
+        return ApiError(400, [{"code": "invalid_json", "message": str(exc.detail)}])
     if isinstance(exc, exceptions.APIException):
         status = exc.status_code
         code = {
@@ -141,15 +152,47 @@ def api_exception_handler(exc, context):
             headers["WWW-Authenticate"] = exc.auth_header
         if status == 429 and getattr(exc, "wait", None):
             headers["Retry-After"] = str(int(exc.wait))
-        return error_response(request, status, [{"code": code, "message": str(exc.detail)}], headers=headers)
-    logger.exception("Unhandled API error", extra={"request_id": request_id(request)})
-    return error_response(request, 500, [{"code": "internal_error", "message": "Something went wrong on our side"}])
+        return ApiError(status, [{"code": code, "message": str(exc.detail)}], headers=headers)
+    return None
+
+
+INTERNAL_ERROR = ApiError(500, [{"code": "internal_error", "message": "Something went wrong on our side"}])
+
+
+def incident_io_response(request, error: ApiError) -> JsonResponse:
+    """incident.io's body for ``error``."""
+    return error_response(request, error.status, error.errors, headers=error.headers, **error.extra)
+
+
+def handle_exception(exc, context, respond=incident_io_response):
+    """An API view's exception as ``respond(request, ApiError)`` words it (a dialect's
+    body; incident.io's by default); unexpected ones are logged and answered as a 500."""
+    request = context["request"]
+    error = describe(exc)
+    if error is None:
+        logger.exception("Unhandled API error", extra={"request_id": request_id(request)})
+        error = INTERNAL_ERROR
+    return respond(request, error)
+
+
+def api_exception_handler(exc, context):
+    """REST_FRAMEWORK["EXCEPTION_HANDLER"]: every exception a view raises, one body."""
+    return handle_exception(exc, context)
+
+
+#: (path prefix, respond) of the dialects that word errors their own way on paths no view
+#: matched (statuspages registers Cachet's and Checkly's); incident.io's otherwise
+DIALECT_ERRORS: list[tuple[str, object]] = []
+
+
+def _respond_for(path: str):
+    return next((respond for prefix, respond in DIALECT_ERRORS if path.startswith(prefix)), incident_io_response)
 
 
 def handler404(request, exception=None):
     """Django's 404 for paths no view matched: JSON on API paths, HTML elsewhere."""
     if is_api_path(request.path):
-        return error_response(request, 404, [{"code": "not_found", "message": f"No route for {request.method} {request.path}"}])
+        return _respond_for(request.path)(request, ApiError(404, [{"code": "not_found", "message": f"No route for {request.method} {request.path}"}]))
     from django.views import defaults
 
     return defaults.page_not_found(request, exception)
@@ -157,7 +200,7 @@ def handler404(request, exception=None):
 
 def handler500(request):
     if is_api_path(request.path):
-        return error_response(request, 500, [{"code": "internal_error", "message": "Something went wrong on our side"}])
+        return _respond_for(request.path)(request, INTERNAL_ERROR)
     from django.views import defaults
 
     return defaults.server_error(request)
