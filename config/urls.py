@@ -13,6 +13,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="openapi-v3-v1"), name="api-docs"),
     path("api/docs/redoc/", SpectacularRedocView.as_view(url_name="openapi-v3-v1"), name="api-docs-redoc"),
     path("", include("incidents.api.urls")),
+    path("", include("statuspages.urls")),
     path("", RedirectView.as_view(url="/admin/", permanent=False)),
 ]
 

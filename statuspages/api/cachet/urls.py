@@ -1,0 +1,3 @@
+"""cachet dialect routes (filled in by its package)."""
+
+urlpatterns = []

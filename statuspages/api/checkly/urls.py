@@ -1,0 +1,3 @@
+"""checkly dialect routes (filled in by its package)."""
+
+urlpatterns = []

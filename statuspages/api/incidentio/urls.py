@@ -1,0 +1,3 @@
+"""incidentio dialect routes (filled in by its package)."""
+
+urlpatterns = []

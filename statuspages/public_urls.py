@@ -1,0 +1,3 @@
+"""The public site's routes (/status/...)."""
+
+urlpatterns = []
