@@ -33,7 +33,7 @@ DOWNTIME_WEIGHTS = {
 
 
 def worst(statuses: Iterable[str]) -> str:
-    return max(statuses, key=RANKS.__getitem__, default=ComponentStatus.OPERATIONAL)
+    return max(statuses, key=RANKS.__getitem__, default=ComponentStatus.OPERATIONAL.value)
 
 
 def component_statuses(component_ids: Iterable[str], *, under_maintenance: Iterable[str] | None = None) -> dict[str, str]:
@@ -41,7 +41,7 @@ def component_statuses(component_ids: Iterable[str], *, under_maintenance: Itera
     maintenance while a maintenance affecting it is in progress, else operational (2
     queries; 1 when the caller knows which are ``under_maintenance``)."""
     ids = list(component_ids)
-    statuses = dict.fromkeys(ids, ComponentStatus.OPERATIONAL)
+    statuses = dict.fromkeys(ids, ComponentStatus.OPERATIONAL.value)
     if under_maintenance is None:
         under_maintenance = Maintenance.components.through.objects.filter(
             component_id__in=ids, maintenance__status=MaintenanceStatus.IN_PROGRESS
@@ -72,7 +72,7 @@ class Day:
 
     @property
     def worst(self) -> str:
-        return worst(self.seconds) if self.seconds else ComponentStatus.OPERATIONAL
+        return worst(self.seconds) if self.seconds else ComponentStatus.OPERATIONAL.value
 
 
 @dataclass(frozen=True)

@@ -53,8 +53,10 @@ def schedule_maintenance(
     automate: bool = True,
     notify_subscribers: bool = False,
     idempotency_key: str = "",
+    published_at: datetime | None = None,
 ) -> Maintenance:
-    """Announce a maintenance window on a page, with its first update."""
+    """Announce a maintenance window on a page, with its first update (at ``published_at``,
+    now unless announced after the fact)."""
     components = list(components)
     try:
         if not name or not name.strip():
@@ -62,7 +64,7 @@ def schedule_maintenance(
         _check_status(status)
         _check_window(starts_at, ends_at)
         check_components(components, status_page, "affected_component_ids")
-        now = timezone.now()
+        now = published_at or timezone.now()
         with transaction.atomic():
             maintenance = Maintenance.objects.create(
                 status_page=status_page,

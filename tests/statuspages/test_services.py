@@ -204,3 +204,22 @@ def test_the_front_page_costs_the_same_queries_whatever_its_history(page, django
         overview = selectors.page_overview(page)
     assert len(overview.incidents) == 15 and len(overview.maintenances) == 1
     assert [type(item).__name__ for item in overview.items] == ["ComponentView", "ComponentView", "GroupView"]
+
+
+def test_the_demo_status_page_has_two_years_of_history_and_something_to_come():
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from statuspages.models import Maintenance, StatusPage
+
+    call_command("loaddemo", stdout=StringIO())
+    page = StatusPage.objects.get(slug="acme")
+    oldest = page.incidents.order_by("published_at").first()
+    assert (timezone.now() - oldest.published_at).days > 600 and page.incidents.count() > 20
+    assert Maintenance.objects.filter(status_page=page, status=MaintenanceStatus.SCHEDULED).count() == 1
+    overview = selectors.page_overview(page)
+    assert overview.incidents and overview.incidents[0].incident is not None  # published from an internal incident
+    assert overview.incidents[0].name != overview.incidents[0].incident.name  # in words for the public
+    call_command("loaddemo", stdout=StringIO())
+    assert StatusPage.objects.count() == 1
