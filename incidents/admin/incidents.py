@@ -3,6 +3,7 @@ incident page, whose inlines and actions all go through ``services``."""
 
 from django import forms
 from django.contrib import admin, messages
+from django.urls import reverse
 from django.utils.html import format_html
 
 from .. import services
@@ -66,11 +67,13 @@ class IncidentAdmin(DomainErrorsAsMessages, admin.ModelAdmin):
         "severity",
         "external_issue",
         "postmortem",
+        "status_page",
     ]
     fieldsets = [
         (None, {"fields": ["reference", "name", "summary", "status", "severity", "incident_type"]}),
         ("Settings", {"fields": ["mode", "visibility", "call_url", "postmortem_document_url"]}),
         ("Links", {"fields": ["external_issue", "postmortem"], "classes": ["collapse"]}),
+        ("Customers", {"fields": ["status_page"]}),
         ("History", {"fields": ["creator", "created_at", "updated_at", "last_activity_at"]}),
     ]
 
@@ -116,6 +119,13 @@ class IncidentAdmin(DomainErrorsAsMessages, admin.ModelAdmin):
             obj.external_issue_name,
             obj.get_external_issue_provider_display(),
         )
+
+    @admin.display(description="Status page")
+    def status_page(self, obj):
+        # The status pages' admin (a URL name, not an import: status pages build on
+        # incidents, not the other way round) publishes about it in words for the public.
+        url = reverse("admin:statuspages_pageincident_publish")
+        return format_html('<a href="{}?incident={}">Publish an incident on a status page about this one</a>', url, obj.pk)
 
     @admin.display(description="Postmortem")
     def postmortem(self, obj):

@@ -264,11 +264,12 @@ def delete_page_incident_update(*, actor: Actor | None, update: PageIncidentUpda
 
 
 @transaction.atomic
-def save_incident_template(*, template: IncidentTemplate | None = None, actor: Actor | None, **fields) -> IncidentTemplate:
-    template = template or IncidentTemplate(number=number_for(IncidentTemplate))
-    return save_valid(template, **fields)
+def save_incident_template(*, incident_template: IncidentTemplate | None = None, actor: Actor | None, **fields) -> IncidentTemplate:
+    """Create a template (``incident_template=None``) or change one."""
+    incident_template = incident_template or IncidentTemplate(number=number_for(IncidentTemplate))
+    return save_valid(incident_template, **fields)
 
 
 @transaction.atomic
-def delete_incident_template(*, template: IncidentTemplate, actor: Actor | None) -> None:
-    template.delete()
+def delete_incident_template(*, incident_template: IncidentTemplate, actor: Actor | None) -> None:
+    incident_template.delete()
