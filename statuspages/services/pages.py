@@ -9,6 +9,9 @@ exists (its impacts go with it).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -146,3 +149,50 @@ def delete_group(*, group: ComponentGroup, actor: Actor | None) -> None:
     page = group.status_page
     group.delete()
     changed(page)
+
+
+# --- a page's whole structure -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GroupLayout:
+    """One group of a page as ``arrange_status_page`` sets it: an existing group of the page
+    (renamed, moved) or a new one (``group=None``), and the components it shows, in order."""
+
+    name: str
+    components: Sequence[Component] = ()
+    group: ComponentGroup | None = None
+
+
+@transaction.atomic
+def arrange_status_page(*, actor: Actor | None, status_page: StatusPage, groups: Sequence[GroupLayout]) -> list[ComponentGroup]:
+    """Replace a page's structure in one step (as Checkly's API sends it whole): its groups
+    in this order, each showing these components in this order. The page's other groups
+    are deleted and its other components leave it (they stay the organisation's); a
+    component kept on the page keeps whether it is hidden and shows its uptime. A page
+    shows a component once."""
+    shown = set()
+    for layout in groups:
+        if layout.group is not None and layout.group.status_page_id != status_page.pk:
+            raise DomainError("invalid_value", f"The group {layout.group.name} belongs to another page", field="groups")
+        for component in layout.components:
+            if component.pk in shown:
+                raise DomainError("invalid_value", f"{component.name} is listed twice: a page shows a component once", field="groups")
+            shown.add(component.pk)
+    kept = [layout.group.pk for layout in groups if layout.group is not None]
+    ComponentGroup.objects.filter(status_page=status_page).exclude(pk__in=kept).delete()
+    PageComponent.objects.filter(status_page=status_page).exclude(component_id__in=shown).delete()
+    placements = {placement.component_id: placement for placement in PageComponent.objects.filter(status_page=status_page)}
+    arranged = []
+    for position, layout in enumerate(groups):
+        group = save_group(group=layout.group, actor=actor, status_page=status_page, name=layout.name, position=position)
+        for index, component in enumerate(layout.components):
+            placement = placements.get(component.pk)
+            place_component(
+                actor=actor, component=component, status_page=status_page, group=group, position=index,
+                hidden=placement.hidden if placement else False,
+                display_uptime=placement.display_uptime if placement else True,
+            )
+        arranged.append(group)
+    changed(status_page)
+    return arranged
