@@ -5,7 +5,7 @@ import pytest
 
 from incidents.exceptions import DomainError
 from statuspages import services
-from statuspages.models import ComponentGroup, PageComponent
+from statuspages.models import Component, ComponentGroup, PageComponent
 from statuspages.services.pages import GroupLayout, arrange_status_page
 from tests.factories import status_page
 
@@ -37,7 +37,7 @@ def test_a_page_is_rearranged_in_one_step(page):
     assert arranged[1].pk == core.pk
     # Payments is gone; Status, shown outside any group, left the page.
     assert not ComponentGroup.objects.filter(name="Payments").exists()
-    assert c["Status"].__class__.objects.filter(pk=c["Status"].pk).exists()
+    assert Component.objects.filter(pk=c["Status"].pk).exists()
 
 
 def test_a_kept_component_keeps_being_hidden(page):

@@ -1,0 +1,55 @@
+"""Checkly's error body, ``{"statusCode", "error", "message"}``, for every error the one
+classification (``incidents.api.errors.describe``) makes: the dialect's views answer
+through ``handle``, and paths under /v1/status-pages that no view matched through
+``respond`` (registered in ``DIALECT_ERRORS``)."""
+
+from http import HTTPStatus
+
+from django.http import JsonResponse
+
+from incidents.api.errors import DIALECT_ERRORS, ApiError, handle_exception
+
+PREFIX = "/v1/status-pages"
+
+#: our field names, as services and the shared plumbing name them, in Checkly's words
+FIELD_NAMES = {
+    "slug": "url",
+    "logo_url": "logo",
+    "is_public": "isPrivate",
+    "component_statuses": "services",
+    "incident_status": "status",
+    "message": "description",
+    "groups": "cards",
+}
+
+
+def _message(error: dict) -> str:
+    field = (error.get("source") or {}).get("field")
+    message = error["message"]
+    if not field:
+        return message
+    name = FIELD_NAMES.get(field, field)
+    # The shared plumbing words a field error as "<field>: <message>" already.
+    if message.startswith(f"{field}: "):
+        message = message[len(field) + 2 :]
+    return f"{name}: {message}"
+
+
+def respond(request, error: ApiError) -> JsonResponse:
+    """Checkly's body for ``error``: the status, its reason phrase (what Checkly's
+    ``error`` holds: "Not Found", "Unauthorized"...) and every message in one sentence."""
+    body = {
+        "statusCode": error.status,
+        "error": HTTPStatus(error.status).phrase,
+        "message": "; ".join(_message(e) for e in error.errors) or HTTPStatus(error.status).phrase,
+    }
+    return JsonResponse(body, status=error.status, headers=error.headers)
+
+
+def handle(exc, context):
+    """The exception handler of the dialect's views."""
+    return handle_exception(exc, context, respond=respond)
+
+
+if (PREFIX, respond) not in DIALECT_ERRORS:
+    DIALECT_ERRORS.append((PREFIX, respond))
