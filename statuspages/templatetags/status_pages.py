@@ -1,0 +1,95 @@
+"""What the public site's templates share: words for statuses, times as ``<time>``,
+percentages, markdown, and the availability bars (built here rather than in a template
+loop: a page of 50 components draws 4,500 of them)."""
+
+import math
+
+from django import template
+from django.utils import timezone
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
+
+from incidents.markdown import render_markdown
+from statuspages.selectors import Availability
+
+register = template.Library()
+
+LABELS = {
+    "operational": "Operational",
+    "degraded_performance": "Degraded performance",
+    "partial_outage": "Partial outage",
+    "full_outage": "Major outage",
+    "under_maintenance": "Under maintenance",
+    "investigating": "Investigating",
+    "identified": "Identified",
+    "monitoring": "Monitoring",
+    "resolved": "Resolved",
+    "maintenance_scheduled": "Scheduled",
+    "maintenance_in_progress": "In progress",
+    "maintenance_complete": "Completed",
+}
+
+
+@register.filter
+def status_label(value: str) -> str:
+    return LABELS.get(value, str(value).replace("_", " ").capitalize())
+
+
+@register.filter
+def markdown(text: str):
+    """Rendered and sanitised (``incidents.markdown``)."""
+    return render_markdown(text)
+
+
+def percent(value: float) -> str:
+    """A percentage, never rounded up to a perfect score: 99.999 shows as 99.99%."""
+    if value >= 100:
+        return "100%"
+    return f"{math.floor(value * 100) / 100:.2f}%"
+
+
+@register.filter(name="percent")
+def percent_filter(value: float) -> str:
+    return percent(value)
+
+
+def day_label(day) -> str:
+    return f"{day.day} {day:%b %Y}"
+
+
+@register.simple_tag
+def when(moment, style: str = "full"):
+    """``<time datetime>`` in the active time zone (the page's, set by the view)."""
+    if moment is None:
+        return ""
+    local = timezone.localtime(moment)
+    shown = f"{local.day} {local:%b %Y}" if style == "date" else f"{local.day} {local:%b %Y, %H:%M} {local.tzname()}"
+    return format_html('<time datetime="{}">{}</time>', local.isoformat(timespec="seconds"), shown)
+
+
+@register.simple_tag
+def availability_bars(name: str, availability: Availability):
+    """One bar per day, coloured by the day's worst level, its date and uptime as a
+    tooltip (``<title>``); the whole described as text for screen readers."""
+    bars, hurt = [], []
+    for n, day in enumerate(availability.days):
+        level = day.worst
+        said = f"{day_label(day.day)}: {percent(100 * day.uptime)} uptime"
+        if level != "operational":
+            said += f", {LABELS[level].lower()}"
+            hurt.append(said)
+        bars.append(f'<rect x="{n * 10}" width="8" height="40" class="{level}"><title>{said}</title></rect>')
+    summary = f"{escape(name)}: {percent(availability.percent)} uptime over the last {len(availability.days)} days"
+    days = "1 day" if len(hurt) == 1 else f"{len(hurt)} days"
+    summary += f"; {days} with incidents: " + "; ".join(hurt) if hurt else "; no incidents"
+    return mark_safe(
+        f'<svg class="bars" viewBox="0 0 {10 * len(availability.days) - 2} 40" preserveAspectRatio="none" '
+        f'role="img" aria-label="{summary}" focusable="false">{"".join(bars)}</svg>'
+    )
+
+
+@register.filter
+def mean_uptime(views) -> float | None:
+    """A group's uptime: the mean of its components' (those that show one)."""
+    shown = [view.availability.percent for view in views if view.availability is not None]
+    return sum(shown) / len(shown) if shown else None

@@ -1,0 +1,109 @@
+"""How every public response is served: the page looked up (404 for a private page unless
+the reader is logged-in staff), its ETag and Last-Modified from the page's versions
+(``caching``), a 304 when the reader's copy is current (Django's ``condition``), else the
+body, rendered once per version and audience (accelerated) or for every request."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from functools import wraps
+
+from django.http import Http404, HttpResponse
+from django.utils import timezone
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.views.decorators.http import condition, require_safe
+
+from statuspages import caching
+from statuspages.models import StatusPage
+
+
+@dataclass
+class PublicRequest:
+    """What one request to the public site has learnt about itself before rendering."""
+
+    page: StatusPage
+    #: a logged-in staff member: sees private pages and staff-only incidents
+    staff: bool
+    versions: caching.Versions
+    etag: str
+    last_modified: datetime
+
+
+def public_state(request) -> PublicRequest:
+    return request.statuspage_public
+
+
+def reader_is_staff(request) -> bool:
+    # Without a session cookie this reads nothing: an anonymous reader costs no query.
+    user = request.user
+    return bool(user.is_authenticated and user.is_staff)
+
+
+def resolve(request, slug: str) -> tuple[StatusPage, caching.Versions]:
+    page, versions = caching.page_by_slug(slug)
+    if page is None or (not page.is_public and not reader_is_staff(request)):
+        raise Http404("No such status page")
+    return page, versions
+
+
+def _etag(request, **kwargs):
+    return request.statuspage_public.etag
+
+
+def _last_modified(request, **kwargs):
+    return request.statuspage_public.last_modified
+
+
+def public_view(name: str, *, fresh_for: int | None = None, params: tuple[str, ...] = (), cors: bool = False):
+    """Serve ``render(request, page, **kwargs) -> HttpResponse`` (200, or raising Http404)
+    at ``/status/<slug>/...``.
+
+    ``name`` and the URL's other arguments (and the query ``params`` named, nothing else)
+    tell one response of a page from another; ``fresh_for``: content that time alone
+    changes is versioned by windows of that many seconds as well; ``cors``: a public
+    page's response may be read by scripts of any origin (JSON, badges)."""
+
+    def decorator(render):
+        @condition(etag_func=_etag, last_modified_func=_last_modified)
+        def conditional(request, **kwargs):
+            state = public_state(request)
+
+            def rendered() -> caching.Rendered:
+                with timezone.override(state.page.time_zone):
+                    response = render(request, state.page, **kwargs)
+                return caching.Rendered(response.content, response["Content-Type"])
+
+            body = caching.render_once(state.etag, rendered)
+            return HttpResponse(body.content, content_type=body.content_type)
+
+        @require_safe
+        @wraps(render)
+        def view(request, slug: str, page: StatusPage | None = None, **kwargs):
+            if page is None:
+                page, versions = resolve(request, slug)
+            else:
+                versions = caching.versions(page.pk)
+            staff = reader_is_staff(request)
+            number, began = caching.window(fresh_for)
+            variant = [name, *(f"{k}={v}" for k, v in sorted(kwargs.items())), *(request.GET.get(p, "") for p in params)]
+            request.statuspage_public = PublicRequest(
+                page=page,
+                staff=staff,
+                versions=versions,
+                etag=caching.etag_of(page.pk, versions.everything, versions.page, staff, number, *variant),
+                last_modified=max(versions.changed_at, began) if began else versions.changed_at,
+            )
+            response = conditional(request, **kwargs)
+            # Readers may keep a copy but ask each time (a 304 costs no rendering); what
+            # staff see, or a private page, is for nobody else's cache.
+            shared = page.is_public and not staff
+            patch_cache_control(response, no_cache=True, **({"public": True} if shared else {"private": True}))
+            patch_vary_headers(response, ["Cookie"])
+            if cors and shared:
+                response["Access-Control-Allow-Origin"] = "*"
+            return response
+
+        return view
+
+    return decorator
