@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from . import feeds
 from .views import pages
 
 app_name = "statuspages"
@@ -12,4 +13,6 @@ urlpatterns = [
     path("status/<slug:slug>/incidents/<str:incident_id>/", pages.incident_page, name="incident"),
     path("status/<slug:slug>/maintenance/<str:maintenance_id>/", pages.maintenance_page, name="maintenance"),
     path("status/<slug:slug>/history/", pages.history_page, name="history"),
+    path("status/<slug:slug>/feed.atom", feeds.atom_feed, name="feed-atom"),
+    path("status/<slug:slug>/feed.rss", feeds.rss_feed, name="feed-rss"),
 ]

@@ -21,6 +21,10 @@ from statuspages.models import (
 )
 from statuspages.selectors import visible_incidents
 
+#: how many entries a feed, and Statuspage's incidents.json, list (Statuspage lists 50)
+RECENT = 50
+
+
 def shown_on(page: StatusPage, prefix: str = "") -> Q:
     """Components the page shows: placed there, not hidden (nor their group), enabled. A
     component an update named and the page no longer shows is left out."""
@@ -67,6 +71,18 @@ def maintenance_page(page: StatusPage, maintenance_id: str) -> Maintenance:
     """One maintenance with its timeline and what it affects (3 queries)."""
     found = Maintenance.objects.filter(status_page=page).prefetch_related(_maintenance_timeline(), _affected(page))
     return get_object_or_404(found, pk=maintenance_id)
+
+
+def recent_incidents(page: StatusPage, *, staff: bool, limit: int = RECENT) -> list[PageIncident]:
+    """The latest incidents with their timelines (2 queries)."""
+    found = incidents_of(page, staff=staff).prefetch_related(_incident_timeline())
+    return list(found.order_by("-published_at", "-id")[:limit])
+
+
+def recent_maintenance(page: StatusPage, *, limit: int = RECENT) -> list[Maintenance]:
+    """The latest maintenance (by its window) with its timeline (2 queries)."""
+    found = Maintenance.objects.filter(status_page=page).prefetch_related(_maintenance_timeline())
+    return list(found.order_by("-starts_at", "-id")[:limit])
 
 
 # --- history ----------------------------------------------------------------------------------

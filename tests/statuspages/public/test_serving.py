@@ -29,6 +29,8 @@ def routes(page):
         f"/status/acme/incidents/{found.pk}/",
         f"/status/acme/maintenance/{planned.pk}/",
         "/status/acme/history/",
+        "/status/acme/feed.atom",
+        "/status/acme/feed.rss",
     ]
 
 
@@ -49,7 +51,7 @@ def test_responses_of_one_page_have_distinct_etags(client, routes):
 
 
 def test_a_change_shows_on_the_next_request(client, page, speed):
-    paths = ["/status/acme/", "/status/acme/history/"]
+    paths = ["/status/acme/", "/status/acme/history/", "/status/acme/feed.atom"]
     before = {path: client.get(path) for path in paths}
     for response in before.values():
         assert b"Checkout down" not in response.content
