@@ -1,11 +1,24 @@
 """The public site's routes (/status/...)."""
 
-from django.urls import path
+from django.urls import include, path
 
 from . import feeds
 from .views import pages
+from .views import statuspage_api as api
 
 app_name = "statuspages"
+
+# Atlassian Statuspage's paths, under each page's address.
+statuspage_api = [
+    path("status.json", api.status, name="status-json"),
+    path("summary.json", api.summary, name="summary-json"),
+    path("components.json", api.components, name="components-json"),
+    path("incidents.json", api.incidents, name="incidents-json"),
+    path("incidents/unresolved.json", api.unresolved_incidents, name="unresolved-incidents-json"),
+    path("scheduled-maintenances.json", api.scheduled_maintenances, name="maintenances-json"),
+    path("scheduled-maintenances/upcoming.json", api.upcoming_maintenances, name="upcoming-maintenances-json"),
+    path("scheduled-maintenances/active.json", api.active_maintenances, name="active-maintenances-json"),
+]
 
 urlpatterns = [
     path("status/", pages.default_page, name="default"),
@@ -15,4 +28,5 @@ urlpatterns = [
     path("status/<slug:slug>/history/", pages.history_page, name="history"),
     path("status/<slug:slug>/feed.atom", feeds.atom_feed, name="feed-atom"),
     path("status/<slug:slug>/feed.rss", feeds.rss_feed, name="feed-rss"),
+    path("status/<slug:slug>/api/v2/", include(statuspage_api)),
 ]

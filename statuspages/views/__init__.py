@@ -1,5 +1,5 @@
 """The public site: a page's front, its incidents, maintenance and history (``pages``),
-served through one path (``serving``) that versions, revalidates and caches every
-response."""
+Atlassian Statuspage's JSON (``statuspage_api``), served through one path (``serving``)
+that versions, revalidates and caches every response; the feeds are ``statuspages.feeds``."""
 
 from .pages import default_page, front_page, history_page, incident_page, maintenance_page

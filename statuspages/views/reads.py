@@ -4,6 +4,8 @@ updates say is read: never the internal incident one may be linked to."""
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -79,10 +81,34 @@ def recent_incidents(page: StatusPage, *, staff: bool, limit: int = RECENT) -> l
     return list(found.order_by("-published_at", "-id")[:limit])
 
 
-def recent_maintenance(page: StatusPage, *, limit: int = RECENT) -> list[Maintenance]:
-    """The latest maintenance (by its window) with its timeline (2 queries)."""
+def recent_maintenance(page: StatusPage, *, limit: int = RECENT, with_components: bool = False) -> list[Maintenance]:
+    """The latest maintenance (by its window) with its timeline (2 queries; 3
+    ``with_components``: what it affects)."""
     found = Maintenance.objects.filter(status_page=page).prefetch_related(_maintenance_timeline())
+    if with_components:
+        found = found.prefetch_related("components")
     return list(found.order_by("-starts_at", "-id")[:limit])
+
+
+def moved_by(page: StatusPage, updates: Iterable[PageIncidentUpdate]) -> dict[str, list[UpdateComponentStatus]]:
+    """What each update set on components the page shows (1 query), by update id."""
+    ids = [update.pk for update in updates]
+    moved = defaultdict(list)
+    if ids:
+        found = UpdateComponentStatus.objects.filter(shown_on(page, "component__"), update_id__in=ids).select_related("component")
+        for status in found.order_by("component__name", "component_id"):
+            moved[status.update_id].append(status)
+    return moved
+
+
+def timelines_of(maintenances: Iterable[Maintenance]) -> dict[str, list[MaintenanceUpdate]]:
+    """Each maintenance's updates, latest first (1 query), by maintenance id."""
+    ids = [m.pk for m in maintenances]
+    found = defaultdict(list)
+    if ids:
+        for update in MaintenanceUpdate.objects.filter(maintenance_id__in=ids).order_by("-published_at", "-id"):
+            found[update.maintenance_id].append(update)
+    return found
 
 
 # --- history ----------------------------------------------------------------------------------

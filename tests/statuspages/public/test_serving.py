@@ -31,6 +31,10 @@ def routes(page):
         "/status/acme/history/",
         "/status/acme/feed.atom",
         "/status/acme/feed.rss",
+        *(f"/status/acme/api/v2/{doc}" for doc in (
+            "status.json", "summary.json", "components.json", "incidents.json", "incidents/unresolved.json",
+            "scheduled-maintenances.json", "scheduled-maintenances/upcoming.json", "scheduled-maintenances/active.json",
+        )),
     ]
 
 
@@ -51,7 +55,7 @@ def test_responses_of_one_page_have_distinct_etags(client, routes):
 
 
 def test_a_change_shows_on_the_next_request(client, page, speed):
-    paths = ["/status/acme/", "/status/acme/history/", "/status/acme/feed.atom"]
+    paths = ["/status/acme/", "/status/acme/api/v2/summary.json", "/status/acme/feed.atom"]
     before = {path: client.get(path) for path in paths}
     for response in before.values():
         assert b"Checkout down" not in response.content
@@ -91,6 +95,13 @@ def test_shared_caches_may_keep_public_responses_but_not_what_staff_see(client, 
     assert "Cookie" in public["Vary"]
     mine = staff_reader.get("/status/acme/")
     assert "private" in mine["Cache-Control"] and mine["ETag"] != public["ETag"]
+
+
+def test_scripts_of_any_origin_may_read_a_public_page_json(client, staff_reader, page):
+    assert client.get("/status/acme/api/v2/status.json")["Access-Control-Allow-Origin"] == "*"
+    assert "Access-Control-Allow-Origin" not in client.get("/status/acme/")
+    services.save_status_page(actor=None, page=page, is_public=False)
+    assert "Access-Control-Allow-Origin" not in staff_reader.get("/status/acme/api/v2/status.json")
 
 
 def test_without_acceleration_every_request_renders(client, page, settings, monkeypatch):
