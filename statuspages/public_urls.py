@@ -3,7 +3,7 @@
 from django.urls import include, path
 
 from . import feeds
-from .views import pages
+from .views import badges, pages
 from .views import statuspage_api as api
 
 app_name = "statuspages"
@@ -28,5 +28,7 @@ urlpatterns = [
     path("status/<slug:slug>/history/", pages.history_page, name="history"),
     path("status/<slug:slug>/feed.atom", feeds.atom_feed, name="feed-atom"),
     path("status/<slug:slug>/feed.rss", feeds.rss_feed, name="feed-rss"),
+    path("status/<slug:slug>/badge.svg", badges.page_badge, name="badge"),
+    path("status/<slug:slug>/components/<str:component_id>/badge.svg", badges.component_badge, name="component-badge"),
     path("status/<slug:slug>/api/v2/", include(statuspage_api)),
 ]

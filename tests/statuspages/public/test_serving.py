@@ -24,6 +24,7 @@ def routes(page):
     """Every kind of public response of the page."""
     found = incident(page, statuses={"API": "partial_outage"})
     planned = maintenance(page)
+    api = component(page, "API")
     return [
         "/status/acme/",
         f"/status/acme/incidents/{found.pk}/",
@@ -31,6 +32,8 @@ def routes(page):
         "/status/acme/history/",
         "/status/acme/feed.atom",
         "/status/acme/feed.rss",
+        "/status/acme/badge.svg",
+        f"/status/acme/components/{api.pk}/badge.svg",
         *(f"/status/acme/api/v2/{doc}" for doc in (
             "status.json", "summary.json", "components.json", "incidents.json", "incidents/unresolved.json",
             "scheduled-maintenances.json", "scheduled-maintenances/upcoming.json", "scheduled-maintenances/active.json",
@@ -55,7 +58,7 @@ def test_responses_of_one_page_have_distinct_etags(client, routes):
 
 
 def test_a_change_shows_on_the_next_request(client, page, speed):
-    paths = ["/status/acme/", "/status/acme/api/v2/summary.json", "/status/acme/feed.atom"]
+    paths = ["/status/acme/", "/status/acme/api/v2/summary.json", "/status/acme/feed.atom", "/status/acme/badge.svg"]
     before = {path: client.get(path) for path in paths}
     for response in before.values():
         assert b"Checkout down" not in response.content
@@ -63,7 +66,7 @@ def test_a_change_shows_on_the_next_request(client, page, speed):
     for path, old in before.items():
         response = client.get(path, headers={"If-None-Match": old["ETag"]})
         assert response.status_code == 200 and response["ETag"] != old["ETag"], path
-        assert b"Checkout down" in response.content, path
+        assert b"Checkout down" in response.content or b"major outage" in response.content, path
 
 
 def test_a_change_to_a_shared_component_shows_on_every_page(client, page, speed):
@@ -97,8 +100,9 @@ def test_shared_caches_may_keep_public_responses_but_not_what_staff_see(client, 
     assert "private" in mine["Cache-Control"] and mine["ETag"] != public["ETag"]
 
 
-def test_scripts_of_any_origin_may_read_a_public_page_json(client, staff_reader, page):
+def test_scripts_of_any_origin_may_read_a_public_page_json_and_badges(client, staff_reader, page):
     assert client.get("/status/acme/api/v2/status.json")["Access-Control-Allow-Origin"] == "*"
+    assert client.get("/status/acme/badge.svg")["Access-Control-Allow-Origin"] == "*"
     assert "Access-Control-Allow-Origin" not in client.get("/status/acme/")
     services.save_status_page(actor=None, page=page, is_public=False)
     assert "Access-Control-Allow-Origin" not in staff_reader.get("/status/acme/api/v2/status.json")
