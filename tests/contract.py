@@ -6,6 +6,7 @@ import json
 import os
 import re
 from pathlib import Path
+from urllib.parse import urlparse
 
 from openapi_core import OpenAPI
 from openapi_core.testing import MockRequest, MockResponse
@@ -15,11 +16,20 @@ REFERENCE_DIR = Path(os.environ.get("REFERENCE_DIR", ROOT.parent / "shared" / "r
 
 
 @functools.cache
+def _base_path(name: str) -> str:
+    """The path the document's first server puts before every operation's (Cachet's
+    ``http://localhost/api``: ``/api``; "" for incident.io's and Checkly's)."""
+    servers = json.loads((REFERENCE_DIR / name).read_text()).get("servers") or [{"url": ""}]
+    return urlparse(servers[0]["url"]).path.rstrip("/")
+
+
+@functools.cache
 def _document(name: str) -> dict:
     # openapi-core's YAML loader rejects the "\u0000" escapes in some patterns; json doesn't.
     spec = json.loads((REFERENCE_DIR / name).read_text())
-    # The document names the vendor's servers; we validate paths, not hosts.
-    spec["servers"] = [{"url": "http://testserver"}]
+    # The document names the vendor's servers; we validate paths (under the server's own
+    # base path, if it has one), not hosts.
+    spec["servers"] = [{"url": "http://testserver" + _base_path(name)}]
     return spec
 
 
@@ -31,7 +41,9 @@ def _openapi(name: str) -> OpenAPI:
 @functools.cache
 def _operations(name: str) -> list[tuple[str, re.Pattern, str]]:
     operations = []
+    base = _base_path(name)
     for template, methods in _document(name)["paths"].items():
+        template = base + template
         pattern = re.compile("^" + re.sub(r"\{([^}]+)\}", r"(?P<\1>[^/]+)", template) + "$")
         for method, operation in methods.items():
             operations.append((method.upper(), pattern, operation["operationId"], template))
@@ -41,7 +53,8 @@ def _operations(name: str) -> list[tuple[str, re.Pattern, str]]:
 
 
 def operation_for(method: str, path: str, document: str = "incident-io-openapi.json"):
-    """(operation id, path template, path parameters) of a request, or Nones."""
+    """(operation id, path template, path parameters) of a request, or Nones. The template
+    is the request's whole path, with the server's base path."""
     for op_method, pattern, operation_id, template in _operations(document):
         match = pattern.match(path)
         if op_method == method.upper() and match:
