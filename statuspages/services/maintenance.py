@@ -172,6 +172,26 @@ def edit_maintenance(
 
 
 @transaction.atomic
+def edit_maintenance_update(*, actor: Actor | None, update: MaintenanceUpdate, message: str) -> MaintenanceUpdate:
+    """Correct an update's message (a typo); the status it moved the maintenance to stays."""
+    update.message = message
+    update.save(update_fields=["message", "updated_at"])
+    changed(update.maintenance.status_page)
+    return update
+
+
+@transaction.atomic
+def delete_maintenance_update(*, actor: Actor | None, update: MaintenanceUpdate) -> None:
+    """Delete an update posted by mistake; a maintenance keeps at least one, and where it
+    stands (its status, when it started and completed) stays."""
+    maintenance = update.maintenance
+    if maintenance.updates.count() <= 1:
+        raise DomainError("last_update", "A maintenance keeps at least one update", field="update")
+    update.delete()
+    changed(maintenance.status_page)
+
+
+@transaction.atomic
 def delete_maintenance(*, actor: Actor | None, maintenance: Maintenance) -> None:
     page = maintenance.status_page
     maintenance.delete()
