@@ -1,0 +1,123 @@
+"""The base of Cachet's views: our key authentication, role check and rate limit (the
+ones every dialect uses), with Cachet's public reads, its JSON:API media type, its error
+bodies, and lookups by Cachet's integer ids."""
+
+from __future__ import annotations
+
+from django.http import Http404
+from rest_framework.negotiation import DefaultContentNegotiation
+from rest_framework.response import Response
+
+from incidents.api.auth import HasApiRole
+from incidents.api.base import ApiViewSet
+from incidents.api.renderers import FastJSONRenderer
+from incidents.exceptions import DomainError
+from incidents.models import ApiRole
+
+from statuspages.services import pages as services
+
+from . import reads
+from .errors import exception_handler
+from .query import Page
+
+#: keys with these roles read as Cachet's signed-in users (global_access always does)
+READERS = (ApiRole.STATUS_PAGE_VIEWER, ApiRole.STATUS_PAGE_PUBLISHER)
+#: and these may write
+WRITERS = (ApiRole.STATUS_PAGE_PUBLISHER,)
+WRITES = {"create": WRITERS, "update": WRITERS, "destroy": WRITERS}
+
+
+class JsonApiRenderer(FastJSONRenderer):
+    media_type = "application/vnd.api+json"
+
+
+class FirstRenderer(DefaultContentNegotiation):
+    """Cachet answers its one media type whatever the Accept header asks (Laravel's
+    resources do not negotiate), so a client asking for application/json gets it too."""
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+
+class PublicReadsKeyedWrites(HasApiRole):
+    """Cachet's reads are public (``security: []``): a key, if sent, must still be valid
+    and counts against its rate limit. Writes need a key with a role ``view.roles`` names."""
+
+    def has_permission(self, request, view):
+        if view.action in view.public_actions:
+            return True
+        return super().has_permission(request, view)
+
+
+class CachetViewSet(ApiViewSet):
+    # Cachet's document is served as published (views.general.openapi_document); these
+    # views stay out of our generated incident.io one.
+    schema = None
+    permission_classes = [PublicReadsKeyedWrites]
+    renderer_classes = [JsonApiRenderer]
+    content_negotiation_class = FirstRenderer
+    roles = WRITES
+    public_actions = ("list", "retrieve")
+
+    def get_exception_handler(self):
+        return exception_handler
+
+    # --- who reads, on which page --------------------------------------------------------------
+
+    @property
+    def staff(self) -> bool:
+        """Whether the request reads as Cachet's signed-in user."""
+        return self.key is not None and self.key.has_role(*READERS)
+
+    def reader(self) -> reads.Reader:
+        """The site as this request may read it (1 query)."""
+        site = reads.site_page()
+        if site is not None and not site.is_public and not self.staff:
+            site = None
+        return reads.Reader(site=site, staff=self.staff)
+
+    def writer(self) -> reads.Reader:
+        """The site to write to; incidents, schedules and groups need one (1 query)."""
+        site = reads.site_page()
+        if site is None:
+            raise DomainError(
+                "status_page_required",
+                "A status page must exist first: Cachet's incidents, schedules and component groups belong to the default status page.",
+                field="status_page",
+            )
+        return reads.Reader(site=site, staff=True)
+
+    def place(self, site, component, **moves):
+        """Show ``component`` on the site in ``group`` and at ``order`` (either left as it
+        is when not given), keeping how the page shows it otherwise."""
+        placement = component.placements.filter(status_page=site).select_related("group").first()
+        services.place_component(
+            actor=self.key,
+            component=component,
+            status_page=site,
+            group=moves.get("group", placement.group if placement else None),
+            position=moves.get("order"),
+            hidden=placement.hidden if placement else False,
+            display_uptime=placement.display_uptime if placement else True,
+        )
+
+    # --- lookups and answers --------------------------------------------------------------------
+
+    def find(self, queryset, number: int, model: str):
+        """The row with Cachet id ``number``, or Laravel's 404."""
+        row = queryset.filter(number=number).first()
+        if row is None:
+            raise Http404(f"No query results for model [Cachet\\Models\\{model}] {number}")
+        return row
+
+    def document(self, data, included: list[dict] | None = None, include: set[str] | None = None, page: Page | None = None) -> Response:
+        """A JSON:API document; ``included`` only when the request asked to include
+        something."""
+        body = {"data": data}
+        if include:
+            body["included"] = included or []
+        if page is not None:
+            body["links"] = page.links
+            body["meta"] = page.meta
+        return Response(body)
+

@@ -1,0 +1,1 @@
+"""Cachet's views, one module per group of resources (its controllers)."""
