@@ -321,3 +321,14 @@ def test_deleting_an_update_answers_204_but_an_incident_keeps_one(publisher, inc
 
 def test_a_reader_cannot_post_an_update(reader, incident):
     checkly(reader.post(updates_url(incident), {"description": "x"}), "postV1StatuspagesIncidentsIncidentidIncidentupdates", 403)
+
+
+@pytest.mark.parametrize("n", [1, 30])
+def test_incident_update_list_query_count_is_constant(reader, publisher, page, api_c, n, django_assert_num_queries):
+    incident = create(publisher, api_c)
+    for i in range(n):
+        services.post_incident_update(actor=None, page_incident=PageIncident.objects.get(), message=f"Update {i}")
+    # key, incident, its updates
+    with django_assert_num_queries(3):
+        response = reader.get(updates_url(incident["id"]))
+    assert len(response.json()) == n + 1
