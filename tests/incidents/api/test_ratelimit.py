@@ -218,18 +218,21 @@ def test_the_limit_is_shared_across_processes_through_the_cache(tmp_path, settin
 # The bucket's rule is written twice: ratelimit.spend() on any Django cache, and the Lua
 # call of the accelerated gate on Redis. Both answer this table.
 
-INTERVAL, CAPACITY = 10, 30  # three requests' worth
-T0 = 1_000_000
+# A second's interval, three requests' worth: Redis keeps a bucket a window after it is
+# full again, so the table's times must be real ones (microseconds would let it lapse).
+S = 1_000_000
+INTERVAL, CAPACITY = S, 3 * S
+T0 = 1_000 * S
 RULE = [
     # (microseconds after T0, fits, the bucket's TAT after)
-    (0, True, T0 + 10),  # a full bucket: the first request starts it from now
-    (0, True, T0 + 20),
-    (0, True, T0 + 30),  # the burst is spent
-    (0, False, T0 + 30),  # refused, and the refusal spends nothing
-    (5, False, T0 + 30),  # half an interval later: still nothing back
-    (10, True, T0 + 40),  # one interval later, one request's worth is back
-    (10, False, T0 + 40),
-    (1_000, True, T0 + 1_010),  # idle long enough: full again, starting from now
+    (0, True, T0 + S),  # a full bucket: the first request starts it from now
+    (0, True, T0 + 2 * S),
+    (0, True, T0 + 3 * S),  # the burst is spent
+    (0, False, T0 + 3 * S),  # refused, and the refusal spends nothing
+    (S // 2, False, T0 + 3 * S),  # half an interval later: still nothing back
+    (S, True, T0 + 4 * S),  # one interval later, one request's worth is back
+    (S, False, T0 + 4 * S),
+    (100 * S, True, T0 + 101 * S),  # idle long enough: full again, starting from now
 ]
 
 
@@ -280,7 +283,7 @@ def test_a_bucket_that_lapses_while_a_refusal_is_given_back_spends_nothing(monke
 
     monkeypatch.setattr(cache, "decr", lapsed)
     refused = ratelimit.spend("lapsing", planned)
-    assert (refused.allowed, refused.tat) == (False, T0 + 30)
+    assert (refused.allowed, refused.tat) == (False, T0 + 3 * S)
 
 
 def test_two_first_requests_racing_both_count(monkeypatch):
@@ -297,4 +300,4 @@ def test_two_first_requests_racing_both_count(monkeypatch):
 
     monkeypatch.setattr(cache, "add", raced)
     # Both requests counted: the other's interval, then this one's.
-    assert ratelimit.spend("racing", planned).tat == T0 + 20
+    assert ratelimit.spend("racing", planned).tat == T0 + 2 * S
