@@ -1,10 +1,12 @@
 """How every public response is served: the page looked up (404 for a private page unless
 the reader is logged-in staff), its ETag and Last-Modified from the page's versions
 (``caching``), a 304 when the reader's copy is current (Django's ``condition``), else the
-body, rendered once per version and audience (accelerated) or for every request."""
+body, rendered once per version and audience and sent gzipped to readers that accept it
+(accelerated), or rendered for every request (plain)."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from functools import wraps
@@ -26,8 +28,16 @@ class PublicRequest:
     #: a logged-in staff member: sees private pages and staff-only incidents
     staff: bool
     versions: caching.Versions
+    #: the ETag of what the page shows to this audience, which keys its rendered body
+    version: str
+    #: accelerated, and the reader accepts gzip: the body is sent compressed
+    compressed: bool
+    #: the ETag of the representation sent (a compressed one differs from the plain one)
     etag: str
     last_modified: datetime
+
+
+_ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 
 
 def public_state(request) -> PublicRequest:
@@ -74,8 +84,11 @@ def public_view(name: str, *, fresh_for: int | None = None, params: tuple[str, .
                     response = render(request, state.page, **kwargs)
                 return caching.Rendered(response.content, response["Content-Type"])
 
-            body = caching.render_once(state.etag, rendered)
-            return HttpResponse(body.content, content_type=body.content_type)
+            body = caching.render_once(state.version, rendered, compressed=state.compressed)
+            response = HttpResponse(body.content, content_type=body.content_type)
+            if body.encoding:
+                response["Content-Encoding"] = body.encoding
+            return response
 
         @require_safe
         @wraps(render)
@@ -87,11 +100,15 @@ def public_view(name: str, *, fresh_for: int | None = None, params: tuple[str, .
             staff = reader_is_staff(request)
             number, began = caching.window(fresh_for)
             variant = [name, *(f"{k}={v}" for k, v in sorted(kwargs.items())), *(request.GET.get(p, "") for p in params)]
+            version = caching.etag_of(page.pk, versions.everything, versions.page, staff, number, *variant)
+            compressed = caching.enabled() and bool(_ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")))
             request.statuspage_public = PublicRequest(
                 page=page,
                 staff=staff,
                 versions=versions,
-                etag=caching.etag_of(page.pk, versions.everything, versions.page, staff, number, *variant),
+                version=version,
+                compressed=compressed,
+                etag=f'{version[:-1]}-gzip"' if compressed else version,
                 last_modified=max(versions.changed_at, began) if began else versions.changed_at,
             )
             response = conditional(request, **kwargs)
@@ -99,7 +116,7 @@ def public_view(name: str, *, fresh_for: int | None = None, params: tuple[str, .
             # staff see, or a private page, is for nobody else's cache.
             shared = page.is_public and not staff
             patch_cache_control(response, no_cache=True, **({"public": True} if shared else {"private": True}))
-            patch_vary_headers(response, ["Cookie"])
+            patch_vary_headers(response, ["Cookie", "Accept-Encoding"])
             if cors and shared:
                 response["Access-Control-Allow-Origin"] = "*"
             return response

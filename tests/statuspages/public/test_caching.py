@@ -1,6 +1,7 @@
 """The public site's cache (statuspages/caching.py): version tokens that every service's
 change bumps, pages kept by slug, and bodies rendered once under a crowd."""
 
+import gzip
 import threading
 import time
 from types import SimpleNamespace
@@ -108,6 +109,20 @@ def test_a_body_is_rendered_once_and_kept(settings):
     assert render.calls == 1
     caching.render_once('"v2"', render)  # another version
     assert render.calls == 2
+
+
+def test_a_body_is_kept_gzipped_beside_from_the_same_render(settings):
+    settings.API_ACCELERATION = True
+    render = Renders("a long body " * 50)
+    packed = caching.render_once('"v1"', render, compressed=True)
+    assert packed.encoding == "gzip" and gzip.decompress(packed.content) == render().content
+    assert caching.render_once('"v1"', render) == rendered("a long body " * 50)
+    assert render.calls == 2  # the one render, and the one above to compare with
+
+
+def test_a_small_body_is_not_worth_compressing(settings):
+    settings.API_ACCELERATION = True
+    assert caching.render_once('"v1"', Renders("tiny"), compressed=True) == rendered("tiny")
 
 
 def test_without_acceleration_every_request_renders(settings):

@@ -3,6 +3,7 @@ Last-Modified from the page's version, 304 when nothing changed, a change shown 
 next request, headers for shared caches, and one render for a crowd. With the speed
 switch on and off (``speed``): conditional GET holds in both."""
 
+import gzip
 import threading
 import time
 
@@ -106,6 +107,23 @@ def test_scripts_of_any_origin_may_read_a_public_page_json_and_badges(client, st
     assert "Access-Control-Allow-Origin" not in client.get("/status/acme/")
     services.save_status_page(actor=None, page=page, is_public=False)
     assert "Access-Control-Allow-Origin" not in staff_reader.get("/status/acme/api/v2/status.json")
+
+
+def test_accelerated_bodies_are_sent_gzipped_to_readers_that_accept_them(client, page, settings):
+    settings.API_ACCELERATION = True
+    plain = client.get("/status/acme/")
+    packed = client.get("/status/acme/", headers={"Accept-Encoding": "gzip, deflate, br"})
+    assert "Content-Encoding" not in plain and packed["Content-Encoding"] == "gzip"
+    assert gzip.decompress(packed.content) == plain.content and len(packed.content) < len(plain.content) / 4
+    assert packed["ETag"] != plain["ETag"] and "Accept-Encoding" in packed["Vary"]
+    again = client.get("/status/acme/", headers={"Accept-Encoding": "gzip", "If-None-Match": packed["ETag"]})
+    assert again.status_code == 304
+
+
+def test_without_acceleration_nothing_is_compressed(client, page, settings):
+    settings.API_ACCELERATION = False
+    response = client.get("/status/acme/", headers={"Accept-Encoding": "gzip"})
+    assert "Content-Encoding" not in response and b"<html" in response.content
 
 
 def test_without_acceleration_every_request_renders(client, page, settings, monkeypatch):
