@@ -3,6 +3,8 @@ percentages, markdown, and the availability bars (built here rather than in a te
 loop: a page of 50 components draws 4,500 of them)."""
 
 import math
+from datetime import date
+from functools import lru_cache
 
 from django import template
 from django.utils import timezone
@@ -53,7 +55,9 @@ def percent_filter(value: float) -> str:
     return percent(value)
 
 
-def day_label(day) -> str:
+@lru_cache(maxsize=1024)
+def day_label(day: date) -> str:
+    # Every component of a page shows the same 90 days: each is worded once.
     return f"{day.day} {day:%b %Y}"
 
 
@@ -68,23 +72,30 @@ def when(moment, style: str = "full"):
 
 
 @register.simple_tag
-def availability_bars(name: str, availability: Availability):
+def availability_bars(name: str, availability: Availability, show_percent: bool = True):
     """One bar per day, coloured by the day's worst level, its date and uptime as a
-    tooltip (``<title>``); the whole described as text for screen readers."""
-    bars, hurt = [], []
+    tooltip (``<title>``); the whole described as text for screen readers, and under the
+    bars (with the period's percentage if the page shows it). Each day's uptime is
+    computed once here: a page of 50 components draws 4,500 bars."""
+    bars, hurt, uptimes = [], [], []
     for n, day in enumerate(availability.days):
-        level = day.worst
-        said = f"{day_label(day.day)}: {percent(100 * day.uptime)} uptime"
+        level, uptime = day.worst, day.uptime
+        uptimes.append(uptime)
+        said = f"{day_label(day.day)}: {percent(100 * uptime)} uptime"
         if level != "operational":
             said += f", {LABELS[level].lower()}"
             hurt.append(said)
         bars.append(f'<rect x="{n * 10}" width="8" height="40" class="{level}"><title>{said}</title></rect>')
-    summary = f"{escape(name)}: {percent(availability.percent)} uptime over the last {len(availability.days)} days"
+    # As Availability.percent, from the uptimes already computed.
+    overall = percent(round(100 * sum(uptimes) / len(uptimes), 4) if uptimes else 100.0)
+    summary = f"{escape(name)}: {overall} uptime over the last {len(uptimes)} days"
     days = "1 day" if len(hurt) == 1 else f"{len(hurt)} days"
     summary += f"; {days} with incidents: " + "; ".join(hurt) if hurt else "; no incidents"
+    middle = f'<span class="uptime">{overall} uptime</span>' if show_percent else ""
     return mark_safe(
-        f'<svg class="bars" viewBox="0 0 {10 * len(availability.days) - 2} 40" preserveAspectRatio="none" '
+        f'<svg class="bars" viewBox="0 0 {10 * len(uptimes) - 2} 40" preserveAspectRatio="none" '
         f'role="img" aria-label="{summary}" focusable="false">{"".join(bars)}</svg>'
+        f'<p class="bar-legend"><span>{len(uptimes)} days ago</span>{middle}<span>Today</span></p>'
     )
 
 
