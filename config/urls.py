@@ -12,6 +12,9 @@ urlpatterns = [
     # Our own OpenAPI document (served at incident.io's /v1/openapiV3.json), browsable.
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="openapi-v3-v1"), name="api-docs"),
     path("api/docs/redoc/", SpectacularRedocView.as_view(url_name="openapi-v3-v1"), name="api-docs-redoc"),
+    # Django tries patterns in order and the paths are disjoint: the public status pages
+    # (which take the crowds) first, then the incidents API's hot routes, then the rest.
+    path("", include("statuspages.public_urls")),
     path("", include("incidents.api.urls")),
     path("", include("statuspages.urls")),
     path("", RedirectView.as_view(url="/admin/", permanent=False)),

@@ -1,4 +1,5 @@
-"""Routes of the status pages: the public site and the three API dialects."""
+"""Routes of the status pages' three API dialects (the public site's are in public_urls,
+which config/urls.py routes first: it takes the crowds)."""
 
 from django.urls import include, path
 
@@ -6,5 +7,4 @@ urlpatterns = [
     path("", include("statuspages.api.incidentio.urls")),
     path("", include("statuspages.api.cachet.urls")),
     path("", include("statuspages.api.checkly.urls")),
-    path("", include("statuspages.public_urls")),
 ]
