@@ -1,34 +1,13 @@
-"""What the status page screens share: refusals from the services shown as messages, and
-the component status choices of an update."""
+"""What the status page screens share: refusals from the services shown as messages (the
+incidents admin's mixin), and the component status choices of an update."""
 
 from django import forms
-from django.contrib import messages
-from django.http import HttpResponseRedirect
 
-from incidents.exceptions import DomainError
+from incidents.admin.common import DomainErrorsAsMessages  # noqa: F401 (the status page screens use it)
 from statuspages.models import ComponentStatus
 
 NO_CHANGE = ""
 COMPONENT_STATUS_CHOICES = [(NO_CHANGE, "(no change)"), *ComponentStatus.choices]
-
-
-class DomainErrorsAsMessages:
-    """A service may refuse a change the form could not foresee: the refusal is shown as an
-    error message instead of a server error (the transaction is rolled back)."""
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except DomainError as exc:
-            self.message_user(request, exc.message, messages.ERROR)
-            return HttpResponseRedirect(request.get_full_path())
-
-    def delete_view(self, request, object_id, extra_context=None):
-        try:
-            return super().delete_view(request, object_id, extra_context)
-        except DomainError as exc:
-            self.message_user(request, exc.message, messages.ERROR)
-            return HttpResponseRedirect(request.get_full_path())
 
 
 class ComponentStatusesMixin(forms.Form):
