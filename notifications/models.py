@@ -1,0 +1,138 @@
+"""Who follows a status page, and what each of them was sent.
+
+A ``Subscriber`` is one address on one page: every component, or a chosen set. Only a
+confirmed, unsuppressed subscriber is notified (double opt-in; bounces, complaints and
+unsubscribes suppress). A ``Delivery`` is one email about one published update to one
+subscriber: unique per (update, subscriber) in the database, it is what makes sending
+exactly once: a batch claims queued rows by a conditional update and marks each one sent
+as soon as the SMTP server accepts it.
+"""
+
+from django.db import models
+from django.db.models import F, Q
+
+from incidents.models import TimestampedModel
+from statuspages.models import Component, MaintenanceUpdate, PageIncidentUpdate, StatusPage
+
+
+class Source(models.TextChoices):
+    """How an address came to the page."""
+
+    FORM = "form", "Public subscribe form"
+    API = "api", "API"
+    ADMIN = "admin", "Admin"
+    IMPORT = "import", "CSV import"
+
+
+class Suppression(models.TextChoices):
+    """Why an address gets nothing any more (blank: it is not suppressed)."""
+
+    NONE = "", "Not suppressed"
+    UNSUBSCRIBED = "unsubscribed", "Unsubscribed"
+    BOUNCED = "bounced", "Hard bounces"
+    COMPLAINED = "complained", "Complaint"
+
+
+class Subscriber(TimestampedModel):
+    status_page = models.ForeignKey(StatusPage, on_delete=models.CASCADE, related_name="subscribers")
+    #: stored lower-cased: one row per address and page whatever its spelling
+    email = models.EmailField(max_length=254)
+    all_components = models.BooleanField(default=True, help_text="Off: only the components chosen below")
+    components = models.ManyToManyField(Component, blank=True, related_name="subscribers")
+    confirmed_at = models.DateTimeField(null=True, blank=True, help_text="Blank: the address has not confirmed yet")
+    source = models.CharField(max_length=8, choices=Source.choices, default=Source.ADMIN)
+    suppression = models.CharField(max_length=16, choices=Suppression.choices, default=Suppression.NONE, blank=True)
+    suppressed_at = models.DateTimeField(null=True, blank=True)
+    hard_bounces = models.PositiveIntegerField(default=0)
+    #: when the last confirmation email was sent (the form's per-address limit reads it)
+    confirmation_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["status_page", "email"], name="one_subscriber_per_address_per_page"),
+        ]
+        indexes = [
+            # The fan-out's keyset walk: confirmed, unsuppressed subscribers of a page by id.
+            models.Index(
+                fields=["status_page", "id"],
+                condition=Q(confirmed_at__isnull=False, suppression=""),
+                name="subscriber_notifiable_idx",
+            ),
+            models.Index(fields=["email"], name="subscriber_email_idx"),
+        ]
+
+    def __str__(self):
+        return self.email
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.confirmed_at is not None
+
+    @property
+    def is_notifiable(self) -> bool:
+        return self.confirmed_at is not None and not self.suppression
+
+
+class DeliveryState(models.TextChoices):
+    QUEUED = "queued"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+    #: not sent, on purpose: the address was suppressed or unsubscribed after the fan-out began
+    SKIPPED = "skipped"
+
+
+class Delivery(models.Model):
+    """One email about one update to one subscriber. Exactly one of ``incident_update``
+    and ``maintenance_update`` is set."""
+
+    id = models.BigAutoField(primary_key=True)
+    subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="deliveries")
+    incident_update = models.ForeignKey(
+        PageIncidentUpdate, null=True, blank=True, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    maintenance_update = models.ForeignKey(
+        MaintenanceUpdate, null=True, blank=True, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    state = models.CharField(max_length=8, choices=DeliveryState.choices, default=DeliveryState.QUEUED)
+    attempts = models.PositiveIntegerField(default=0)
+    #: a claimed row whose claim ran out (its worker died) may be claimed again
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True, help_text="Why the last attempt failed")
+    message_id = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name_plural = "deliveries"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(incident_update__isnull=False, maintenance_update__isnull=True)
+                | Q(incident_update__isnull=True, maintenance_update__isnull=False),
+                name="delivery_is_about_one_update",
+            ),
+            models.UniqueConstraint(
+                fields=["incident_update", "subscriber"],
+                condition=Q(incident_update__isnull=False),
+                name="one_delivery_per_incident_update_and_subscriber",
+            ),
+            models.UniqueConstraint(
+                fields=["maintenance_update", "subscriber"],
+                condition=Q(maintenance_update__isnull=False),
+                name="one_delivery_per_maintenance_update_and_subscriber",
+            ),
+            models.CheckConstraint(condition=~Q(state="sent", sent_at=None), name="sent_delivery_has_sent_at"),
+        ]
+        indexes = [
+            models.Index(fields=["incident_update", "state"], name="delivery_incident_state_idx"),
+            models.Index(fields=["maintenance_update", "state"], name="delivery_maint_state_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.subscriber} ({self.state})"
+
+    @property
+    def update(self):
+        return self.incident_update if self.incident_update_id else self.maintenance_update
