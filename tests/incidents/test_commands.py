@@ -1,3 +1,4 @@
+import socket
 from io import StringIO
 
 import pytest
@@ -61,3 +62,15 @@ def test_quickstart_without_running_sets_up_and_prints_a_login():
     admin = User.objects.get(username="admin")
     assert admin.is_superuser and admin.check_password(password)
     assert Incident.objects.exists()
+
+
+def test_quickstart_on_a_busy_port_refuses_before_changing_anything():
+    User.objects.create_superuser("admin", "admin@example.com", "the-old-password")
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        with pytest.raises(CommandError, match="--addrport"):
+            _run("quickstart", "--addrport", f"127.0.0.1:{port}")
+    assert User.objects.get(username="admin").check_password("the-old-password")
+    assert not Incident.objects.exists()

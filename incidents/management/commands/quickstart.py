@@ -3,13 +3,14 @@ periodic tasks) together."""
 
 import secrets
 import signal
+import socket
 import subprocess
 import sys
 import time
 
 from django.contrib.auth.models import User
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 
 class Command(BaseCommand):
@@ -20,6 +21,10 @@ class Command(BaseCommand):
         parser.add_argument("--no-run", action="store_true", help="Set up only; start nothing.")
 
     def handle(self, *args, addrport, no_run, **options):
+        if not no_run:
+            # A second copy on a busy port would reset the admin password and only then fail
+            # to start: check first, so a refusal changes nothing.
+            _refuse_busy_port(addrport)
         call_command("migrate", interactive=False, verbosity=0)
         call_command("loaddemo", stdout=self.stdout)
         password = secrets.token_urlsafe(12)
@@ -63,3 +68,21 @@ class Command(BaseCommand):
         failed = [p for p in processes if p.returncode not in (0, -signal.SIGTERM, None)]
         if failed and not stop:
             raise SystemExit(1)
+
+
+def _refuse_busy_port(addrport: str) -> None:
+    host, _, port = addrport.rpartition(":")
+    host = host.strip("[]") or "127.0.0.1"
+    if not port.isdigit():
+        raise CommandError(f"--addrport {addrport!r} is not HOST:PORT (for example 127.0.0.1:8000)")
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        # The server sets SO_REUSEADDR too: a port left in TIME_WAIT by a stopped copy is free.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, int(port)))
+        except OSError as exc:
+            raise CommandError(
+                f"Cannot listen on {host}:{port} ({exc.strerror}): is another quick start or server running there? "
+                f"Stop it, or choose another address with --addrport, e.g. --addrport 127.0.0.1:8001. Nothing was changed."
+            ) from exc
