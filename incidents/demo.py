@@ -2,7 +2,7 @@
 through the services by ``manage.py loaddemo``. Idempotent: each object is looked up by
 its natural name first, so a second run changes nothing."""
 
-from django.contrib.auth.models import Group, Permission, User
+from django.contrib.auth.models import User
 
 from incidents import services
 from incidents.models import (
@@ -86,7 +86,6 @@ INCIDENTS = [
 def load(stdout) -> None:
     users = _users()
     fields = _fields()
-    _viewer_group()
     created = 0
     lead = IncidentRole.objects.get(role_type="lead")
     reporter = IncidentRole.objects.get(role_type="reporter")
@@ -150,9 +149,3 @@ def _value(field, raw):
         return services.FieldValue(option=CustomFieldOption.objects.get(custom_field=field, value=raw))
     return services.FieldValue(text=raw)
 
-
-def _viewer_group():
-    # A read-only group for people who follow incidents without running them.
-    group, _ = Group.objects.get_or_create(name="Incident viewers")
-    perms = Permission.objects.filter(content_type__app_label="incidents", codename__startswith="view_")
-    group.permissions.add(*perms)

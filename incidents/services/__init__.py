@@ -7,7 +7,8 @@ tasks call these; nothing else saves incident models. One module per domain:
 - ``custom_fields``: the rules values must meet, values on incidents, fields and options;
 - ``configuration``: severities, statuses, types, roles, timestamps;
 - ``api_keys``: issuing and rotating keys, and finding the key a token opens;
-- ``counters``: numbers handed out without gaps or repeats (incident references).
+- ``counters``: numbers handed out without gaps or repeats (incident references);
+- ``groups``: the staff groups (viewers, responders, managers) and their permissions.
 """
 
 from .actors import Actor, actor_fields
@@ -21,6 +22,7 @@ from .api_keys import (
     update_api_key,
 )
 from .counters import next_value
+from .groups import sync_staff_groups
 from .configuration import (
     create_incident_role,
     create_incident_status,
