@@ -11,8 +11,45 @@ from ..models import ApiKey, ApiRole
 from .common import DomainErrorsAsMessages
 
 
+# The roles that gate something in this tracker, by what they open; the API's views name
+# no other (tests/incidents/admin/test_api_keys.py checks). The rest of incident.io's role
+# names are accepted and kept so keys round-trip, and folded away on the form.
+ROLE_GROUPS = [
+    ("Incidents", [ApiRole.VIEWER, ApiRole.INCIDENT_CREATOR, ApiRole.INCIDENT_EDITOR, ApiRole.GLOBAL_ACCESS]),
+    ("Configuration", [ApiRole.MANAGE_SETTINGS]),
+    ("API keys", [ApiRole.API_KEYS_MANAGE]),
+    ("Status pages", [ApiRole.STATUS_PAGE_VIEWER, ApiRole.STATUS_PAGE_PUBLISHER]),
+]
+GATING_ROLES = [role for _, roles in ROLE_GROUPS for role in roles]
+OTHER_ROLES = "Other incident.io roles (accepted and kept, they open nothing here)"
+
+
+def role_choices():
+    groups = [(name, [(role.value, role.label) for role in roles]) for name, roles in ROLE_GROUPS]
+    others = [(role.value, role.label) for role in ApiRole if role not in GATING_ROLES]
+    return [*groups, (OTHER_ROLES, others)]
+
+
+class GroupedRolesWidget(forms.CheckboxSelectMultiple):
+    """Checkboxes under a heading per group, each with incident.io's role name; the roles
+    that open nothing here in a closed <details> (open when the key holds one)."""
+
+    template_name = "admin/incidents/apikey/roles_widget.html"
+
+    class Media:
+        css = {"all": ["incidents/admin/api_keys.css"]}
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["folded_group"] = OTHER_ROLES
+        context["widget"]["folded_open"] = any(
+            option["selected"] for group, options, _ in context["widget"]["optgroups"] if group == OTHER_ROLES for option in options
+        )
+        return context
+
+
 class ApiKeyForm(forms.ModelForm):
-    roles = forms.MultipleChoiceField(choices=ApiRole.choices, widget=forms.CheckboxSelectMultiple)
+    roles = forms.MultipleChoiceField(choices=role_choices, widget=GroupedRolesWidget)
 
     class Meta:
         model = ApiKey
