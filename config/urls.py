@@ -21,5 +21,6 @@ urlpatterns = [
 ]
 
 # JSON errors in incident.io's shape on API paths, Django's HTML pages elsewhere.
+handler400 = "incidents.api.errors.handler400"
 handler404 = "incidents.api.errors.handler404"
 handler500 = "incidents.api.errors.handler500"

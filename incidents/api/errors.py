@@ -9,7 +9,9 @@ import logging
 import re
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import Http404, JsonResponse
 from rest_framework import exceptions
 
@@ -115,9 +117,20 @@ class ApiError:
     extra: dict = field(default_factory=dict)
 
 
+def body_limit() -> str:
+    """The documented body size limit (``MAX_REQUEST_BODY_MB``), in words."""
+    size = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    return f"{size} bytes ({size / 2**20:g} MiB, MAX_REQUEST_BODY_MB)"
+
+
 def describe(exc) -> ApiError | None:
     """The one classification of every exception an API view raises (None: not ours to
     answer, and logged as a 500 by the caller)."""
+    if isinstance(exc, RequestDataTooBig):
+        return ApiError(413, [{"code": "request_too_large", "message": f"The request body is larger than the limit of {body_limit()}"}])
+    if isinstance(exc, SuspiciousOperation):
+        # Django's refusals of a request (too many parameters, a malformed one): the client's fault.
+        return ApiError(400, [{"code": "invalid_request", "message": str(exc) or "Malformed request"}])
     if isinstance(exc, NotFound):
         return ApiError(404, [exc.as_error()])
     if isinstance(exc, DomainError):
@@ -189,6 +202,12 @@ def _respond_for(path: str):
     return next((respond for prefix, respond in DIALECT_ERRORS if path.startswith(prefix)), incident_io_response)
 
 
+def dialect_response(request, error: ApiError) -> JsonResponse:
+    """``error`` in the body of the dialect whose path the request names, for answers
+    made before (or without) a view."""
+    return _respond_for(request.path)(request, error)
+
+
 def handler404(request, exception=None):
     """Django's 404 for paths no view matched: JSON on API paths, HTML elsewhere."""
     if is_api_path(request.path):
@@ -196,6 +215,20 @@ def handler404(request, exception=None):
     from django.views import defaults
 
     return defaults.page_not_found(request, exception)
+
+
+def handler400(request, exception=None):
+    """Django's 400 for requests refused outside the API views (a body past the size limit
+    read by middleware, too many parameters...): the dialect's JSON on API paths (413 for
+    the size limit), HTML elsewhere."""
+    if is_api_path(request.path):
+        error = describe(exception) if exception is not None else None
+        if error is None or error.status >= 500:
+            error = ApiError(400, [{"code": "invalid_request", "message": "Malformed request"}])
+        return _respond_for(request.path)(request, error)
+    from django.views import defaults
+
+    return defaults.bad_request(request, exception)
 
 
 def handler500(request):
