@@ -58,6 +58,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "incidents.api.middleware.RequestIdMiddleware",
+    # Before anything reads the request: NUL, which no id, filter or cursor can hold.
+    "incidents.api.middleware.RefuseNulMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -8,6 +8,7 @@ from django.utils.html import format_html
 
 from .. import services
 from ..markdown import render_markdown
+from ..numbers import whole_number
 from ..models import (
     CustomFieldValue,
     Incident,
@@ -97,8 +98,8 @@ class IncidentAdmin(DomainErrorsAsMessages, admin.ModelAdmin):
 
     def get_search_results(self, request, queryset, search_term):
         term = search_term.strip()
-        if term.upper().startswith("INC-") and term[4:].isdigit():
-            return queryset.filter(reference_number=int(term[4:])), False
+        if term.upper().startswith("INC-") and (number := whole_number(term[4:])) is not None:
+            return queryset.filter(reference_number=number), False
         return super().get_search_results(request, queryset, search_term)
 
     @admin.display(description="Reference", ordering="reference_number")

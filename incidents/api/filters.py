@@ -38,6 +38,7 @@ from incidents.models import (
     Severity,
     StatusCategory,
 )
+from incidents.numbers import BIGINT_MAX, whole_number
 
 # Names the dashboard shows for some categories; the parameter's own example uses "active".
 CATEGORY_ALIASES = {"active": StatusCategory.LIVE, "post-incident": StatusCategory.LEARNING}
@@ -99,7 +100,7 @@ def parse_moment(value: str, *, end_of_day: bool = False) -> datetime:
             moment = parse_datetime(value)
             if moment is None:
                 raise ValueError(value)
-    except ValueError:
+    except (ValueError, OverflowError):  # OverflowError: the day after 9999-12-31
         raise forms.ValidationError(f"{value!r} is not a date or date-time", code="invalid_value") from None
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
@@ -127,9 +128,10 @@ class DateRangeField(forms.Field):
 
 
 def _user_id(value: str) -> int:
-    if not value.isdigit():
+    user_id = whole_number(value, BIGINT_MAX)
+    if user_id is None:
         raise forms.ValidationError(f"{value!r} is not a user id", code="invalid_value")
-    return int(value)
+    return user_id
 
 
 def _choice(allowed, aliases=None):

@@ -1,5 +1,11 @@
 import uuid
 
+from django.core.exceptions import SuspiciousOperation
+from django.http import Http404
+from django.views import defaults
+
+from . import errors
+
 REQUEST_ID_HEADER = "X-Request-Id"
 
 
@@ -16,3 +22,35 @@ class RequestIdMiddleware:
         response = self.get_response(request)
         response[REQUEST_ID_HEADER] = request.request_id
         return response
+
+
+class RefuseNulMiddleware:
+    """Refuse a NUL character in the path or the query string, before anything reads them.
+
+    No id, reference, filter value or cursor can hold one (PostgreSQL's text refuses it,
+    so a lookup with one would fail there, while SQLite would merely find nothing), so
+    it is refused once here for every dialect, the public pages and the accelerated
+    paths alike: a path with one names nothing (404), a parameter with one is invalid
+    (422 naming it on API paths, 400 on HTML pages)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path_info:
+            raise Http404("No such page")
+        query = request.META.get("QUERY_STRING", "")
+        if "%00" in query or "\x00" in query:
+            parameter = next(
+                (key for key, values in request.GET.lists() if "\x00" in key or any("\x00" in value for value in values)), None
+            )
+            if parameter is not None:
+                return _refuse_parameter(request, parameter)
+        return self.get_response(request)
+
+
+def _refuse_parameter(request, parameter: str):
+    if not errors.is_api_path(request.path):
+        return defaults.bad_request(request, SuspiciousOperation(f"NUL in the query parameter {parameter!r}"))
+    error = {"code": "invalid_value", "message": f"{parameter}: must not contain a NUL character", "source": {"field": parameter}}
+    return errors.dialect_response(request, errors.ApiError(422, [error]))

@@ -16,6 +16,7 @@ from incidents.models import (
     Mode,
     Visibility,
 )
+from incidents.numbers import whole_number
 
 #: what lists show unless asked for test or tutorial incidents
 DEFAULT_MODES = (Mode.STANDARD, Mode.RETROSPECTIVE)
@@ -70,8 +71,12 @@ def incidents_with_details() -> QuerySet[Incident]:
 def find_incident(incidents: QuerySet[Incident], ref: str):
     """An incident of ``incidents`` by id or, as incident.io's v2 paths allow, by the
     number of its reference (``123`` for INC-123); None if there is none."""
-    if ref.isdigit() and len(ref) < 26:  # ids are 26 characters long
-        found = incidents.filter(reference_number=int(ref))
+    if ref.isascii() and ref.isdigit() and len(ref) < 26:  # ids are 26 characters long
+        # ASCII digits only: int() reads "١" as 1 and refuses "²".
+        number = whole_number(ref)
+        if number is None:
+            return None  # past any reference number
+        found = incidents.filter(reference_number=number)
     else:
         found = incidents.filter(pk=ref)
     # Unique either way: no ORDER BY for the database to plan.

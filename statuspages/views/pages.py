@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from incidents.numbers import whole_number
 from statuspages import selectors
 from statuspages.models import Component, Maintenance, MaintenanceStatus, PageIncident, StatusPage, UptimeDisplay, Visibility
 from statuspages.selectors import GroupView
@@ -148,14 +149,15 @@ def history_page(request, page: StatusPage):
     """Incidents and maintenance by month, latest first, ``MONTHS_PER_PAGE`` months a page
     (``?page=2``...): a page is a range of months, so it costs 3 queries whatever the
     history's length. Page 1 also lists the maintenance to come."""
-    number = request.GET.get("page", "1")
-    if not number.isdigit() or int(number) < 1:
+    number = whole_number(request.GET.get("page", "1"))
+    if not number:
         raise Http404("No such page of the history")
-    number = int(number)
     zone = ZoneInfo(page.time_zone)
     now = timezone.now().astimezone(zone)
     newest = now.year * 12 + now.month - 1 - (number - 1) * MONTHS_PER_PAGE  # months since year 0
     oldest = newest - MONTHS_PER_PAGE + 1
+    if oldest < 1970 * 12:  # nothing is that old, and year 0 is no date at all
+        raise Http404("The history does not go back that far")
     start = month_start(oldest // 12, oldest % 12 + 1, zone)
     end = None if number == 1 else month_start(newest // 12, newest % 12 + 2, zone)
     span = reads.history(page, staff=public_state(request).staff, start=start, end=end)

@@ -14,6 +14,8 @@ from django.db.models import F, QuerySet
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.http import urlencode
 
+from incidents.numbers import INTEGER_MAX, whole_number
+
 from .errors import InvalidQuery
 
 DEFAULT_PER_PAGE = 15
@@ -72,8 +74,9 @@ def values(raw: str) -> list[str]:
 
 
 def integers(raw: str) -> list[int]:
-    """A filter's whole numbers; others match nothing (Cachet compares them as given)."""
-    return [int(value) for value in values(raw) if value.lstrip("-").isdigit()]
+    """A filter's whole numbers (ASCII digits, in the column's range); others match
+    nothing (Cachet compares them as given)."""
+    return [number for value in values(raw) if (number := whole_number(value)) is not None]
 
 
 def boolean(raw: str) -> bool | None:
@@ -99,10 +102,15 @@ def moment(raw) -> datetime | None:
 
 
 def _whole(raw: str | None, default: int) -> int:
-    try:
-        return int(raw) if raw not in (None, "") else default
-    except ValueError:
+    """A whole number parameter as PHP's (int) cast reads it: garbage is the default, and
+    a number past the largest is the largest (so a page far past the last is empty)."""
+    raw = (raw or "").strip()
+    digits = raw.removeprefix("-")
+    if not (digits.isascii() and digits.isdigit()):
         return default
+    number = whole_number(digits)
+    number = INTEGER_MAX if number is None else number
+    return -number if raw.startswith("-") else number
 
 
 @dataclass(frozen=True)

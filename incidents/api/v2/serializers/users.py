@@ -9,9 +9,10 @@ from rest_framework import serializers
 
 from incidents.api.actors import user_name, user_role
 from incidents.api.v2.serializers.shapes import PaginationMetaResultV2Serializer
+from incidents.numbers import BIGINT_MAX, whole_number
 
 # Users' ids are Django's integer keys (a bigint column), and so is the list's cursor.
-MAX_USER_ID = 2**63 - 1
+MAX_USER_ID = BIGINT_MAX
 
 BASE_ROLES = {"owner": "Owner", "responder": "Responder", "viewer": "Viewer"}
 SEATS = ["full_access", "viewer_only", "none"]
@@ -19,9 +20,15 @@ SEATS = ["full_access", "viewer_only", "none"]
 
 def user_id_from(value: str) -> int | None:
     """The user id a path segment names, or None when it cannot name one."""
-    if not (value.isascii() and value.isdigit()) or int(value) > MAX_USER_ID:
-        return None
-    return int(value)
+    return whole_number(value, MAX_USER_ID)
+
+
+def user_cursor(value: str) -> int:
+    """The list's ``after``: a user id (a garbage cursor is refused, not read as "from the start")."""
+    user_id = user_id_from(value)
+    if user_id is None:
+        raise serializers.ValidationError({"after": ["must be the pagination_meta.after of a previous page"]})
+    return user_id
 
 
 def _base_role(user) -> str:

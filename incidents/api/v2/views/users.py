@@ -11,6 +11,7 @@ from incidents.api.v2.serializers.users import (
     UsersListQueryV2Serializer,
     UsersListResultV2Serializer,
     UsersShowResultV2Serializer,
+    user_cursor,
     user_id_from,
 )
 from incidents.models import ApiRole
@@ -43,7 +44,7 @@ class UserV2ViewSet(ApiViewSet):
         if query.get("slack_user_id"):
             # Nobody here has a Slack account linked.
             users = users.none()
-        rows, meta = self.paginate(users, newest_first=False)
+        rows, meta = self.paginate(users, newest_first=False, cursor=user_cursor)
         if "after" in meta:
             meta["after"] = str(meta["after"])
         return Response(UsersListResultV2Serializer({"users": rows, "pagination_meta": meta}).data)
