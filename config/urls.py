@@ -15,6 +15,7 @@ urlpatterns = [
     # Django tries patterns in order and the paths are disjoint: the public status pages
     # (which take the crowds) first, then the incidents API's hot routes, then the rest.
     path("", include("statuspages.public_urls")),
+    path("", include("notifications.urls")),
     path("", include("incidents.api.urls")),
     path("", include("statuspages.urls")),
     path("", RedirectView.as_view(url="/admin/", permanent=False)),

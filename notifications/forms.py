@@ -1,0 +1,52 @@
+"""The public site's subscriber forms: subscribing, and a subscriber's components."""
+
+from django import forms
+
+from statuspages.models import Component, StatusPage
+
+ALL, SOME = "all", "some"
+
+
+def shown_components(page: StatusPage):
+    """The components the page shows, in its order (what a subscriber may choose)."""
+    return (
+        Component.objects.filter(placements__status_page=page, placements__hidden=False)
+        .order_by("placements__group__position", "placements__position", "name")
+        .distinct()
+    )
+
+
+class ComponentsForm(forms.Form):
+    scope = forms.ChoiceField(
+        choices=[(ALL, "Every component"), (SOME, "Only the components I choose")],
+        widget=forms.RadioSelect,
+        initial=ALL,
+        label="What to hear about",
+    )
+    components = forms.ModelMultipleChoiceField(
+        queryset=Component.objects.none(), widget=forms.CheckboxSelectMultiple, required=False, label="Components"
+    )
+
+    def __init__(self, *args, page: StatusPage, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["components"].queryset = shown_components(page)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("scope") == SOME and not data.get("components"):
+            self.add_error("components", "Choose at least one component, or every component.")
+        return data
+
+    def chosen(self):
+        """None for every component, else the components chosen."""
+        return None if self.cleaned_data["scope"] == ALL else list(self.cleaned_data["components"])
+
+
+class SubscribeForm(ComponentsForm):
+    field_order = ["email", "scope", "components"]
+
+    email = forms.EmailField(
+        label="Email address",
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "inputmode": "email", "spellcheck": "false"}),
+    )

@@ -1,0 +1,242 @@
+"""Subscribing, confirming, leaving and importing: every write to ``Subscriber``.
+
+Double opt-in: an address asking to subscribe gets a confirmation email; only a
+confirmed, unsuppressed subscriber is ever notified. Asking again reuses the row (one per
+address and page, by a unique constraint), so an unconfirmed address can ask as often as
+the limits below allow without creating duplicates.
+
+No enumeration: whoever asks is told the same thing, and sent the same kind of work,
+whether the address is new, waiting for confirmation or already subscribed (a subscribed
+address is mailed a reminder with its preferences link instead of a confirmation, and its
+components are left alone: only its owner changes them, through that link).
+
+Abuse limits, with the API's rate-limit rule (``incidents.api.ratelimit.spend``: a token
+bucket in Django's cache, shared by every process):
+- per client IP, ``IP_REQUESTS_PER_HOUR``: past it, the request is refused
+  (``SubscribeRateLimited``, which the form shows as a 429);
+- per address and page, ``ADDRESS_EMAILS_PER_HOUR`` confirmation (or reminder) emails:
+  past it, the request is answered as usual and nothing is sent, so nobody can use the
+  form to flood an inbox, nor learn anything from being limited.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.core.validators import EmailValidator
+from django.db import transaction
+from django.utils import timezone
+
+from incidents.api.ratelimit import MICROSECONDS, Plan, spend
+from incidents.exceptions import DomainError
+from notifications.models import Delivery, DeliveryState, Source, Subscriber, Suppression
+from statuspages.models import Component, StatusPage
+from statuspages.services.common import check_components
+
+IP_REQUESTS_PER_HOUR = 20
+ADDRESS_EMAILS_PER_HOUR = 3
+#: rows per INSERT of a bulk import; confirmation emails per task
+IMPORT_BATCH = 1000
+CONFIRMATIONS_PER_TASK = 500
+
+_validate_email = EmailValidator()
+
+
+class SubscribeRateLimited(DomainError):
+    """Too many subscribe requests from one client IP."""
+
+    def __init__(self, retry_after: int):
+        super().__init__("rate_limited", "Too many requests: try again later")
+        self.retry_after = retry_after
+
+
+def normalise_email(email: str) -> str:
+    return (email or "").strip().lower()
+
+
+def _checked_email(email: str, field: str = "email") -> str:
+    address = normalise_email(email)
+    try:
+        _validate_email(address)
+    except ValidationError:
+        raise DomainError("invalid_value", f"{email!r} is not an email address", field=field) from None
+    return address
+
+
+def _spend(bucket: str, per_hour: int) -> tuple[bool, int]:
+    """(allowed, seconds until one more fits) for one request from ``bucket``."""
+    interval = 3600 * MICROSECONDS // per_hour
+    plan = Plan(now=int(timezone.now().timestamp() * MICROSECONDS), interval=interval, capacity=per_hour * interval)
+    outcome = spend(bucket, plan)
+    wait = outcome.tat + interval - plan.capacity - plan.now
+    return outcome.allowed, max(-(-wait // MICROSECONDS), 1)
+
+
+def _bucket(kind: str, *parts: str) -> str:
+    # Hashed: addresses may hold characters a cache key must not (memcached), and the
+    # cache need not hold them in clear.
+    return f"subscribe:{kind}:" + hashlib.sha256("\0".join(parts).encode()).hexdigest()[:32]
+
+
+def _components_choice(status_page: StatusPage, components: Iterable[Component] | None, field: str) -> tuple[bool, list[Component]]:
+    if components is None:
+        return True, []
+    chosen = list(components)
+    if not chosen:
+        raise DomainError("invalid_value", "Choose at least one component, or all of them", field=field)
+    check_components(chosen, status_page, field)
+    return False, chosen
+
+
+def _send_confirmation_on_commit(subscriber: Subscriber) -> None:
+    from notifications.tasks.confirmation import send_confirmation
+
+    send_confirmation.delay_on_commit(subscriber.pk)
+
+
+def request_subscription(
+    *,
+    status_page: StatusPage,
+    email: str,
+    components: Iterable[Component] | None = None,
+    source: str = Source.FORM,
+    client_ip: str | None = None,
+) -> Subscriber | None:
+    """Ask for ``email`` to follow ``status_page`` (every component, or ``components``).
+
+    Creates the unconfirmed row, or reuses the address's row, and sends it a confirmation
+    email on commit (a reminder if it is subscribed already). Returns the row, or None
+    when the address's email limit swallowed the request: callers answer the same either
+    way, and must not tell the asker which it was."""
+    address = _checked_email(email)
+    all_components, chosen = _components_choice(status_page, components, "components")
+    if client_ip:
+        allowed, retry_after = _spend(_bucket("ip", client_ip), IP_REQUESTS_PER_HOUR)
+        if not allowed:
+            raise SubscribeRateLimited(retry_after)
+    allowed, _ = _spend(_bucket("address", status_page.pk, address), ADDRESS_EMAILS_PER_HOUR)
+    if not allowed:
+        return None
+    now = timezone.now()
+    with transaction.atomic():
+        subscriber, created = Subscriber.objects.select_for_update().get_or_create(
+            status_page=status_page,
+            email=address,
+            defaults={"all_components": all_components, "source": source},
+        )
+        if not subscriber.is_notifiable:
+            # Not (or no longer) receiving anything: this request's choice stands, and
+            # the address must confirm (again) before it receives anything.
+            subscriber.all_components = all_components
+            subscriber.confirmed_at = None
+            subscriber.confirmation_sent_at = now
+            subscriber.save(update_fields=["all_components", "confirmed_at", "confirmation_sent_at", "updated_at"])
+            subscriber.components.set(chosen)
+        else:
+            Subscriber.objects.filter(pk=subscriber.pk).update(confirmation_sent_at=now)
+        _send_confirmation_on_commit(subscriber)
+    return subscriber
+
+
+@transaction.atomic
+def confirm(*, subscriber: Subscriber) -> Subscriber:
+    """The address proved it reads its mail: it is notified from now on. Confirming is
+    also how an address that left (or bounced) comes back, so it lifts any suppression.
+    Confirming twice changes nothing."""
+    subscriber = Subscriber.objects.select_for_update().select_related("status_page").get(pk=subscriber.pk)
+    if subscriber.is_notifiable:
+        return subscriber
+    subscriber.confirmed_at = timezone.now()
+    subscriber.suppression = Suppression.NONE
+    subscriber.suppressed_at = None
+    subscriber.hard_bounces = 0
+    subscriber.save(update_fields=["confirmed_at", "suppression", "suppressed_at", "hard_bounces", "updated_at"])
+    return subscriber
+
+
+@transaction.atomic
+def unsubscribe(*, subscriber: Subscriber) -> Subscriber:
+    """The address gets nothing more: it is suppressed, and deliveries queued for it are
+    skipped (a batch claiming a row re-checks suppression too, which catches a fan-out
+    creating rows right now). An address suppressed for another reason keeps that reason."""
+    subscriber = Subscriber.objects.select_for_update().select_related("status_page").get(pk=subscriber.pk)
+    if not subscriber.suppression:
+        subscriber.suppression = Suppression.UNSUBSCRIBED
+        subscriber.suppressed_at = timezone.now()
+        subscriber.save(update_fields=["suppression", "suppressed_at", "updated_at"])
+    Delivery.objects.filter(subscriber=subscriber, state=DeliveryState.QUEUED).update(
+        state=DeliveryState.SKIPPED, error="Unsubscribed"
+    )
+    return subscriber
+
+
+@transaction.atomic
+def change_components(*, subscriber: Subscriber, all_components: bool, components: Iterable[Component] = ()) -> Subscriber:
+    """Follow every component of the page, or only ``components`` (at least one, each
+    shown on the page)."""
+    everything, chosen = _components_choice(subscriber.status_page, None if all_components else components, "components")
+    subscriber.all_components = everything
+    subscriber.save(update_fields=["all_components", "updated_at"])
+    subscriber.components.set(chosen)
+    return subscriber
+
+
+@transaction.atomic
+def delete_subscriber(*, subscriber: Subscriber) -> None:
+    """Forget the address (with its delivery history). Its old links stop working: a
+    token names the row, and a new row for the address gets a new id."""
+    subscriber.delete()
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    created: int
+    #: already on the page (whatever their state: an import never re-subscribes an
+    #: address that left), or repeated in the list
+    skipped: int
+
+
+def import_subscribers(
+    *, status_page: StatusPage, emails: Sequence[str], confirmed: bool, source: str, field: str = "emails"
+) -> ImportResult:
+    """Add many addresses to a page at once, each following every component.
+
+    ``confirmed``: the caller vouches for the addresses (Checkly's ``autoVerify``, the
+    admin's CSV import), which are notified at once and sent nothing now; otherwise each
+    new address is sent a confirmation email, by tasks of ``CONFIRMATIONS_PER_TASK``.
+    Addresses already on the page are skipped. The work is a fixed number of queries
+    per ``IMPORT_BATCH`` rows (none per address): 100,000 addresses go in one call."""
+    addresses = []
+    for position, email in enumerate(emails):
+        try:
+            addresses.append(_checked_email(email, field))
+        except DomainError as exc:
+            raise DomainError(exc.code, f"item {position}: {exc.message}", field=field) from None
+    wanted = list(dict.fromkeys(addresses))
+    now = timezone.now()
+    with transaction.atomic():
+        existing = set(Subscriber.objects.filter(status_page=status_page).values_list("email", flat=True).iterator(chunk_size=10_000))
+        new = [
+            Subscriber(
+                status_page=status_page,
+                email=address,
+                all_components=True,
+                source=source,
+                confirmed_at=now if confirmed else None,
+                confirmation_sent_at=None if confirmed else now,
+            )
+            for address in wanted
+            if address not in existing
+        ]
+        # ignore_conflicts: an address subscribing through the form meanwhile keeps its row.
+        Subscriber.objects.bulk_create(new, batch_size=IMPORT_BATCH, ignore_conflicts=True)
+        if not confirmed and new:
+            from notifications.tasks.confirmation import send_confirmations
+
+            ids = [subscriber.pk for subscriber in new]
+            for start in range(0, len(ids), CONFIRMATIONS_PER_TASK):
+                send_confirmations.delay_on_commit(ids[start : start + CONFIRMATIONS_PER_TASK])
+    return ImportResult(created=len(new), skipped=len(emails) - len(new))
