@@ -1,0 +1,153 @@
+"""The public subscriber pages: the form keeps CSRF, answers alike for every address and
+is never cached; links from emails need no login; a GET never unsubscribes; RFC 8058's
+one-click POST works without CSRF."""
+
+import re
+
+import pytest
+from django.test import Client
+
+from notifications.links import confirm_url, preferences_url, unsubscribe_url
+from notifications.models import Subscriber, Suppression
+from notifications.services import subscribers as module
+
+from .conftest import subscriber
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def browser():
+    """A client that enforces CSRF, as a browser's requests are checked."""
+    return Client(enforce_csrf_checks=True)
+
+
+def path(url: str) -> str:
+    return re.sub(r"^https?://[^/]+", "", url)
+
+
+def csrf_post(client, url, data):
+    page = client.get(url)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.content.decode())[1]
+    return client.post(url, {**data, "csrfmiddlewaretoken": token})
+
+
+def test_the_cached_status_page_links_to_the_form_and_holds_no_csrf_token(client, page):
+    body = client.get("/status/acme/").content.decode()
+    assert 'href="/status/acme/subscribe/"' in body and "csrfmiddlewaretoken" not in body
+
+
+def test_the_form_is_uncached_and_carries_a_csrf_token(browser, page):
+    response = browser.get("/status/acme/subscribe/")
+    assert response.status_code == 200 and "csrfmiddlewaretoken" in response.content.decode()
+    assert "no-cache" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
+    assert "API" in response.content.decode() and "Cards" in response.content.decode()
+
+
+def test_posting_the_form_without_its_csrf_token_is_refused(browser, page):
+    response = browser.post("/status/acme/subscribe/", {"email": "ann@example.com", "scope": "all"})
+    assert response.status_code == 403 and not Subscriber.objects.exists()
+
+
+def test_subscribing_from_the_form_answers_the_same_for_a_new_and_a_subscribed_address(browser, page):
+    subscriber(page, "known@example.com")
+    new = csrf_post(browser, "/status/acme/subscribe/", {"email": "new@example.com", "scope": "all"})
+    known = csrf_post(browser, "/status/acme/subscribe/", {"email": "known@example.com", "scope": "all"})
+    assert new.status_code == known.status_code == 200
+    assert new.content.decode().replace("new@example.com", "X") == known.content.decode().replace("known@example.com", "X")
+    assert Subscriber.objects.get(email="new@example.com").confirmed_at is None
+
+
+def test_the_form_takes_a_choice_of_components(browser, page):
+    api = page.test_components["API"]
+    csrf_post(browser, "/status/acme/subscribe/", {"email": "ann@example.com", "scope": "some", "components": [api.pk]})
+    ann = Subscriber.objects.get()
+    assert not ann.all_components and list(ann.components.all()) == [api]
+
+
+def test_choosing_some_components_but_none_is_a_form_error(browser, page):
+    response = csrf_post(browser, "/status/acme/subscribe/", {"email": "ann@example.com", "scope": "some"})
+    assert response.status_code == 400 and "Choose at least one component" in response.content.decode()
+    assert not Subscriber.objects.exists()
+
+
+def test_the_ip_limit_answers_429_with_retry_after(browser, page, monkeypatch):
+    monkeypatch.setattr(module, "IP_REQUESTS_PER_HOUR", 1)
+    csrf_post(browser, "/status/acme/subscribe/", {"email": "a@example.com", "scope": "all"})
+    response = csrf_post(browser, "/status/acme/subscribe/", {"email": "b@example.com", "scope": "all"})
+    assert response.status_code == 429 and int(response["Retry-After"]) > 0
+    assert list(Subscriber.objects.values_list("email", flat=True)) == ["a@example.com"]
+
+
+def test_the_form_of_an_unknown_page_is_404(client, db):
+    assert client.get("/status/nope/subscribe/").status_code == 404
+
+
+def test_a_get_of_the_confirmation_link_confirms_nothing_and_its_button_does(browser, page):
+    ann = subscriber(page, confirmed=False)
+    url = path(confirm_url(ann))
+    page_ = browser.get(url)
+    assert page_.status_code == 200 and page_["Referrer-Policy"] == "no-referrer"
+    ann.refresh_from_db()
+    assert not ann.is_confirmed
+    response = csrf_post(browser, url, {})
+    ann.refresh_from_db()
+    assert response.status_code == 200 and ann.is_confirmed and "You are subscribed" in response.content.decode()
+
+
+def test_a_forged_or_foreign_link_answers_a_404_page(client, page):
+    ann = subscriber(page)
+    assert client.get(path(unsubscribe_url(ann)) .replace("/subscription/", "/subscription/x")).status_code == 404
+    from statuspages import services as pages
+
+    pages.save_status_page(actor=None, name="Other", slug="other")
+    assert client.get(path(unsubscribe_url(ann)).replace("/acme/", "/other/")).status_code == 404
+
+
+def test_a_get_of_the_unsubscribe_link_does_not_unsubscribe(client, page):
+    ann = subscriber(page)
+    response = client.get(path(unsubscribe_url(ann)))
+    ann.refresh_from_db()
+    assert response.status_code == 200 and ann.is_notifiable
+
+
+def test_the_unsubscribe_button_needs_its_csrf_token(browser, page):
+    ann = subscriber(page)
+    url = path(unsubscribe_url(ann))
+    assert browser.post(url, {}).status_code == 403
+    ann.refresh_from_db()
+    assert ann.is_notifiable
+    assert csrf_post(browser, url, {}).status_code == 200
+    ann.refresh_from_db()
+    assert ann.suppression == Suppression.UNSUBSCRIBED
+
+
+@pytest.mark.parametrize("content_type", ["application/x-www-form-urlencoded", "multipart/form-data"])
+def test_the_one_click_post_unsubscribes_without_csrf(browser, page, content_type):
+    ann = subscriber(page)
+    url = path(unsubscribe_url(ann))
+    if content_type == "multipart/form-data":
+        response = browser.post(url, {"List-Unsubscribe": "One-Click"})
+    else:
+        response = browser.post(url, "List-Unsubscribe=One-Click", content_type=content_type)
+    ann.refresh_from_db()
+    assert response.status_code == 200 and ann.suppression == Suppression.UNSUBSCRIBED
+
+
+def test_the_one_click_post_with_a_forged_link_changes_nothing(browser, page):
+    ann = subscriber(page)
+    url = path(unsubscribe_url(ann)).replace("/subscription/", "/subscription/x")
+    assert browser.post(url, "List-Unsubscribe=One-Click", content_type="application/x-www-form-urlencoded").status_code == 404
+    ann.refresh_from_db()
+    assert ann.is_notifiable
+
+
+def test_preferences_change_components_and_offer_to_leave(browser, page):
+    ann = subscriber(page)
+    url = path(preferences_url(ann))
+    cards = page.test_components["Cards"]
+    response = csrf_post(browser, url, {"scope": "some", "components": [cards.pk]})
+    ann.refresh_from_db()
+    assert response.status_code == 200 and not ann.all_components and list(ann.components.all()) == [cards]
+    assert f'action="{path(unsubscribe_url(ann))}"'.split("/unsubscribe/")[0].split("/subscription/")[0] in response.content.decode()
+    assert "Unsubscribe" in response.content.decode()
