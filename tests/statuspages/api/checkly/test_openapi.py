@@ -7,6 +7,7 @@ import pytest
 from django.urls import resolve
 
 from incidents.api.v1.views.utilities import openapi_document
+from notifications.api.checkly import urls as subscription_urls
 from statuspages.api.checkly import urls as checkly_urls
 from statuspages.api.checkly.views.openapi import checkly_document
 from tests.contract import _document
@@ -18,9 +19,9 @@ pytestmark = pytest.mark.django_db
 
 def routed() -> set[tuple[str, str]]:
     """(METHOD, Checkly's path template) of every route of the dialect but the document's."""
-    names = {"pk": None, "incident_pk": "incidentId"}
+    names = {"pk": None, "incident_pk": "incidentId", "status_page_id": "statusPageId"}
     operations = set()
-    for pattern in checkly_urls.urlpatterns:
+    for pattern in [*checkly_urls.urlpatterns, *subscription_urls.urlpatterns]:
         route = "/" + str(pattern.pattern)
         if route.endswith("openapi.json"):
             continue
@@ -28,6 +29,8 @@ def routed() -> set[tuple[str, str]]:
         default = {"services": "serviceId", "incidents": "incidentId"}.get(resource, "statusPageId")
         if route.endswith("incident-updates/<str:pk>"):
             default = "incidentUpdateId"
+        if route.endswith("subscriptions/<str:pk>"):
+            default = "subscriptionId"
         template = re.sub(r"<str:(\w+)>", lambda m: "{%s}" % (names[m[1]] or default), route)
         # DRF adds HEAD to a GET's actions once the view has served a request.
         operations |= {(method.upper(), template) for method in pattern.callback.actions if method != "head"}
@@ -42,14 +45,9 @@ def referenced(node) -> set[str]:
     return set()
 
 
-def test_every_status_page_operation_but_subscriptions_is_routed():
+def test_every_status_page_operation_is_routed():
     reference = _document(DOCUMENT)["paths"]
-    expected = {
-        (method.upper(), path)
-        for path, methods in reference.items()
-        if path.startswith("/v1/status-pages") and "/subscriptions" not in path
-        for method in methods
-    }
+    expected = {(method.upper(), path) for path, methods in reference.items() if path.startswith("/v1/status-pages") for method in methods}
     assert routed() == expected
 
 
