@@ -65,7 +65,7 @@ def test_a_bulk_create_with_auto_verify_confirms_at_once_and_mails_nobody(publis
     assert callbacks == [] and mailoutbox == []
 
 
-def test_a_bulk_create_without_auto_verify_sends_confirmations(publisher, page, mailoutbox, django_capture_on_commit_callbacks, eager_celery):
+def test_a_bulk_create_without_auto_verify_sends_confirmations(publisher, page, mailoutbox, django_capture_on_commit_callbacks, eager):
     with django_capture_on_commit_callbacks(execute=True):
         response = publisher.post(f"/v1/status-pages/{guid(page.pk)}/subscriptions/bulk", {"subscriptions": items("a@example.com", "b@example.com")})
     assert checkly(response, BULK, 201) == {"created": 2, "skipped": 0, "status": "PENDING"}
@@ -117,3 +117,20 @@ def test_a_subscription_of_another_page_is_404(publisher, page):
     ann = subscriber(other)
     checkly(publisher.delete(f"/v1/status-pages/{guid(page.pk)}/subscriptions/{guid(ann.pk)}"), DELETE, 404)
     assert Subscriber.objects.exists()
+
+
+def test_a_bulk_body_over_djangos_cap_is_taken(publisher, page, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    response = publisher.post(
+        f"/v1/status-pages/{guid(page.pk)}/subscriptions/bulk", {"subscriptions": items(*(f"u{n}@example.com" for n in range(100))), "autoVerify": True}
+    )
+    assert response.status_code == 201 and Subscriber.objects.count() == 100
+
+
+def test_a_bulk_body_over_our_cap_is_413(publisher, page, monkeypatch):
+    from notifications.api.checkly import views
+
+    monkeypatch.setattr(views, "BULK_MAX_BYTES", 100)
+    response = publisher.post(f"/v1/status-pages/{guid(page.pk)}/subscriptions/bulk", {"subscriptions": items(*(f"u{n}@example.com" for n in range(10)))})
+    body = checkly(response, BULK, 413)
+    assert "several calls" in body["message"] and not Subscriber.objects.exists()
