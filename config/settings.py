@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     # Swagger UI's files, served from our static files: production may have no CDN access.
     "drf_spectacular_sidecar",
+    # CSV import and export of subscribers in the admin.
+    "import_export",
     "incidents",
     "statuspages",
     "notifications",

@@ -59,7 +59,9 @@ class Subscriber(TimestampedModel):
                 condition=Q(confirmed_at__isnull=False, suppression=""),
                 name="subscriber_notifiable_idx",
             ),
-            models.Index(fields=["email"], name="subscriber_email_idx"),
+            # The admin's search by address prefix (LIKE 'x%'): pattern ops let PostgreSQL
+            # use the index whatever the database's collation (equality too).
+            models.Index(fields=["email"], name="subscriber_email_idx", opclasses=["varchar_pattern_ops"]),
         ]
 
     def __str__(self):

@@ -3,6 +3,7 @@
 from .subscribers import (
     ImportResult,
     SubscribeRateLimited,
+    add_subscriber,
     change_components,
     confirm,
     delete_subscriber,
@@ -15,6 +16,7 @@ from .subscribers import (
 __all__ = [
     "ImportResult",
     "SubscribeRateLimited",
+    "add_subscriber",
     "change_components",
     "confirm",
     "delete_subscriber",

@@ -31,7 +31,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from incidents.api.ratelimit import MICROSECONDS, Plan, spend
-from incidents.exceptions import DomainError
+from incidents.exceptions import Conflict, DomainError
 from notifications.models import Delivery, DeliveryState, Source, Subscriber, Suppression
 from statuspages.models import Component, StatusPage
 from statuspages.services.common import check_components
@@ -137,6 +137,36 @@ def request_subscription(
             subscriber.components.set(chosen)
         else:
             Subscriber.objects.filter(pk=subscriber.pk).update(confirmation_sent_at=now)
+        _send_confirmation_on_commit(subscriber)
+    return subscriber
+
+
+@transaction.atomic
+def add_subscriber(
+    *,
+    status_page: StatusPage,
+    email: str,
+    components: Iterable[Component] | None = None,
+    confirmed: bool = True,
+    source: str = Source.ADMIN,
+) -> Subscriber:
+    """Add one address as staff do: confirmed at once (staff vouch for it), or sent a
+    confirmation email. An address already on the page is refused (a conflict)."""
+    address = _checked_email(email)
+    all_components, chosen = _components_choice(status_page, components, "components")
+    if Subscriber.objects.filter(status_page=status_page, email=address).exists():
+        raise Conflict("conflict", f"{address} is already on {status_page.name}", field="email")
+    now = timezone.now()
+    subscriber = Subscriber.objects.create(
+        status_page=status_page,
+        email=address,
+        all_components=all_components,
+        source=source,
+        confirmed_at=now if confirmed else None,
+        confirmation_sent_at=None if confirmed else now,
+    )
+    subscriber.components.set(chosen)
+    if not confirmed:
         _send_confirmation_on_commit(subscriber)
     return subscriber
 

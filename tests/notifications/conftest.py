@@ -9,8 +9,9 @@ from tests.factories import status_page
 
 
 @pytest.fixture
-def eager_celery():
-    """Tasks run where they are queued (on commit: use django_capture_on_commit_callbacks)."""
+def eager():
+    """Tasks run where they are sent, and raise what they raise (on commit: with
+    django_capture_on_commit_callbacks)."""
     from config.celery import app
 
     before = app.conf.task_always_eager, app.conf.task_eager_propagates

@@ -20,7 +20,7 @@ def ask(page, email="Ann@Example.com ", components=None, client_ip="192.0.2.1"):
 
 
 def test_asking_creates_an_unconfirmed_lower_cased_subscriber_and_mails_a_confirmation_link(
-    page, eager_celery, mailoutbox, django_capture_on_commit_callbacks
+    page, eager, mailoutbox, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
         ann = ask(page)
@@ -33,13 +33,13 @@ def test_asking_creates_an_unconfirmed_lower_cased_subscriber_and_mails_a_confir
     assert mimetype == "text/html" and "Confirm my subscription" in html
 
 
-def test_nothing_is_mailed_before_the_transaction_commits(page, eager_celery, mailoutbox, django_capture_on_commit_callbacks):
+def test_nothing_is_mailed_before_the_transaction_commits(page, eager, mailoutbox, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         ask(page)
     assert mailoutbox == [] and len(callbacks) == 1
 
 
-def test_asking_again_reuses_the_row_and_takes_the_new_choice_of_components(page, mailoutbox, eager_celery, django_capture_on_commit_callbacks):
+def test_asking_again_reuses_the_row_and_takes_the_new_choice_of_components(page, mailoutbox, eager, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         first = ask(page)
         again = ask(page, "ann@example.com", components=[page.test_components["API"]])
@@ -49,7 +49,7 @@ def test_asking_again_reuses_the_row_and_takes_the_new_choice_of_components(page
 
 
 def test_a_subscribed_address_gets_the_same_answer_a_reminder_and_keeps_its_components(
-    page, mailoutbox, eager_celery, django_capture_on_commit_callbacks
+    page, mailoutbox, eager, django_capture_on_commit_callbacks
 ):
     ann = subscriber(page, all_components=True)
     with django_capture_on_commit_callbacks(execute=True):
@@ -70,7 +70,7 @@ def test_an_unsubscribed_address_asking_again_must_confirm_again(page, django_ca
     assert ann.is_notifiable and ann.suppression == ""
 
 
-def test_the_address_limit_silently_stops_sending(page, mailoutbox, eager_celery, django_capture_on_commit_callbacks):
+def test_the_address_limit_silently_stops_sending(page, mailoutbox, eager, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         answers = [ask(page, client_ip=f"192.0.2.{n}") for n in range(module.ADDRESS_EMAILS_PER_HOUR + 2)]
     assert all(answers[: module.ADDRESS_EMAILS_PER_HOUR]) and answers[-1] is None
@@ -171,7 +171,7 @@ def test_an_import_with_an_invalid_address_names_it_and_creates_nothing(page):
 
 
 def test_an_unconfirmed_import_mails_every_new_address_in_batched_tasks(
-    page, eager_celery, mailoutbox, django_capture_on_commit_callbacks, monkeypatch
+    page, eager, mailoutbox, django_capture_on_commit_callbacks, monkeypatch
 ):
     monkeypatch.setattr(module, "CONFIRMATIONS_PER_TASK", 2)
     with django_capture_on_commit_callbacks(execute=True) as callbacks:

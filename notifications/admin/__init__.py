@@ -1,0 +1,3 @@
+"""Staff screens of the notifications app, one module per screen."""
+
+from . import subscribers  # noqa: F401 (registers SubscriberAdmin)
