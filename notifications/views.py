@@ -33,8 +33,10 @@ ONE_CLICK = "One-Click"
 
 def _render(request, template: str, page, *, status: int = 200, **context):
     response = render(request, f"notifications/{template}", {"page": page, "brand": brand_of(page), **context}, status=status)
-    # Pages reached by a signed link: the link must not leak to other sites, nor be indexed.
-    response["Referrer-Policy"] = "no-referrer"
+    # Pages reached by a signed link: the link must not leak to other sites, nor be
+    # indexed. Not "no-referrer": a browser then sends its forms with "Origin: null",
+    # which CSRF checking refuses.
+    response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex"
     return response
 

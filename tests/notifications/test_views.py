@@ -87,7 +87,7 @@ def test_a_get_of_the_confirmation_link_confirms_nothing_and_its_button_does(bro
     ann = subscriber(page, confirmed=False)
     url = path(confirm_url(ann))
     page_ = browser.get(url)
-    assert page_.status_code == 200 and page_["Referrer-Policy"] == "no-referrer"
+    assert page_.status_code == 200 and page_["Referrer-Policy"] == "same-origin"
     ann.refresh_from_db()
     assert not ann.is_confirmed
     response = csrf_post(browser, url, {})
