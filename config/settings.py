@@ -129,13 +129,25 @@ CACHES = {
     # that); production points CACHE_URL at Redis.
     "default": env.cache_url("CACHE_URL", default=f"filecache://{VAR_DIR / 'cache'}"),
 }
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # Redis is only an accelerator: short timeouts, and a circuit breaker that stops trying
+    # it for a while after failures, so a Redis down or hung costs milliseconds, not
+    # seconds (incidents/cache.py). Options in CACHE_URL's query string win.
+    CACHES["default"]["BACKEND"] = "incidents.cache.ResilientRedisCache"
+    for _option, _value in {
+        "socket_connect_timeout": env.float("CACHE_CONNECT_TIMEOUT", default=0.25),
+        "socket_timeout": env.float("CACHE_READ_TIMEOUT", default=0.5),
+        "breaker_failures": env.int("CACHE_BREAKER_FAILURES", default=3),
+        "breaker_reset_seconds": env.float("CACHE_BREAKER_RESET_SECONDS", default=5.0),
+    }.items():
+        CACHES["default"].setdefault("OPTIONS", {}).setdefault(_option, _value)
 
 # Everything the API does only for speed (incidents/api/accel): on by default, since it
 # serves the same answers faster; off, every request takes DRF's ordinary cycle.
 API_ACCELERATION = _flag("API_ACCELERATION", True)
 # The memory each web process gives to the latest body of each list query (accelerated).
 API_LIST_PAGE_CACHE_MB = env.int("API_LIST_PAGE_CACHE_MB", default=32)
-if API_ACCELERATION and CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+if API_ACCELERATION and CACHES["default"]["BACKEND"] == "incidents.cache.ResilientRedisCache":
     # One round trip per API request on Redis (incidents/api/accel/redis.py).
     CACHES["default"]["BACKEND"] = "incidents.api.accel.redis.AcceleratedRedisCache"
 if API_ACCELERATION and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":

@@ -13,7 +13,10 @@ Every public response's ETag and Last-Modified come from the two tokens of its p
 bumped at once (so the writing request sees the change) and again when the transaction
 commits (so a reader that loaded the old rows in between cannot keep them under the new
 token). The receiver runs with acceleration on or off, so turning it on never serves what
-changed while it was off.
+changed while it was off. While the cache is unreachable every request gets tokens of
+its own (nothing is served from it, every request renders); when it is back
+(``incidents.cache.cache_resync``) the global token moves, since bumps made meanwhile
+never reached it.
 
 What exists only for speed, behind ``settings.API_ACCELERATION`` (read on every request):
 pages kept by slug (``page_by_slug``), so a warm request reads no database at all, and
@@ -40,6 +43,7 @@ from django.core.cache import cache
 from django.db import transaction
 from ulid import ULID
 
+from incidents.cache import cache_resync
 from incidents.models import new_ulid
 
 from .models import StatusPage
@@ -100,7 +104,8 @@ def versions(page_id: str, found: dict | None = None) -> Versions:
     for key in keys:
         if found.get(key) is None:
             cache.add(key, new_ulid(), timeout=None)
-            found[key] = cache.get(key)
+            # None: the cache is unreachable, and a token it cannot keep is this request's alone.
+            found[key] = cache.get(key) or new_ulid()
     return Versions(found[EVERYTHING], found[keys[1]])
 
 
@@ -125,9 +130,14 @@ def _page_changed(sender, status_page_ids=None, **kwargs):
     bump(status_page_ids)
 
 
+def _resync(sender, cache, **kwargs):
+    cache.set(EVERYTHING, new_ulid(), timeout=None)
+
+
 def connect() -> None:
-    """Connect the receiver (from ``StatuspagesConfig.ready``)."""
+    """Connect the receivers (from ``StatuspagesConfig.ready``)."""
     page_changed.connect(_page_changed, dispatch_uid="statuspages-public-versions")
+    cache_resync.connect(_resync, dispatch_uid="statuspages-public-resync")
 
 
 # --- what shapes a rendering besides the data ---------------------------------------------------
@@ -251,14 +261,15 @@ def render_once(etag: str, render: Callable[[], Rendered], *, compressed: bool =
 def _wait_for(key: str, lock: str) -> Rendered | None:
     deadline = time.monotonic() + WAIT_SECONDS
     while time.monotonic() < deadline:
-        time.sleep(POLL_SECONDS)
         # The lock first: a body set after the lock was read is still seen, so a lock found
-        # gone with no body means its holder failed, not that it finished in between.
+        # gone with no body means its holder failed, not that it finished in between (or
+        # that the cache is unreachable, which made the lock look taken: no waiting then).
         found = cache.get_many([lock, key])
         if key in found:
             return found[key]
         if lock not in found:
             return None
+        time.sleep(POLL_SECONDS)
     return None
 
 

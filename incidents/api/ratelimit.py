@@ -11,6 +11,9 @@ ahead of now, and a request fits while the TAT it leaves is at most a window ahe
 ``spend()`` is that rule, on any Django cache; the accelerated gate runs the same rule in
 one Lua call on Redis (``incidents.api.accel.redis``), and both are checked against one
 table of cases. A request is charged once, however many times it is checked.
+While the shared cache is unreachable (``incidents.cache.CacheUnavailable``), each process
+spends from buckets of its own (``LOCAL``), by the same rule: the limit then holds per
+process rather than across them.
 Responses carry incident.io's X-RateLimit-* headers; past the limit the API answers 429
 with a Retry-After header and the ``rate_limit`` block in the body.
 """
@@ -24,7 +27,10 @@ from datetime import UTC, datetime
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.cache.backends.locmem import LocMemCache
 from rest_framework.throttling import BaseThrottle
+
+from incidents.cache import CacheUnavailable
 
 from .errors import RateLimited
 from .state import state_of
@@ -34,6 +40,8 @@ MICROSECONDS = 1_000_000
 # The entry's lifetime, renewed whenever a bucket starts again from full. A key spending
 # its whole allowance non-stop for this long gets one extra burst when the entry lapses.
 ENTRY_TIMEOUT = 24 * 60 * 60
+#: This process's buckets, spent from while the shared cache is unreachable.
+LOCAL = LocMemCache("incidents-api-rate-limit-local", {"OPTIONS": {"MAX_ENTRIES": 100_000}})
 
 
 @dataclass(frozen=True)
@@ -98,7 +106,16 @@ def plan(now: int | None = None) -> Plan | None:
 
 
 def spend(token_hash: str, planned: Plan) -> RateLimit:
-    """Spend one request from the bucket of ``token_hash`` through Django's cache.
+    """Spend one request from the bucket of ``token_hash`` through Django's cache, or
+    from this process's own bucket while the cache is unreachable."""
+    try:
+        return spend_from(cache, token_hash, planned)
+    except CacheUnavailable:
+        return spend_from(LOCAL, token_hash, planned)
+
+
+def spend_from(store, token_hash: str, planned: Plan) -> RateLimit:
+    """Spend one request from the bucket of ``token_hash`` in ``store`` (a Django cache).
 
     The TAT moves with the cache's atomic ``incr`` (one round trip while a key is busy),
     so concurrent requests each count. A TAT found in the past (the bucket had refilled
@@ -108,15 +125,15 @@ def spend(token_hash: str, planned: Plan) -> RateLimit:
     key, now, interval = bucket_key(token_hash), planned.now, planned.interval
     fresh = now + interval
     try:
-        tat = cache.incr(key, interval)
+        tat = store.incr(key, interval)
     except ValueError:  # no entry yet, or it lapsed
-        tat = fresh if cache.add(key, fresh, timeout=ENTRY_TIMEOUT) else cache.incr(key, interval)
+        tat = fresh if store.add(key, fresh, timeout=ENTRY_TIMEOUT) else store.incr(key, interval)
     if tat < fresh:
-        cache.set(key, fresh, timeout=ENTRY_TIMEOUT)
+        store.set(key, fresh, timeout=ENTRY_TIMEOUT)
         tat = fresh
     if tat - now > planned.capacity:
         try:
-            cache.decr(key, interval)
+            store.decr(key, interval)
         except ValueError:
             pass
         return RateLimit(allowed=False, tat=tat - interval, plan=planned)

@@ -17,14 +17,15 @@ PROBE = (
     "'cache': settings.CACHES['default']['BACKEND'], 'debug': settings.DEBUG, 'hosts': settings.ALLOWED_HOSTS,"
     "'from': settings.DEFAULT_FROM_EMAIL, 'rate': settings.API_RATE_LIMIT_PER_MINUTE,"
     "'options': settings.DATABASES['default'].get('OPTIONS', {}), 'accel': settings.API_ACCELERATION,"
-    "'pages': settings.API_LIST_PAGE_CACHE_MB}))"
+    "'pages': settings.API_LIST_PAGE_CACHE_MB, 'cache_options': settings.CACHES['default'].get('OPTIONS', {})}))"
 )
 
 
 def _settings(tmp_path, **env):
     clean = {k: v for k, v in os.environ.items() if k not in {
         "DATABASE_URL", "CELERY_BROKER_URL", "EMAIL_URL", "CACHE_URL", "DEBUG", "ALLOWED_HOSTS", "DEFAULT_FROM_EMAIL", "SECRET_KEY",
-        "API_ACCELERATION", "API_LIST_PAGE_CACHE_MB"}}
+        "API_ACCELERATION", "API_LIST_PAGE_CACHE_MB", "CACHE_CONNECT_TIMEOUT", "CACHE_READ_TIMEOUT", "CACHE_BREAKER_FAILURES",
+        "CACHE_BREAKER_RESET_SECONDS"}}
     clean.update({"DJANGO_SETTINGS_MODULE": "config.settings", "VAR_DIR": str(tmp_path / "var"), **env})
     result = subprocess.run([sys.executable, "-c", PROBE], cwd=ROOT, env=clean, capture_output=True, text=True)
     if result.returncode:
@@ -78,15 +79,31 @@ def test_server_side_binding_can_be_turned_off(tmp_path):
 def test_acceleration_off_keeps_djangos_redis_cache(tmp_path):
     s = _settings(tmp_path, CACHE_URL="redis://cache.internal:6379/1", API_ACCELERATION="false", API_LIST_PAGE_CACHE_MB="8")
     assert s["accel"] is False and s["pages"] == 8
-    assert s["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert s["cache"] == "incidents.cache.ResilientRedisCache"
     s = _settings(tmp_path, DATABASE_URL="postgres://app@db.internal:5432/incidents", API_ACCELERATION="false")
     assert s["db"] == "django.db.backends.postgresql"
+
+
+def test_the_caches_redis_has_short_timeouts_and_a_breaker(tmp_path):
+    s = _settings(tmp_path, CACHE_URL="redis://cache.internal:6379/1")
+    assert s["cache_options"] == {
+        "socket_connect_timeout": 0.25, "socket_timeout": 0.5, "breaker_failures": 3, "breaker_reset_seconds": 5.0
+    }
+    s = _settings(
+        tmp_path, CACHE_URL="redis://cache.internal:6379/1?socket_timeout=2", CACHE_CONNECT_TIMEOUT="0.1",
+        CACHE_READ_TIMEOUT="0.3", CACHE_BREAKER_FAILURES="5", CACHE_BREAKER_RESET_SECONDS="30",
+    )
+    # The URL's own options win over the variables.
+    assert s["cache_options"] == {
+        "socket_connect_timeout": 0.1, "socket_timeout": 2, "breaker_failures": 5, "breaker_reset_seconds": 30.0
+    }
 
 
 @pytest.mark.parametrize(
     "env",
     [
         {"EMAIL_URL": "carrier-pigeon://coop"},
+        {"CACHE_URL": "redis://cache.internal:6379/1", "CACHE_READ_TIMEOUT": "soon"},
         {"DATABASE_URL": "nosuchdb://x"},
         {"API_RATE_LIMIT_PER_MINUTE": "lots"},
         {"API_ACCELERATION": "sometimes"},

@@ -8,6 +8,10 @@
   the version tokens and cache entries it asked for, in one Lua call (``ADMIT``), sent
   straight on a connection the thread keeps.
 - Keys are made without Django's two calls and memcached warnings per key.
+
+It is ``incidents.cache.ResilientRedisCache`` underneath: ``admit()`` is behind the same
+timeouts and circuit breaker as every other call, and answers as a cache that has
+nothing (no key, no bucket spent) when Redis is not there.
 """
 
 import hashlib
@@ -16,8 +20,10 @@ import pickle
 import threading
 
 from django.core.cache.backends.base import default_key_func
-from django.core.cache.backends.redis import RedisCache, RedisCacheClient, RedisSerializer
-from redis.exceptions import ConnectionError, NoScriptError, TimeoutError
+from django.core.cache.backends.redis import RedisCacheClient, RedisSerializer
+from redis.exceptions import ConnectionError, NoScriptError
+
+from incidents.cache import ResilientRedisCache
 
 # The rate limit's rule (incidents.api.ratelimit.spend, the same GCRA) and the reads of an
 # API request's first round trip, in one call.
@@ -102,13 +108,14 @@ class AcceleratedRedisCacheClient(RedisCacheClient):
         return held[1]
 
     def _admit(self, keys, args):
-        """EVALSHA the script (loading it when Redis does not know it). A failed call is
-        made once more on a new connection, only looking at the bucket: the first may
-        have spent from it before its reply was lost, and a request is charged once."""
+        """EVALSHA the script (loading it when Redis does not know it). A call that lost
+        its connection is made once more on a new one, only looking at the bucket: the
+        first may have spent from it before its reply was lost, and a request is charged
+        once. A call that timed out is not repeated: Redis is hung, not the connection."""
         connection = self._connection()
         try:
             return self._call(connection, keys, [*args, 1])
-        except (ConnectionError, TimeoutError):
+        except ConnectionError:
             connection.disconnect()  # the next command connects again
         except BaseException:
             # Interrupted half way: what is left of the reply must not be read as the next one's.
@@ -132,7 +139,7 @@ class AcceleratedRedisCacheClient(RedisCacheClient):
             return connection.read_response()
 
 
-class AcceleratedRedisCache(RedisCache):
+class AcceleratedRedisCache(ResilientRedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = AcceleratedRedisCacheClient
@@ -152,6 +159,10 @@ class AcceleratedRedisCache(RedisCache):
     def admit(self, entry_key: str, bucket_key: str, keys: list[str], *, now: int, interval: int, capacity: int):
         """One round trip for an API request: the value under ``entry_key``; if it exists
         and ``capacity`` is set, one request spent from the bucket at ``bucket_key``
-        ((whether it fit, the TAT after), else None); and the values under ``keys``."""
+        ((whether it fit, the TAT after), else None); and the values under ``keys``.
+        Without Redis: nothing found, nothing spent."""
         key = self.make_and_validate_key
-        return self._cache.admit([key(entry_key), key(bucket_key), *map(key, keys)], now, interval, capacity)
+        keys = [key(entry_key), key(bucket_key), *map(key, keys)]
+        return self.guarded(
+            lambda: self._cache.admit(keys, now, interval, capacity), (None, None, [None] * (len(keys) - 2)), write=False
+        )

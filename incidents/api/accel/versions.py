@@ -16,7 +16,10 @@ not, so turning it on never serves what changed while it was off.
 
 Tokens are bumped at once (so the writing request sees the change) and again when the
 transaction commits (so a reader that loaded the old rows in between cannot keep them
-under the new token).
+under the new token). While the cache is unreachable every request gets tokens of its
+own, so nothing kept in a process is served; when it is back (``incidents.cache.cache_resync``)
+every token moves and the cached keys go, since the bumps and drops of changes made
+meanwhile never reached it.
 """
 
 from django.conf import settings
@@ -25,6 +28,7 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
 from incidents import selectors
+from incidents.cache import cache_resync
 from incidents.models import new_ulid
 from incidents.signals import api_key_changed, configuration_changed
 
@@ -56,7 +60,8 @@ def current(request=None) -> dict[str, str]:
         if token is None:
             # Never set, or evicted: start a new generation (add: concurrent starters agree).
             cache.add(key, new_ulid(), timeout=None)
-            token = cache.get(key)
+            # None: the cache is unreachable, and a token it cannot keep is this request's alone.
+            token = cache.get(key) or new_ulid()
         tokens[source] = token
     return tokens
 
@@ -103,9 +108,15 @@ def _people_changed(sender, update_fields=None, **kwargs):
     bump("people")
 
 
+def _resync(sender, cache, **kwargs):
+    cache.set_many({KEYS[source]: new_ulid() for source in SOURCES}, timeout=None)
+    cache.delete_pattern(api_key_cache_key("*"))
+
+
 def connect() -> None:
     """Connect the receivers (from ``IncidentsConfig.ready``)."""
     configuration_changed.connect(_configuration_changed, dispatch_uid="accel-configuration")
     api_key_changed.connect(_api_key_changed, dispatch_uid="accel-api-key")
     post_save.connect(_people_changed, sender=settings.AUTH_USER_MODEL, dispatch_uid="accel-people-saved")
     post_delete.connect(_people_changed, sender=settings.AUTH_USER_MODEL, dispatch_uid="accel-people-deleted")
+    cache_resync.connect(_resync, dispatch_uid="accel-resync")

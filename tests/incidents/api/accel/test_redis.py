@@ -127,7 +127,8 @@ def test_a_call_whose_reply_was_lost_is_repeated_without_spending_again(redis_ca
     assert redis_cache.admit("entry", "bucket", [], now=now, interval=interval, capacity=CAPACITY)[1] == (True, now + 2 * interval)
 
 
-def test_a_second_failure_in_a_row_is_raised(redis_cache, monkeypatch):
+def test_a_second_failure_in_a_row_is_raised_to_the_breaker_which_answers_a_miss(redis_cache, monkeypatch):
+    redis_cache.set("entry", "a key")
     connection = redis_cache._cache._connection()
 
     def failing(*args, **kwargs):
@@ -135,7 +136,24 @@ def test_a_second_failure_in_a_row_is_raised(redis_cache, monkeypatch):
 
     monkeypatch.setattr(connection, "send_command", failing)
     with pytest.raises(ConnectionError):
-        redis_cache.admit("entry", "bucket", [], now=1_000, interval=10, capacity=30)
+        redis_cache._cache.admit(["entry", "bucket"], 1_000, 10, 30)
+    assert redis_cache.admit("entry", "bucket", ["entry"], now=1_000, interval=10, capacity=30) == (None, None, [None])
+
+
+def test_a_call_that_timed_out_is_not_repeated(redis_cache, monkeypatch):
+    from redis.exceptions import TimeoutError
+
+    connection = redis_cache._cache._connection()
+    calls = []
+
+    def hung(*args, **kwargs):
+        calls.append(args)
+        raise TimeoutError("Timeout reading from socket")
+
+    monkeypatch.setattr(connection, "send_command", hung)
+    with pytest.raises(TimeoutError):
+        redis_cache._cache.admit(["entry", "bucket"], 1_000, 10, 30)
+    assert len(calls) == 1
 
 
 def test_values_written_by_djangos_serializer_read_back(redis_cache):
