@@ -1,6 +1,8 @@
 """The public site's subscriber forms: subscribing, and a subscriber's components."""
 
 from django import forms
+from django.db.models import Case, Value, When
+from django.db.models.functions import Coalesce
 
 from statuspages.models import Component, StatusPage
 
@@ -8,11 +10,18 @@ ALL, SOME = "all", "some"
 
 
 def shown_components(page: StatusPage):
-    """The components the page shows, in its order (what a subscriber may choose)."""
+    """The components the page shows (what a subscriber may choose), in the page's order:
+    groups and components outside any group by position (a group first at a tie), and
+    within a group by position (as ``selectors.page_overview`` lays them out)."""
     return (
-        Component.objects.filter(placements__status_page=page, placements__hidden=False)
-        .order_by("placements__group__position", "placements__position", "name")
-        .distinct()
+        Component.objects.filter(placements__status_page=page, placements__hidden=False, enabled=True)
+        .exclude(placements__group__hidden=True)
+        .order_by(
+            Coalesce("placements__group__position", "placements__position"),
+            Case(When(placements__group__isnull=True, then=Value(1)), default=Value(0)),
+            "placements__position",
+            "name",
+        )
     )
 
 

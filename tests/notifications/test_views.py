@@ -151,3 +151,12 @@ def test_preferences_change_components_and_offer_to_leave(browser, page):
     assert response.status_code == 200 and not ann.all_components and list(ann.components.all()) == [cards]
     assert f'action="{path(unsubscribe_url(ann))}"'.split("/unsubscribe/")[0].split("/subscription/")[0] in response.content.decode()
     assert "Unsubscribe" in response.content.decode()
+
+
+def test_the_form_lists_the_components_in_the_pages_order(client, page):
+    def order(body):
+        return sorted(["API", "Dashboard", "Cards"], key=lambda name: body.index(f">{name}<"))
+
+    front = client.get("/status/acme/").content.decode().replace('class="component-name">', ">")
+    form = client.get("/status/acme/subscribe/").content.decode().replace("<span>", ">")
+    assert order(form) == order(front)
