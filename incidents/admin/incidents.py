@@ -1,10 +1,14 @@
 """The incident screens: the list responders filter during an outage, the add form, and the
-incident page, whose inlines and actions all go through ``services``."""
+incident page, whose forms and actions all go through ``services``."""
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.views.main import ChangeList
+from django.db.models import Case, Prefetch, Q, Value, When
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.timesince import timesince
 
 from .. import services
 from ..markdown import render_markdown
@@ -16,23 +20,59 @@ from ..models import (
     IncidentStatus,
     IncidentTimestampValue,
     IncidentUpdate,
+    RoleType,
+    Severity,
     StatusCategory,
 )
+from . import display
 from .common import DomainErrorsAsMessages
 from .incident_inlines import CustomFieldValueInline, RoleAssignmentInline, TimestampValueInline, UpdateInline
+from .pagination import EstimatedCountPaginator
+
+# Active incidents (triage, live, paused) before the others, then newest first.
+ACTIVE_FIRST = Case(When(status__category__in=display.ACTIVE_CATEGORIES, then=Value(0)), default=Value(1)).asc()
 
 
 class StatusCategoryFilter(admin.SimpleListFilter):
+    """Only the categories some status is in: a filter that can only come back empty is noise."""
+
     title = "status category"
     parameter_name = "category"
 
     def lookups(self, request, model_admin):
-        return StatusCategory.choices
+        used = set(IncidentStatus.objects.order_by().values_list("category", flat=True).distinct())
+        return [(value, label) for value, label in StatusCategory.choices if value in used]
 
     def queryset(self, request, queryset):
         if self.value():
             return queryset.filter(status__category=self.value())
         return queryset
+
+
+class IncidentChangeList(ChangeList):
+    """The list's page loads each row's lead and end timestamp in one query each, and the
+    severities once to colour them."""
+
+    def get_queryset(self, request, exclude_parameters=None):
+        return super().get_queryset(request, exclude_parameters).prefetch_related(
+            Prefetch(
+                "role_assignments",
+                queryset=IncidentRoleAssignment.objects.filter(role__role_type=RoleType.LEAD).select_related("role", "assignee").order_by(),
+                to_attr="loaded_role_assignments",
+            ),
+            Prefetch(
+                "timestamp_values",
+                queryset=IncidentTimestampValue.objects.filter(timestamp__slug__in=display.END_TIMESTAMPS).select_related("timestamp").order_by(),
+                to_attr="loaded_timestamp_values",
+            ),
+        )
+
+    def get_results(self, request):
+        super().get_results(request)
+        levels = display.severity_levels(Severity.objects.all())
+        now = timezone.now()
+        for incident in self.result_list:
+            incident.severity_levels, incident.listed_at = levels, now
 
 
 class IncidentAddForm(forms.ModelForm):
@@ -48,14 +88,20 @@ class IncidentAddForm(forms.ModelForm):
 
 @admin.register(Incident)
 class IncidentAdmin(DomainErrorsAsMessages, admin.ModelAdmin):
-    list_display = ["reference", "name", "status", "category", "severity", "incident_type", "mode", "visibility", "created_at"]
-    list_display_links = ["reference", "name"]
+    list_display = ["reference", "title", "status_badge", "severity_badge", "lead", "open_for", "last_activity"]
+    list_display_links = ["reference", "title"]
     list_filter = [StatusCategoryFilter, "status", "severity", "incident_type", "mode", "visibility"]
-    list_select_related = ["status", "severity", "incident_type"]
-    search_fields = ["name", "=reference_number"]
-    date_hierarchy = "created_at"
+    list_select_related = ["status", "severity"]
+    # The name only: the reference is looked up exactly (get_search_results), and a search
+    # on the number as text would scan the table.
+    search_fields = ["name"]
+    search_help_text = "A reference (INC-123), or words of the name."
     list_per_page = 50
-    ordering = ["-created_at"]
+    # No count that grows with the table on every page view: see EstimatedCountPaginator.
+    # No date hierarchy either: its list of years reads the whole table.
+    paginator = EstimatedCountPaginator
+    show_full_result_count = False
+    change_list_template = "admin/incidents/incident/change_list.html"
     actions = ["close_incidents"]
     inlines = [RoleAssignmentInline, CustomFieldValueInline, TimestampValueInline, UpdateInline]
     readonly_fields = [
@@ -96,19 +142,56 @@ class IncidentAdmin(DomainErrorsAsMessages, admin.ModelAdmin):
     def get_inlines(self, request, obj):
         return [] if obj is None else self.inlines
 
+    def get_ordering(self, request):
+        # -reference_number is unique: the admin adds no "-pk" to make the order total.
+        return [ACTIVE_FIRST, "-reference_number"]
+
+    def get_changelist(self, request, **kwargs):
+        return IncidentChangeList
+
     def get_search_results(self, request, queryset, search_term):
         term = search_term.strip()
-        if term.upper().startswith("INC-") and (number := whole_number(term[4:])) is not None:
-            return queryset.filter(reference_number=number), False
+        is_reference = term.upper().startswith("INC-")
+        number = whole_number(term[4:] if is_reference else term)
+        if number is not None:
+            if is_reference:
+                return queryset.filter(reference_number=number), False
+            return queryset.filter(Q(reference_number=number) | Q(name__icontains=term)), False
         return super().get_search_results(request, queryset, search_term)
 
     @admin.display(description="Reference", ordering="reference_number")
     def reference(self, obj):
         return obj.reference
 
-    @admin.display(description="Category", ordering="status__category")
-    def category(self, obj):
-        return obj.status.get_category_display()
+    @admin.display(description="Name", ordering="name")
+    def title(self, obj):
+        if obj.is_private:
+            return format_html('{} <span class="inc-badge inc-private">private</span>', obj.name)
+        return obj.name
+
+    @admin.display(description="Status", ordering="status__rank")
+    def status_badge(self, obj):
+        return display.status_badge(obj.status)
+
+    @admin.display(description="Severity", ordering="severity__rank")
+    def severity_badge(self, obj):
+        return display.severity_badge(obj.severity, getattr(obj, "severity_levels", {}))
+
+    @admin.display(description="Lead")
+    def lead(self, obj):
+        return display.person(display.lead_of(obj.loaded_role_assignments))
+
+    @admin.display(description="Open for / resolved in")
+    def open_for(self, obj):
+        label, words = display.duration(obj, obj.loaded_timestamp_values, now=getattr(obj, "listed_at", None))
+        if label == "open for":
+            return format_html('<span class="inc-open">{}</span>', words)
+        return format_html('<span class="inc-resolved" title="time to resolve">{}</span>', words)
+
+    @admin.display(description="Last activity", ordering="last_activity_at")
+    def last_activity(self, obj):
+        return format_html('<time datetime="{}" title="{}">{} ago</time>', obj.last_activity_at.isoformat(),
+                           obj.last_activity_at.strftime("%Y-%m-%d %H:%M %Z"), timesince(obj.last_activity_at, getattr(obj, "listed_at", None), depth=1))
 
     @admin.display(description="External issue")
     def external_issue(self, obj):
@@ -222,7 +305,10 @@ class IncidentAdmin(DomainErrorsAsMessages, admin.ModelAdmin):
         actions = super().get_actions(request)
         if not self.has_change_permission(request):
             return actions
-        for status in IncidentStatus.objects.exclude(category=StatusCategory.CLOSED):
+        # The admin asks for the actions several times a request; read the statuses once.
+        if not hasattr(request, "_incident_move_statuses"):
+            request._incident_move_statuses = list(IncidentStatus.objects.exclude(category=StatusCategory.CLOSED))
+        for status in request._incident_move_statuses:
             name = f"move_to_{status.pk}"
             actions[name] = (self._move_action(status), name, f"Move to {status.name}")
         return actions
