@@ -5,7 +5,9 @@ imports this package):
 
 - ``common``: turning a service's refusal into a form error or an error message;
 - ``configuration``: severities, statuses, types, roles, timestamps, custom fields;
-- ``incidents`` and ``incident_inlines``: the incident list and page;
+- ``incidents``: the incident list and page (``incident_page``: the page's forms and
+  timeline; ``display``: badges and durations; ``pagination``: a list that is never
+  counted whole; ``console``: what other apps add to "Post an update");
 - ``api_keys``: issuing and rotating API keys.
 """
 
@@ -21,14 +23,7 @@ from .configuration import (
     IncidentTypeAdmin,
     SeverityAdmin,
 )
-from .incident_inlines import (
-    CustomFieldValueForm,
-    CustomFieldValueFormSet,
-    CustomFieldValueInline,
-    RoleAssignmentInline,
-    TimestampValueInline,
-    UpdateForm,
-    UpdateInline,
-)
+from .console import register_update_extension
+from .incident_page import IncidentDetailsForm, PostUpdateForm
 from .incidents import IncidentAddForm, IncidentAdmin, StatusCategoryFilter
 from .api_keys import ApiKeyAdmin, ApiKeyForm

@@ -3,14 +3,23 @@ incident page, whose forms and actions all go through ``services``."""
 
 from django import forms
 from django.contrib import admin, messages
+from copy import copy
+
+from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.main import ChangeList
+from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Case, Prefetch, Q, Value, When
-from django.urls import reverse
+from django.http import Http404, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.timesince import timesince
 
-from .. import services
+from .. import selectors, services
+from ..exceptions import DomainError
 from ..markdown import render_markdown
 from ..numbers import whole_number
 from ..models import (
@@ -24,9 +33,8 @@ from ..models import (
     Severity,
     StatusCategory,
 )
-from . import display
+from . import display, incident_page
 from .common import DomainErrorsAsMessages
-from .incident_inlines import CustomFieldValueInline, RoleAssignmentInline, TimestampValueInline, UpdateInline
 from .pagination import EstimatedCountPaginator
 
 # Active incidents (triage, live, paused) before the others, then newest first.
@@ -103,44 +111,158 @@ class IncidentAdmin(DomainErrorsAsMessages, admin.ModelAdmin):
     show_full_result_count = False
     change_list_template = "admin/incidents/incident/change_list.html"
     actions = ["close_incidents"]
-    inlines = [RoleAssignmentInline, CustomFieldValueInline, TimestampValueInline, UpdateInline]
+    change_form_template = "admin/incidents/incident/change_form.html"
     readonly_fields = [
-        "reference",
         "creator",
         "created_at",
         "updated_at",
         "last_activity_at",
-        "status",
-        "severity",
         "external_issue",
         "postmortem",
         "status_page",
     ]
-    fieldsets = [
-        (None, {"fields": ["reference", "name", "summary", "status", "severity", "incident_type"]}),
-        ("Settings", {"fields": ["mode", "visibility", "call_url", "postmortem_document_url"]}),
-        ("Links", {"fields": ["external_issue", "postmortem"], "classes": ["collapse"]}),
-        ("Customers", {"fields": ["status_page"]}),
-        ("History", {"fields": ["creator", "created_at", "updated_at", "last_activity_at"]}),
-    ]
+    details = ["name", "summary", "incident_type", "mode", "visibility", "call_url", "postmortem_document_url"]
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         if obj is None:
             kwargs["form"] = IncidentAddForm
-        return super().get_form(request, obj, change, **kwargs)
+            return super().get_form(request, obj, change, **kwargs)
+        data = incident_page.console_data(request)
+        kwargs["fields"] = self.details  # the rest are the form's own fields
+        return incident_page.incident_form_class(super().get_form(request, obj, change, **kwargs), data)
 
     def get_fieldsets(self, request, obj=None):
         if obj is None:
             return [(None, {"fields": IncidentAddForm.Meta.fields})]
-        return self.fieldsets
+        config = incident_page.console_data(request).config
+        fieldsets = [
+            ("Roles", {"fields": [incident_page.role_key(r) for r in config.roles]}),
+            ("Custom fields", {"fields": [incident_page.field_key(f) for f in config.custom_fields]}),
+            ("Timestamps", {"fields": [incident_page.timestamp_key(t) for t in config.timestamps], "classes": ["collapse"]}),
+            ("Details", {"fields": self.details}),
+            ("Links", {"fields": ["external_issue", "postmortem", "status_page"]}),
+            ("History", {"fields": ["creator", "created_at", "updated_at", "last_activity_at"], "classes": ["collapse"]}),
+        ]
+        return [(name, options) for name, options in fieldsets if options["fields"]]
 
     def get_readonly_fields(self, request, obj=None):
-        # Status and severity change through the timeline on an existing incident, so each
-        # change is recorded; on a new incident they are chosen in the form.
+        # Status and severity change by posting an update on an existing incident, so each
+        # change is on the timeline; on a new incident they are chosen in the form.
         return [] if obj is None else self.readonly_fields
 
-    def get_inlines(self, request, obj):
-        return [] if obj is None else self.inlines
+    def get_object(self, request, object_id, from_field=None):
+        if from_field is not None:
+            return super().get_object(request, object_id, from_field)
+        # The page shows every role, field and timestamp: load them with the incident, once
+        # a request (the page's context and the admin's form both ask).
+        data = incident_page.console_data(request)
+        if data.incident is None or data.incident.pk != object_id:
+            data.incident = selectors.with_details(self.get_queryset(request).order_by()).filter(pk=object_id).first()
+        return data.incident
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        # Operational forms never offer to add, change or delete configuration: that is
+        # edited on its own pages.
+        widget = getattr(formfield, "widget", None)
+        if isinstance(widget, RelatedFieldWidgetWrapper):
+            widget.can_add_related = widget.can_change_related = widget.can_delete_related = widget.can_view_related = False
+        return formfield
+
+    def get_urls(self):
+        return [
+            path("<str:object_id>/post-update/", self.admin_site.admin_view(self.post_update_view), name="incidents_incident_post_update"),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra = dict(extra_context or {})
+        incident = self.get_object(request, unquote(object_id))
+        if incident is not None:
+            extra.update(self._console_context(request, incident, extra.pop("update_form", None)))
+        return super().change_view(request, object_id, form_url, extra)
+
+    def _console_context(self, request, incident, update_form=None) -> dict:
+        data = incident_page.console_data(request)
+        if update_form is None and self.has_change_permission(request, incident):
+            update_form = incident_page.PostUpdateForm(incident=incident, data_=data, extensions=incident_page.load_extensions(incident))
+        label, words = display.duration(incident, incident.loaded_timestamp_values)
+        return {
+            "incident": incident,
+            "status_badge": display.status_badge(incident.status),
+            "severity_badge": display.severity_badge(incident.severity, data.severity_levels),
+            "lead": display.person(display.lead_of(incident.loaded_role_assignments)),
+            "duration_label": label,
+            "duration": words,
+            "update_form": update_form,
+            "post_update_url": reverse("admin:incidents_incident_post_update", args=[incident.pk]),
+            "timeline": incident_page.timeline(incident),
+            "summary_html": render_markdown(incident.summary) if incident.summary else "",
+        }
+
+    def post_update_view(self, request, object_id):
+        """Post an update from the incident page: one submit, one service call (with what
+        other apps add, in the same transaction), one timeline entry. Moving a closed or
+        declined incident back to an active status asks first, on a page of its own."""
+        incident = self.get_object(request, unquote(object_id))
+        if incident is None:
+            raise Http404
+        if not self.has_change_permission(request, incident):
+            raise PermissionDenied
+        change_url = reverse("admin:incidents_incident_change", args=[incident.pk])
+        if request.method != "POST":
+            return HttpResponseRedirect(change_url)
+        data = incident_page.console_data(request)
+        extensions = incident_page.load_extensions(incident)
+        form = incident_page.PostUpdateForm(request.POST, incident=incident, data_=data, extensions=extensions)
+        if form.is_valid():
+            if form.reopens and not form.cleaned_data["confirm_reopen"]:
+                return self._confirm_reopen(request, incident, form)
+            try:
+                notes = self._post_update(request, incident, form)
+            except DomainError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            else:
+                self.message_user(request, " ".join(["Update posted.", *notes]), messages.SUCCESS)
+                return HttpResponseRedirect(change_url)
+        # Show the page again with the form as posted and its errors.
+        page_request = copy(request)
+        page_request.method = "GET"
+        return self.change_view(page_request, object_id, extra_context={"update_form": form})
+
+    def _post_update(self, request, incident, form) -> list[str]:
+        cleaned = form.cleaned_data
+        before = (incident.status.name, incident.severity.name if incident.severity else "none")
+        with transaction.atomic():
+            update = services.post_incident_update(
+                incident=incident, actor=request.user, message=cleaned["message"],
+                new_status=cleaned["new_status"], new_severity=cleaned["new_severity"],
+            )
+            notes = [
+                extension.apply(incident=incident, update=update, data={n: cleaned.get(n) for n in names}, loaded=loaded, actor=request.user)
+                for extension, loaded, names in form.extensions
+            ]
+            changes = []
+            if cleaned["new_status"]:
+                changes.append(f"status {before[0]} → {cleaned['new_status'].name}")
+            if cleaned["new_severity"]:
+                changes.append(f"severity {before[1]} → {cleaned['new_severity'].name}")
+            self.log_change(request, incident, "Posted an update" + (f": {', '.join(changes)}" if changes else ""))
+        return [note for note in notes if note]
+
+    def _confirm_reopen(self, request, incident, form):
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": f"Reopen {incident.reference}?",
+            "incident": incident,
+            "form": form,
+            "new_status": form.cleaned_data["new_status"],
+            "post_update_url": reverse("admin:incidents_incident_post_update", args=[incident.pk]),
+            "change_url": reverse("admin:incidents_incident_change", args=[incident.pk]),
+            "posted": [(key, value) for key in request.POST for value in request.POST.getlist(key) if key not in ("csrfmiddlewaretoken", "confirm_reopen")],
+        }
+        return TemplateResponse(request, "admin/incidents/incident/confirm_reopen.html", context)
 
     def get_ordering(self, request):
         # -reference_number is unique: the admin adds no "-pk" to make the order total.
@@ -238,63 +360,16 @@ class IncidentAdmin(DomainErrorsAsMessages, admin.ModelAdmin):
             obj.__dict__.update({k: v for k, v in incident.__dict__.items() if k != "_state"})
             obj._state.adding = False
             return
+        # One service call for the whole form: details, roles, custom fields, timestamps.
+        changed = set(form.changed_data)
         services.edit_incident(
             incident=obj,
             actor=request.user,
-            name=obj.name,
-            summary=obj.summary,
-            incident_type=obj.incident_type,
-            visibility=obj.visibility,
-            mode=obj.mode,
-            call_url=obj.call_url,
-            postmortem_document_url=obj.postmortem_document_url,
+            **{name: getattr(obj, name) for name in self.details if name in changed},
+            role_assignments=form.role_assignments(),
+            custom_field_values=form.clean_custom_values,
+            timestamp_values=form.timestamp_values(),
         )
-
-    def save_formset(self, request, form, formset, change):
-        incident = form.instance
-        actor = request.user
-        if formset.model is IncidentUpdate:
-            for update_form in formset.extra_forms:
-                if update_form.has_changed():
-                    data = update_form.cleaned_data
-                    services.post_incident_update(
-                        incident=incident,
-                        actor=actor,
-                        message=data.get("message") or "",
-                        new_status=data.get("new_status"),
-                        new_severity=data.get("new_severity"),
-                    )
-        elif formset.model is IncidentRoleAssignment:
-            for f in formset.forms:
-                if not f.has_changed() and not formset._should_delete_form(f):
-                    continue
-                data = f.cleaned_data
-                if not data.get("role"):
-                    continue
-                if formset._should_delete_form(f):
-                    services.assign_role(incident=incident, role=f.instance.role, assignee=None, actor=actor)
-                else:
-                    if f.instance.pk and f.initial.get("role") != data["role"].pk:
-                        services.assign_role(incident=incident, role=f.instance.role, assignee=None, actor=actor)
-                    services.assign_role(incident=incident, role=data["role"], assignee=data["assignee"], actor=actor)
-        elif formset.model is IncidentTimestampValue:
-            values = {}
-            for f in formset.forms:
-                data = f.cleaned_data
-                if not data.get("timestamp") or not (f.has_changed() or formset._should_delete_form(f)):
-                    continue
-                if f.instance.pk and f.instance.timestamp_id != data["timestamp"].pk:
-                    values[f.instance.timestamp] = None
-                values[data["timestamp"]] = None if formset._should_delete_form(f) else data["value"]
-            if values:
-                services.set_timestamp_values(incident=incident, values=values, actor=actor)
-        elif formset.model is CustomFieldValue:
-            self._save_custom_field_values(incident, formset, actor)
-        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
-
-    def _save_custom_field_values(self, incident, formset, actor):
-        for values in formset.clean_values:
-            services.set_custom_field_value(incident=incident, values=values, actor=actor)
 
     def delete_model(self, request, obj):
         # Incidents are closed or declined, not deleted; deleting is kept for mistakes

@@ -5,3 +5,5 @@ save, delete and action calls ``statuspages.services``."""
 from .incidents import IncidentTemplateAdmin, PageIncidentAdmin
 from .maintenance import MaintenanceAdmin
 from .pages import ComponentAdmin, StatusPageAdmin
+# Registers "publish on a status page" with the incident page's "Post an update".
+from . import incident_console  # noqa: E402,F401

@@ -1,0 +1,37 @@
+"""What other apps add to "Post an update" on the incident page, without this app
+importing them (apps depend downwards: status pages build on incidents).
+
+An app registers an ``UpdateExtension`` (status pages: publish the update on a linked
+status page incident). The page asks each for its form fields, and after the incident's
+update is posted calls ``apply`` in the same transaction: one submit, one timeline entry,
+all or nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from django import forms
+
+
+class UpdateExtension(Protocol):
+    #: a heading for the extension's fields on the form
+    title: str
+
+    def load(self, incident) -> object:
+        """What the extension needs to know about ``incident`` (a constant number of queries)."""
+
+    def fields(self, incident, loaded) -> dict[str, forms.Field]:
+        """Extra fields for the update form; names must be unique to the extension."""
+
+    def apply(self, *, incident, update, data: dict, loaded, actor) -> str | None:
+        """Act on the posted update; returns a sentence for the staff member, or None.
+        Raising a DomainError rolls back the update too."""
+
+
+UPDATE_EXTENSIONS: list[UpdateExtension] = []
+
+
+def register_update_extension(extension: UpdateExtension) -> UpdateExtension:
+    UPDATE_EXTENSIONS.append(extension)
+    return extension
