@@ -67,7 +67,7 @@ def _custom_field_formfield(custom_field) -> forms.Field:
         FieldRequired.BEFORE_CLOSURE: "Required before the incident closes.",
     }.get(custom_field.required, "")
     if custom_field.description and custom_field.description != custom_field.name:
-        help_text = f"{custom_field.description} {help_text}".strip()
+        help_text = f"{help_text} {custom_field.description}".strip()
     common = {"label": custom_field.name, "required": False, "help_text": help_text}
     options = [(o.pk, o.value) for o in custom_field.options.all()]
     if custom_field.field_type == FieldType.SINGLE_SELECT:

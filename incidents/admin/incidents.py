@@ -16,7 +16,6 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.timesince import timesince
 
 from .. import selectors, services
 from ..exceptions import DomainError
@@ -297,23 +296,26 @@ class IncidentAdmin(DomainErrorsAsMessages, admin.ModelAdmin):
 
     @admin.display(description="Severity", ordering="severity__rank")
     def severity_badge(self, obj):
+        if obj.severity is None:
+            return "—"
         return display.severity_badge(obj.severity, getattr(obj, "severity_levels", {}))
 
     @admin.display(description="Lead")
     def lead(self, obj):
         return display.person(display.lead_of(obj.loaded_role_assignments))
 
-    @admin.display(description="Open for / resolved in")
+    @admin.display(description="Duration")
     def open_for(self, obj):
         label, words = display.duration(obj, obj.loaded_timestamp_values, now=getattr(obj, "listed_at", None))
         if label == "open for":
-            return format_html('<span class="inc-open">{}</span>', words)
+            return format_html('<span class="inc-open" title="open for">{}</span>', words)
         return format_html('<span class="inc-resolved" title="time to resolve">{}</span>', words)
 
     @admin.display(description="Last activity", ordering="last_activity_at")
     def last_activity(self, obj):
+        ago = display.in_words((getattr(obj, "listed_at", None) or timezone.now()) - obj.last_activity_at)
         return format_html('<time datetime="{}" title="{}">{} ago</time>', obj.last_activity_at.isoformat(),
-                           obj.last_activity_at.strftime("%Y-%m-%d %H:%M %Z"), timesince(obj.last_activity_at, getattr(obj, "listed_at", None), depth=1))
+                           obj.last_activity_at.strftime("%Y-%m-%d %H:%M %Z"), ago)
 
     @admin.display(description="External issue")
     def external_issue(self, obj):

@@ -35,7 +35,7 @@ def test_a_row_shows_status_and_severity_badges_lead_duration_and_last_activity(
     assert 'class="inc-badge inc-status inc-cat-live"' in body
     assert '<span class="inc-badge inc-sev-high">Critical</span>' in body
     assert "Ada Lovelace" in body and 'inc-badge inc-private">private' in body
-    assert '<span class="inc-open">0 min</span>' in body and "0\xa0minutes ago" in body
+    assert '<span class="inc-open" title="open for">0 min</span>' in body and "0 min ago</time>" in body
 
 
 def test_a_resolved_incident_shows_how_long_it_took(staff_client):
