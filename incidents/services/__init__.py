@@ -8,6 +8,7 @@ tasks call these; nothing else saves incident models. One module per domain:
 - ``configuration``: severities, statuses, types, roles, timestamps;
 - ``api_keys``: issuing and rotating keys, and finding the key a token opens;
 - ``counters``: numbers handed out without gaps or repeats (incident references);
+- ``history``: incidents that ran before they were entered here (demo data, imports);
 - ``groups``: the staff groups (viewers, responders, managers) and their permissions.
 """
 
@@ -23,6 +24,7 @@ from .api_keys import (
 )
 from .counters import next_value
 from .groups import sync_staff_groups
+from .history import PastUpdate, record_past_incident
 from .configuration import (
     create_incident_role,
     create_incident_status,
