@@ -74,3 +74,16 @@ def test_quickstart_on_a_busy_port_refuses_before_changing_anything():
             _run("quickstart", "--addrport", f"127.0.0.1:{port}")
     assert User.objects.get(username="admin").check_password("the-old-password")
     assert not Incident.objects.exists()
+
+
+def test_loaddemo_timelines_read_like_real_incidents():
+    _run("loaddemo")
+    assert Incident.objects.filter(status__category="closed").exclude(postmortem_content="").exists()
+    assert Incident.objects.filter(status__category__in=["triage", "live"]).exists()
+    spans = []
+    for incident in Incident.objects.all():
+        times = list(incident.updates.order_by("created_at").values_list("created_at", flat=True))
+        # Never two entries of one timeline in the same minute.
+        assert all((later - earlier).total_seconds() >= 60 for earlier, later in zip(times, times[1:])), incident.name
+        spans.append(times[-1] - times[0])
+    assert max(spans).days >= 1
