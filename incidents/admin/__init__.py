@@ -27,3 +27,4 @@ from .console import register_update_extension
 from .incident_page import IncidentDetailsForm, PostUpdateForm
 from .incidents import IncidentAddForm, IncidentAdmin, StatusCategoryFilter
 from .api_keys import ApiKeyAdmin, ApiKeyForm
+from .overview import overview_charts
