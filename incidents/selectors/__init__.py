@@ -1,5 +1,6 @@
 """Reads several callers share, with their joins made up front: ``incidents`` (who may
-see which incident, and loading them for rendering), ``configuration`` and ``people``."""
+see which incident, and loading them for rendering), ``configuration``, ``people`` and
+``overview`` (the admin front page's counts)."""
 
 from .configuration import IncidentConfig, incident_config
 from .incidents import (
@@ -13,3 +14,4 @@ from .incidents import (
     with_details,
 )
 from .people import active_users_by_reference
+from .overview import Overview, TimeToResolve, incident_overview
