@@ -30,6 +30,7 @@ from incidents import cache as resilient
 from incidents import services
 from incidents.api import ratelimit
 from incidents.api.accel import versions
+from statuspages import services as pages
 from tests.factories import declare, status_page
 from tests.incidents.api.conftest import make_client
 
@@ -153,9 +154,9 @@ def site(speed, settings, redis_server, db, monkeypatch):
     cache.breaker.clock = lambda: clock.now
     api = make_client("global_access", name="Global key")
     incident = declare("Checkout is slow")
-    status_page(name="Acme status", slug="acme", components=["API"])
+    page = status_page(name="Acme status", slug="acme", components=["API"])
     yield SimpleNamespace(
-        server=redis_server, clock=clock, api=api, incident=incident, public=Client(), waits=Waits(monkeypatch)
+        server=redis_server, clock=clock, api=api, incident=incident, page=page, public=Client(), waits=Waits(monkeypatch)
     )
     resilient._health.clear()  # a later test's server may get the same port: a new breaker
 
@@ -241,3 +242,16 @@ def test_a_key_deleted_while_redis_was_frozen_is_refused_once_it_is_back(site):
     site.clock.now += RESET_SECONDS
     assert site.api.get("/v2/incidents").status_code == 401
     assert site.server.client().get(cache.make_key(versions.api_key_cache_key(site.api.key.token_hash))) is None
+
+
+def test_a_status_page_changed_while_redis_was_frozen_shows_the_change_once_it_is_back(site):
+    # Accelerated, the page's body is kept in the cache under its version, which the
+    # frozen Redis keeps.
+    assert b"Elevated errors" not in site.public.get("/status/acme/").content
+    site.server.freeze()
+    site.public.get("/status/acme/")  # the breaker opens
+    pages.publish_incident(actor=None, status_page=site.page, name="Elevated errors", message="We are looking into it.")
+    assert b"Elevated errors" in site.public.get("/status/acme/").content
+    site.server.thaw()
+    site.clock.now += RESET_SECONDS
+    assert b"Elevated errors" in site.public.get("/status/acme/").content

@@ -78,7 +78,7 @@ def redis_cache(settings) -> str:
     backend = (
         "incidents.api.accel.redis.AcceleratedRedisCache"
         if settings.API_ACCELERATION
-        else "django.core.cache.backends.redis.RedisCache"
+        else "incidents.cache.ResilientRedisCache"
     )
     settings.CACHES = {"default": {"BACKEND": backend, "LOCATION": redis_url, "KEY_PREFIX": prefix}}
     return prefix
