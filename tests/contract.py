@@ -12,7 +12,7 @@ from openapi_core import OpenAPI
 from openapi_core.testing import MockRequest, MockResponse
 
 ROOT = Path(__file__).resolve().parents[1]
-REFERENCE_DIR = Path(os.environ.get("REFERENCE_DIR", ROOT.parent / "shared" / "reference"))
+REFERENCE_DIR = Path(os.environ.get("REFERENCE_DIR", ROOT / "tests" / "reference"))
 
 
 @functools.cache

@@ -1,6 +1,6 @@
 """Atlassian Statuspage's public JSON, per page (``/status/<slug>/api/v2/...``): the shape
 monitoring scripts, dashboards and chat bots already read
-(../shared/reference/statuspage-summary-json.md).
+(docs/dialects/statuspage-json.md).
 
 How ours maps onto theirs:
 - component statuses are the same words, except ``full_outage``, which is their

@@ -1,5 +1,5 @@
 """Atlassian Statuspage's JSON per page (statuspages/views/statuspage_api.py), checked
-against the fields and enums of ../shared/reference/statuspage-summary-json.md."""
+against the fields and enums of docs/dialects/statuspage-json.md."""
 
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
