@@ -167,6 +167,30 @@ if EMAIL_CONFIG.get("EMAIL_BACKEND", "").endswith("filebased.EmailBackend"):
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Incident Tracker <incidents@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# A mail server that stops answering must not hold a worker (and its claimed rows) forever.
+EMAIL_TIMEOUT = EMAIL_CONFIG.get("EMAIL_TIMEOUT") or env.int("EMAIL_TIMEOUT", default=30)
+
+# Emails to status page subscribers (notifications/services/delivery.py).
+NOTIFICATIONS_FROM_EMAIL = env.str("NOTIFICATIONS_FROM_EMAIL", default=DEFAULT_FROM_EMAIL)
+NOTIFICATIONS_REPLY_TO = env.list("NOTIFICATIONS_REPLY_TO", default=[])
+#: the right-hand side of the emails' Message-IDs (blank: SITE_URL's host)
+NOTIFICATIONS_MESSAGE_ID_DOMAIN = env.str("NOTIFICATIONS_MESSAGE_ID_DOMAIN", default="")
+#: subscribers per batch task: one rendering and one SMTP connection each
+NOTIFICATIONS_BATCH_SIZE = env.int("NOTIFICATIONS_BATCH_SIZE", default=200)
+#: how long a batch holds the rows it claimed; a dead worker's rows are claimable after it
+NOTIFICATIONS_CLAIM_SECONDS = env.int("NOTIFICATIONS_CLAIM_SECONDS", default=300)
+#: how often the sweep re-enqueues what the broker lost (and how old that must be)
+NOTIFICATIONS_SWEEP_SECONDS = env.int("NOTIFICATIONS_SWEEP_SECONDS", default=60)
+#: temporary SMTP failures: backoff doubles from BASE up to MAX, for MAX_RETRIES task
+#: retries; the sweep keeps trying after that, so nothing is dropped
+NOTIFICATIONS_RETRY_BASE_SECONDS = env.int("NOTIFICATIONS_RETRY_BASE_SECONDS", default=30)
+NOTIFICATIONS_RETRY_MAX_SECONDS = env.int("NOTIFICATIONS_RETRY_MAX_SECONDS", default=3600)
+NOTIFICATIONS_MAX_RETRIES = env.int("NOTIFICATIONS_MAX_RETRIES", default=10)
+#: permanent refusals (5xx) in a row after which an address is suppressed
+NOTIFICATIONS_SUPPRESS_AFTER_BOUNCES = env.int("NOTIFICATIONS_SUPPRESS_AFTER_BOUNCES", default=3)
+for _name in ("BATCH_SIZE", "CLAIM_SECONDS", "SWEEP_SECONDS", "RETRY_BASE_SECONDS", "RETRY_MAX_SECONDS", "SUPPRESS_AFTER_BOUNCES"):
+    if vars()[f"NOTIFICATIONS_{_name}"] < 1:
+        raise ImproperlyConfigured(f"NOTIFICATIONS_{_name} must be at least 1")
 
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
 if CELERY_BROKER_URL.startswith("filesystem://"):
@@ -190,6 +214,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # quick start does); its schedule state lives under var/.
 CELERY_BEAT_SCHEDULE = {
     "advance-maintenance": {"task": "statuspages.tasks.advance_maintenance", "schedule": 60.0},
+    "sweep-notifications": {"task": "notifications.tasks.delivery.sweep_notifications", "schedule": float(NOTIFICATIONS_SWEEP_SECONDS)},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 

@@ -99,8 +99,11 @@ class Delivery(models.Model):
     )
     state = models.CharField(max_length=8, choices=DeliveryState.choices, default=DeliveryState.QUEUED)
     attempts = models.PositiveIntegerField(default=0)
-    #: a claimed row whose claim ran out (its worker died) may be claimed again
+    #: a claimed row whose claim ran out (its worker died) may be claimed again; on a queued
+    #: row waiting out a temporary failure's backoff, the time it may be claimed again
     claimed_until = models.DateTimeField(null=True, blank=True)
+    #: who holds the claim: the batch that set it reads back exactly the rows it won
+    claim_token = models.CharField(max_length=32, blank=True, editable=False)
     error = models.TextField(blank=True, help_text="Why the last attempt failed")
     message_id = models.CharField(max_length=255, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -130,6 +133,13 @@ class Delivery(models.Model):
         indexes = [
             models.Index(fields=["incident_update", "state"], name="delivery_incident_state_idx"),
             models.Index(fields=["maintenance_update", "state"], name="delivery_maint_state_idx"),
+            # The sweep's look for rows nobody is working on: only unfinished rows are indexed,
+            # so it stays small however many deliveries were sent.
+            models.Index(
+                fields=["claimed_until", "created_at"],
+                condition=Q(state__in=["queued", "sending"]),
+                name="delivery_pending_idx",
+            ),
         ]
 
     def __str__(self):

@@ -1,5 +1,7 @@
 """Every write of the notifications app, one module per domain."""
 
+from . import delivery
+from .delivery import fan_out, record_hard_bounce, retry_failed, send_batch, sweep
 from .subscribers import (
     ImportResult,
     SubscribeRateLimited,
@@ -14,6 +16,12 @@ from .subscribers import (
 )
 
 __all__ = [
+    "delivery",
+    "fan_out",
+    "record_hard_bounce",
+    "retry_failed",
+    "send_batch",
+    "sweep",
     "ImportResult",
     "SubscribeRateLimited",
     "add_subscriber",

@@ -1,5 +1,7 @@
-"""Celery entry points of the notifications app (ids in, load, call or send)."""
+"""Celery entry points of the notifications app (ids in, load, call or send), one module
+per domain."""
 
 from .confirmation import send_confirmation, send_confirmations
+from .delivery import fan_out, send_batch, sweep_notifications
 
-__all__ = ["send_confirmation", "send_confirmations"]
+__all__ = ["fan_out", "send_batch", "send_confirmation", "send_confirmations", "sweep_notifications"]

@@ -1,0 +1,140 @@
+"""An update's email: rendered once per update, then addressed to each subscriber.
+
+The templates (``notifications/email/<event>.{subject,txt,html}``) know nothing of the
+subscriber: their links are placeholders, replaced per address, so a batch renders
+its update once however many it sends.
+
+Threading: every email about one incident (or maintenance) to one subscriber forms one
+thread. The incident's first notified update carries the thread's root ``Message-ID``
+(``<incident-<id>.<subscriber>@domain>``); every later one names it in ``In-Reply-To``
+and ``References``. Message-IDs are derived from (update, subscriber), so they are
+stable: the same email sent twice (a crash between the server's acceptance and our
+record of it) carries the same Message-ID, which mail clients fold into one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.html import escape
+
+from incidents.markdown import render_markdown
+from statuspages.models import ComponentStatus, MaintenanceUpdate, PageIncidentUpdate, UpdateComponentStatus
+
+from .links import preferences_url, unsubscribe_url
+from .models import Subscriber
+from .selectors import Update, page_of
+
+UNSUBSCRIBE = "__UNSUBSCRIBE_URL__"
+PREFERENCES = "__PREFERENCES_URL__"
+
+
+@dataclass(frozen=True)
+class RenderedUpdate:
+    """An update's email with placeholders for the subscriber's own links."""
+
+    subject: str
+    text: str
+    html: str
+    #: "incident-<id>" or "maintenance-<id>": the thread every email about it joins
+    thread: str
+    #: this update's part of its emails' Message-IDs ("" for the thread's first one)
+    update_part: str
+
+
+def message_id_domain() -> str:
+    return settings.NOTIFICATIONS_MESSAGE_ID_DOMAIN or urlsplit(settings.SITE_URL).hostname or "localhost"
+
+
+def _first_notified(updates, update) -> bool:
+    first = updates.filter(notify_subscribers=True).order_by("published_at", "pk").values_list("pk", flat=True).first()
+    return first is None or first == update.pk
+
+
+def _incident_context(update: PageIncidentUpdate) -> dict:
+    incident = update.page_incident
+    latest: dict = {}
+    said = (
+        UpdateComponentStatus.objects.filter(update__page_incident=incident, update__published_at__lte=update.published_at)
+        .select_related("component")
+        .order_by("-update__published_at", "-update__pk")
+    )
+    for moved in said:  # latest word on each component first
+        latest.setdefault(moved.component_id, (moved.component.name, ComponentStatus(moved.status).label))
+    return {
+        "event": "incident_update",
+        "item": incident,
+        "status_label": update.get_status_display(),
+        "components": sorted(latest.values()),
+        "url": settings.SITE_URL + reverse("statuspages:incident", args=[incident.status_page.slug, incident.pk]),
+        "thread": f"incident-{incident.pk}",
+        "first": _first_notified(incident.updates, update),
+    }
+
+
+def _maintenance_context(update: MaintenanceUpdate) -> dict:
+    maintenance = update.maintenance
+    label = update.get_status_display()
+    return {
+        "event": "maintenance_update",
+        "item": maintenance,
+        "status_label": label,
+        "components": [(component.name, label) for component in maintenance.components.order_by("name", "pk")],
+        "url": settings.SITE_URL + reverse("statuspages:maintenance", args=[maintenance.status_page.slug, maintenance.pk]),
+        "thread": f"maintenance-{maintenance.pk}",
+        "first": _first_notified(maintenance.updates, update),
+    }
+
+
+def render_update(update: Update) -> RenderedUpdate:
+    """Render ``update``'s email once (a few queries), for every subscriber."""
+    context = _incident_context(update) if isinstance(update, PageIncidentUpdate) else _maintenance_context(update)
+    context.update(
+        page=page_of(update),
+        update=update,
+        message_html=render_markdown(update.message),
+        unsubscribe_url=UNSUBSCRIBE,
+        preferences_url=PREFERENCES,
+    )
+    event = context["event"]
+    subject = " ".join(render_to_string(f"notifications/email/{event}.subject", context).split())
+    return RenderedUpdate(
+        subject=subject,
+        text=render_to_string(f"notifications/email/{event}.txt", context),
+        html=render_to_string(f"notifications/email/{event}.html", context),
+        thread=context["thread"],
+        update_part="" if context["first"] else f".u{update.pk}",
+    )
+
+
+def build_message(rendered: RenderedUpdate, subscriber: Subscriber, *, connection=None) -> EmailMultiAlternatives:
+    """``rendered`` addressed to ``subscriber``: their links, their thread's headers."""
+    unsubscribe, preferences = unsubscribe_url(subscriber), preferences_url(subscriber)
+    domain = message_id_domain()
+    root = f"<{rendered.thread}.{subscriber.pk}@{domain}>"
+    headers = {
+        "Message-ID": f"<{rendered.thread}{rendered.update_part}.{subscriber.pk}@{domain}>",
+        # RFC 8058: mail clients offer a one-click unsubscribe that POSTs to this address.
+        "List-Unsubscribe": f"<{unsubscribe}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        "Auto-Submitted": "auto-generated",
+    }
+    if rendered.update_part:
+        headers["In-Reply-To"] = headers["References"] = root
+    message = EmailMultiAlternatives(
+        subject=rendered.subject,
+        body=rendered.text.replace(UNSUBSCRIBE, unsubscribe).replace(PREFERENCES, preferences),
+        from_email=settings.NOTIFICATIONS_FROM_EMAIL,
+        to=[subscriber.email],
+        reply_to=settings.NOTIFICATIONS_REPLY_TO,
+        headers=headers,
+        connection=connection,
+    )
+    html = rendered.html.replace(UNSUBSCRIBE, escape(unsubscribe)).replace(PREFERENCES, escape(preferences))
+    message.attach_alternative(html, "text/html")
+    return message
