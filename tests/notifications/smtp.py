@@ -9,10 +9,14 @@ from __future__ import annotations
 import asyncio
 import email
 import email.policy
+import logging
 import socket
 import threading
 
 from aiosmtpd.controller import Controller
+
+# aiosmtpd logs every command at INFO: thousands of lines for one fan-out.
+logging.getLogger("mail.log").setLevel(logging.WARNING)
 
 
 def free_port() -> int:
