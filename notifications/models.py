@@ -148,3 +148,19 @@ class Delivery(models.Model):
     @property
     def update(self):
         return self.incident_update if self.incident_update_id else self.maintenance_update
+
+
+class NotifiedIncidentUpdate(PageIncidentUpdate):
+    """An incident update seen from its emails (the admin's delivery counts and retries)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "notified incident update"
+
+
+class NotifiedMaintenanceUpdate(MaintenanceUpdate):
+    """A maintenance update seen from its emails."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "notified maintenance update"

@@ -1,46 +1,32 @@
 """What notifications does when the status pages publish: enqueue, nothing else.
 
 ``update_published`` is sent once the publishing transaction has committed. Its
-receiver hands the fan-out to the broker from a background thread, so publishing returns
-at once even when the broker is slow or down (kombu spends seconds failing to connect to
-a dead Redis). If the message is lost, the update still has no ``notified_at`` and the
-periodic sweep enqueues it when the broker answers again.
+receiver hands the fan-out to the broker in the background (``enqueue``), so publishing
+returns at once even when the broker is slow or down. If the message is lost, the
+update still has no ``notified_at`` and the periodic sweep enqueues it when the broker
+answers again.
 """
 
-import logging
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 
-from celery import current_app
 from django.dispatch import receiver
 
 from statuspages.signals import update_published
 
+from .enqueue import in_background
 from .selectors import Update
 from .services.delivery import kind_of
 
-log = logging.getLogger(__name__)
 
-# One thread: messages leave in publishing order; at exit Python waits for it to finish.
-_background = ThreadPoolExecutor(max_workers=1, thread_name_prefix="notifications-enqueue")
-
-
-def _enqueue_fan_out(kind: str, update_id: str) -> None:
+def _send_fan_out(kind: str, update_id: str) -> None:
     from .tasks import fan_out
 
-    try:
-        fan_out.apply_async((kind, update_id), retry=False)
-    except Exception:
-        log.warning("Could not enqueue the emails of %s update %s; the sweep will", kind, update_id, exc_info=True)
+    fan_out.apply_async((kind, update_id), retry=False)
 
 
 def enqueue_fan_out(update: Update) -> Future | None:
-    """Ask a worker to email ``update``'s subscribers, without waiting for the broker
-    (eager mode, as in tests, runs it here and now)."""
-    args = (kind_of(update), str(update.pk))
-    if current_app.conf.task_always_eager:
-        _enqueue_fan_out(*args)
-        return None
-    return _background.submit(_enqueue_fan_out, *args)
+    """Ask a worker to email ``update``'s subscribers, without waiting for the broker."""
+    return in_background(_send_fan_out, kind_of(update), str(update.pk))
 
 
 @receiver(update_published)

@@ -28,6 +28,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import get_connection
+from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -279,10 +280,15 @@ def sweep() -> dict:
 
 
 def retry_failed(*, kind: str, update_id) -> int:
-    """Queue an update's failed deliveries again (the admin's action); returns how many."""
+    """Queue an update's failed deliveries again (the admin's action); returns how many.
+    Their batches are enqueued after the commit, in the background: a dead broker
+    leaves them to the sweep."""
+    from notifications.enqueue import in_background
+
     field = _FIELDS[kind]
     failed = Delivery.objects.filter(**{field: update_id}, state=DeliveryState.FAILED)
     ids = list(failed.order_by("subscriber_id").values_list("subscriber_id", flat=True))
-    count = failed.update(state=DeliveryState.QUEUED, claimed_until=None, claim_token="")
-    _enqueue_ranges(kind, update_id, ids)
+    count = failed.update(state=DeliveryState.QUEUED, claimed_until=None, claim_token="", error="")
+    if ids:
+        transaction.on_commit(lambda: in_background(_enqueue_ranges, kind, update_id, ids))
     return count

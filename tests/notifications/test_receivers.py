@@ -72,4 +72,4 @@ def test_a_dead_broker_is_logged_not_raised(caplog):
     update = publish(status_page()).updates.get()
     with mock.patch("notifications.tasks.fan_out.apply_async", side_effect=OperationalError("refused")):
         enqueue_fan_out(update).result(timeout=30)
-    assert "the sweep will" in caplog.text
+    assert "the sweep will" in caplog.text and "OperationalError: refused" in caplog.text

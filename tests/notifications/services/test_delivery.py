@@ -224,7 +224,7 @@ def test_the_sweep_enqueues_batches_for_rows_nobody_works_on(page, settings):
     delay.assert_called_once_with("incident", str(update.pk), rows[0].subscriber_id, rows[2].subscriber_id)
 
 
-def test_retrying_failed_deliveries_sends_them_again(page, smtp_server):
+def test_retrying_failed_deliveries_sends_them_again(page, smtp_server, django_capture_on_commit_callbacks):
     bad = subscribe(page, "gone@example.com")
     smtp_server.recorder.refuse[bad.email] = "550 5.1.1 No such user"
     update = publish(page)
@@ -232,7 +232,11 @@ def test_retrying_failed_deliveries_sends_them_again(page, smtp_server):
     batch(update)
     del smtp_server.recorder.refuse[bad.email]
     with mock.patch("notifications.tasks.send_batch.delay") as delay:
-        assert services.retry_failed(kind="incident", update_id=update.pk) == 1
+        with django_capture_on_commit_callbacks(execute=True):
+            assert services.retry_failed(kind="incident", update_id=update.pk) == 1
+        from notifications.enqueue import _background
+
+        _background.submit(lambda: None).result(timeout=30)  # the enqueue thread has run
     delay.assert_called_once()
     assert batch(update).sent == 1 and smtp_server.recorder.recipients() == [bad.email]
 
