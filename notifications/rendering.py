@@ -114,11 +114,22 @@ def render_update(update: Update) -> RenderedUpdate:
 
 def build_message(rendered: RenderedUpdate, subscriber: Subscriber, *, connection=None) -> EmailMultiAlternatives:
     """``rendered`` addressed to ``subscriber``: their links, their thread's headers."""
-    unsubscribe, preferences = unsubscribe_url(subscriber), preferences_url(subscriber)
-    domain = message_id_domain()
-    root = f"<{rendered.thread}.{subscriber.pk}@{domain}>"
+    return addressed(
+        rendered, email=subscriber.email, key=str(subscriber.pk),
+        unsubscribe=unsubscribe_url(subscriber), preferences=preferences_url(subscriber), connection=connection,
+    )
+
+
+def message_id(rendered: RenderedUpdate, key: str) -> str:
+    return f"<{rendered.thread}{rendered.update_part}.{key}@{message_id_domain()}>"
+
+
+def addressed(rendered: RenderedUpdate, *, email: str, key: str, unsubscribe: str, preferences: str, connection=None) -> EmailMultiAlternatives:
+    """``rendered`` to ``email`` with these links; ``key`` (the subscriber's id) makes the
+    Message-IDs."""
+    root = f"<{rendered.thread}.{key}@{message_id_domain()}>"
     headers = {
-        "Message-ID": f"<{rendered.thread}{rendered.update_part}.{subscriber.pk}@{domain}>",
+        "Message-ID": message_id(rendered, key),
         # RFC 8058: mail clients offer a one-click unsubscribe that POSTs to this address.
         "List-Unsubscribe": f"<{unsubscribe}>",
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
@@ -130,7 +141,7 @@ def build_message(rendered: RenderedUpdate, subscriber: Subscriber, *, connectio
         subject=rendered.subject,
         body=rendered.text.replace(UNSUBSCRIBE, unsubscribe).replace(PREFERENCES, preferences),
         from_email=settings.NOTIFICATIONS_FROM_EMAIL,
-        to=[subscriber.email],
+        to=[email],
         reply_to=settings.NOTIFICATIONS_REPLY_TO,
         headers=headers,
         connection=connection,

@@ -28,6 +28,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import get_connection
+from django.core.mail.backends.smtp import EmailBackend as SmtpBackend
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -163,9 +164,31 @@ def send_batch(*, kind: str, update_id, first_subscriber_id, last_subscriber_id)
     return outcome
 
 
+def _sender(rendered, connection):
+    """A function sending one delivery's email and answering its Message-ID."""
+    prebuilt = None
+    if settings.NOTIFICATIONS_ACCELERATION and isinstance(connection, SmtpBackend):
+        from notifications.accel import PrebuiltMessages
+
+        prebuilt = PrebuiltMessages(rendered)
+
+    def send(delivery: Delivery) -> str:
+        payload = prebuilt.payload(delivery.subscriber) if prebuilt else None
+        if payload is not None:
+            data, sent_id = payload
+            connection.connection.sendmail(prebuilt.sender, [delivery.subscriber.email], data)
+            return sent_id
+        message = build_message(rendered, delivery.subscriber, connection=connection)
+        connection.send_messages([message])
+        return message.extra_headers["Message-ID"]
+
+    return send
+
+
 def _send(update: Update, deliveries: list[Delivery], token: str, *, deadline, outcome: BatchOutcome) -> None:
     rendered = render_update(update)
     connection = get_connection(fail_silently=False)
+    send = _sender(rendered, connection)
     sent_upto = 0
     try:
         try:
@@ -177,9 +200,8 @@ def _send(update: Update, deliveries: list[Delivery], token: str, *, deadline, o
                 # Half the claim is gone (a very slow server): hand the rest back before
                 # the claim runs out and another worker could take rows still ours.
                 raise _Temporary("Batch ran out of time")
-            message = build_message(rendered, delivery.subscriber, connection=connection)
             try:
-                connection.send_messages([message])
+                sent_id = send(delivery)
             except (smtplib.SMTPException, OSError) as exc:
                 reason = _permanent_reason(exc)
                 if reason is None:
@@ -187,7 +209,7 @@ def _send(update: Update, deliveries: list[Delivery], token: str, *, deadline, o
                 _fail(delivery, token, reason)
                 outcome.failed += 1
             else:
-                _mark_sent(delivery, token, message.extra_headers["Message-ID"])
+                _mark_sent(delivery, token, sent_id)
                 outcome.sent += 1
             sent_upto = index + 1
     except _Temporary as exc:
