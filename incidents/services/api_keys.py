@@ -4,7 +4,10 @@ opens.
 Only a SHA-256 of each token is stored; the token is handed out once, on create and on
 rotate. A key never hands out more than it holds. Every change is announced with
 ``signals.api_key_changed`` (with the hashes of the key's tokens), so nothing that
-remembered the key keeps it past the change.
+remembered the key keeps it past the change. Each change is one transaction that sends
+the signal inside it, so its receivers' on-commit work (``incidents.api.accel.versions``)
+runs once the change is visible and before the caller answers: a request that starts
+after the answer never sees the key as it was.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import secrets
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -66,6 +70,7 @@ def create_api_key(*, actor: Actor | None, name: str, roles: Iterable[str], comm
     return key, token
 
 
+@transaction.atomic
 def update_api_key(*, key: ApiKey, actor: Actor | None, name: str, roles: Iterable[str], comments: str | None = None) -> ApiKey:
     key.name = name.strip()
     key.roles = _check_roles(roles, actor)
@@ -76,6 +81,7 @@ def update_api_key(*, key: ApiKey, actor: Actor | None, name: str, roles: Iterab
     return key
 
 
+@transaction.atomic
 def rotate_api_key(*, key: ApiKey, actor: Actor | None, grace_period_minutes: int = 0) -> tuple[ApiKey, str]:
     """Issue a new token. The old one keeps working for ``grace_period_minutes`` (0: it
     stops at once), so clients can roll over without downtime; a token an earlier
@@ -96,6 +102,7 @@ def rotate_api_key(*, key: ApiKey, actor: Actor | None, grace_period_minutes: in
     return key, token
 
 
+@transaction.atomic
 def delete_api_key(*, key: ApiKey, actor: Actor | None) -> None:
     hashes = (key.token_hash, key.previous_token_hash)
     key.delete()
@@ -112,14 +119,16 @@ def find_api_key(token_hash: str, now: datetime) -> ApiKey | None:
 
 def record_use(key: ApiKey, now: datetime) -> bool:
     """Note that ``key`` was used at ``now``, at most once a minute (a conditional update:
-    concurrent requests in the same minute write once at most). Returns whether
-    ``key.last_used_at`` moved."""
+    concurrent requests in the same minute write once at most). Returns whether this
+    call wrote the row: not when another request did this minute, nor when the row is
+    gone (a deleted key), so a caller re-caching the key on a write never brings back
+    one that was deleted."""
     if key.last_used_at is not None and now - key.last_used_at < LAST_USED_RESOLUTION:
         return False
     stale = {"last_used_at__isnull": True} if key.last_used_at is None else {"last_used_at__lt": now - LAST_USED_RESOLUTION}
-    ApiKey.objects.filter(pk=key.pk).filter(**stale).update(last_used_at=now)
+    written = ApiKey.objects.filter(pk=key.pk).filter(**stale).update(last_used_at=now)
     key.last_used_at = now
-    return True
+    return written == 1
 
 
 def authenticate_token(token: str) -> ApiKey | None:

@@ -8,6 +8,16 @@ cache of the embedded default, the tests' local memory) read the key, the tokens
 entries in one ``get_many`` and leave the bucket to the throttle. Keys are cached by
 their token's hash for a few minutes; every change to a key drops its entries
 (``versions.forget_api_key``).
+
+A revoked key must never be served from the cache, however requests interleave with the
+change: a request that read the key's row before a delete may write its entry after the
+delete dropped it. So each entry carries the ``api_keys`` version token the request read
+*before* it read the row, and is used only while that token is still the current one.
+Every change to a key moves the token after its transaction commits (``versions.bump``),
+before the change is answered: a request that starts later sees the new token, ignores
+every entry filled under an older one, and fills only from a row it reads after the
+commit. The once-a-minute ``last_used_at`` write re-caches a key under the token its
+request started with, and only when the row was still there to write.
 """
 
 from django.core.cache import cache
@@ -47,16 +57,22 @@ def admit(request, token: str) -> ApiKey | None:
         cached, values = found.get(entry_key), [found.get(k) for k in reads]
     state.versions = dict(zip(versions.SOURCES, values))
     state.prefetched = dict(zip(state.prefetch, values[len(versions.SOURCES) :]))
-    return _key(token_hash, cached, entry_key)
+    return _key(token_hash, cached, entry_key, state.versions["api_keys"])
 
 
-def _key(token_hash: str, cached: ApiKey | None, entry_key: str) -> ApiKey | None:
+def _key(token_hash: str, cached, entry_key: str, generation: str | None) -> ApiKey | None:
     now = timezone.now()
-    key = cached or services.find_api_key(token_hash, now)
+    key = cached[1] if generation is not None and isinstance(cached, tuple) and cached[0] == generation else None
+    from_row = key is None
+    if from_row:
+        if generation is None:
+            # Evicted (or never set): start a new one, which no entry was filled under.
+            generation = versions.current()["api_keys"]
+        key = services.find_api_key(token_hash, now)
     if key is None or not key.accepts(token_hash, now):
         return None  # unknown tokens are not cached; a replaced one may have lapsed since
-    if services.record_use(key, now) or cached is None:
-        cache.set(entry_key, key, timeout=_cache_seconds(key, token_hash, now))
+    if services.record_use(key, now) or from_row:
+        cache.set(entry_key, (generation, key), timeout=_cache_seconds(key, token_hash, now))
     return key
 
 

@@ -6,7 +6,8 @@ Three tokens live in Django's cache (shared by every process):
 - ``config``: severities, statuses, types, roles, custom fields and options, timestamps
   (``signals.configuration_changed``);
 - ``people``: Django users, who render as assignees and creators (their saves and deletes);
-- ``api_keys``: API key names, which render as creators (``signals.api_key_changed``,
+- ``api_keys``: API key names, which render as creators, and the keys the gate caches,
+  each under the token its request read before the row (``signals.api_key_changed``,
   which also drops the key's cached entries).
 
 A rendered incident is cached with its ``updated_at`` (every service that changes an
@@ -81,7 +82,9 @@ def incident_config(request=None) -> selectors.IncidentConfig:
 
 
 def api_key_cache_key(token_hash: str) -> str:
-    return f"incidents:api-key:{token_hash}"
+    # "2": the entry is (api_keys token, key); the bare keys an older release cached are
+    # never read as such.
+    return f"incidents:api-key:2:{token_hash}"
 
 
 def forget_api_key(token_hashes) -> None:

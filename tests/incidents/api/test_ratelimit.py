@@ -151,7 +151,7 @@ from incidents.models import ApiKey
 
 token = sys.argv[1]
 key = ApiKey(pk=token[:26], name="Shared key", token_hash=ApiKey.hash_token(token), last_used_at=timezone.now())
-cache.set(versions.api_key_cache_key(key.token_hash), key)  # as an earlier request left it
+cache.set(versions.api_key_cache_key(key.token_hash), (versions.current()["api_keys"], key))  # as an earlier request left it
 print("ready", flush=True)
 sys.stdin.readline()  # both processes start spending together
 outcomes = []

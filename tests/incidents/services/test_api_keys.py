@@ -1,6 +1,7 @@
 """incidents.services.api_keys: issuing and rotating keys, and finding the key a token opens."""
 
 import pytest
+from django.utils import timezone
 
 from incidents import services
 from incidents.exceptions import DomainError
@@ -37,3 +38,9 @@ def test_a_key_cannot_grant_roles_it_lacks():
 def test_unknown_roles_are_refused():
     with pytest.raises(DomainError):
         api_key(["superuser"])
+
+
+def test_recording_the_use_of_a_deleted_key_writes_nothing_and_says_so():
+    key, _ = api_key(["viewer"])
+    services.delete_api_key(key=key, actor=None)
+    assert services.record_use(key, timezone.now()) is False

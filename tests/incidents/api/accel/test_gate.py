@@ -1,0 +1,107 @@
+"""The accelerated gate caches keys (incidents/api/accel/gate.py): no interleaving of a
+request with a change to its key lets the cache bring back the key as it was, on the
+tests' local memory and on Redis."""
+
+import pytest
+from django.core.cache import cache
+
+from incidents import services
+from incidents.api.accel import gate, versions
+from incidents.models import ApiKey
+from tests.incidents.api.conftest import make_client
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("accelerated")]
+
+
+@pytest.fixture
+def client(cache_backend):
+    client = make_client("viewer")
+    assert client.get("/v1/identity").status_code == 200  # now cached
+    return client
+
+
+def change_midway(monkeypatch, step: str, change, *, before=False):
+    """Make ``change()`` happen (committed, its on-commit work done) inside the gate's
+    ``step`` (``find_api_key`` or ``record_use``), after the step itself ran (or just
+    before it): as when a request read the row just before the change and writes the
+    cache just after it."""
+    original = getattr(services, step)
+
+    def interleaved(*args, **kwargs):
+        if before:
+            change()
+        result = original(*args, **kwargs)
+        if not before:
+            change()
+        return result
+
+    monkeypatch.setattr(gate.services, step, interleaved)
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    def run(change):
+        def inner():
+            with django_capture_on_commit_callbacks(execute=True):
+                change()
+
+        return inner
+
+    return run
+
+
+def test_a_key_read_before_its_deletion_is_not_cached_after_it(client, monkeypatch, committed):
+    cache.delete(versions.api_key_cache_key(client.key.token_hash))  # the next request reads the row
+    change_midway(monkeypatch, "find_api_key", committed(lambda: services.delete_api_key(key=client.key, actor=None)))
+    assert client.get("/v1/identity").status_code == 200  # it began before the change
+    monkeypatch.undo()
+    assert client.get("/v1/identity").status_code == 401
+
+
+def test_a_key_read_before_a_role_was_removed_is_not_cached_after_it(client, monkeypatch, committed):
+    cache.delete(versions.api_key_cache_key(client.key.token_hash))
+
+    def remove_viewer():
+        services.update_api_key(key=ApiKey.objects.get(pk=client.key.pk), actor=None, name="Narrowed", roles=["incident_creator"])
+
+    change_midway(monkeypatch, "find_api_key", committed(remove_viewer))
+    assert client.get("/v2/incidents").status_code == 200
+    monkeypatch.undo()
+    assert client.get("/v2/incidents").status_code == 403
+
+
+@pytest.fixture
+def refresh_every_request(monkeypatch):
+    monkeypatch.setattr(services.api_keys, "LAST_USED_RESOLUTION", services.api_keys.LAST_USED_RESOLUTION * 0)
+
+
+@pytest.mark.parametrize("before", [True, False], ids=["row-gone-at-refresh", "row-gone-after-refresh"])
+@pytest.mark.usefixtures("refresh_every_request")
+def test_the_last_used_refresh_never_caches_a_key_deleted_meanwhile(client, monkeypatch, committed, before):
+    change_midway(monkeypatch, "record_use", committed(lambda: services.delete_api_key(key=client.key, actor=None)), before=before)
+    assert client.get("/v1/identity").status_code == 200  # it began before the change
+    monkeypatch.undo()
+    assert client.get("/v1/identity").status_code == 401
+
+
+@pytest.mark.usefixtures("refresh_every_request")
+def test_the_last_used_refresh_never_caches_a_key_rotated_meanwhile(client, monkeypatch, committed):
+    change_midway(
+        monkeypatch, "record_use", committed(lambda: services.rotate_api_key(key=ApiKey.objects.get(pk=client.key.pk), actor=None))
+    )
+    assert client.get("/v1/identity").status_code == 200
+    monkeypatch.undo()
+    assert client.get("/v1/identity").status_code == 401
+
+
+def test_an_entry_cached_before_the_version_token_was_lost_is_not_trusted(client):
+    # Evicted (or Redis restarted without its data): a new generation starts, and nothing
+    # cached under an earlier one is used, here a key deleted behind the services' back.
+    cache.delete(versions.KEYS["api_keys"])
+    ApiKey.objects.filter(pk=client.key.pk).delete()
+    assert client.get("/v1/identity").status_code == 401
+
+
+def test_a_key_is_served_from_the_cache_while_nothing_changes(client, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        assert client.get("/v1/identity").status_code == 200
