@@ -241,6 +241,8 @@ SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = _flag("SECURE_COOKIES", False)
 
 # API behaviour (see incidents/api).
 API_RATE_LIMIT_PER_MINUTE = env.int("API_RATE_LIMIT_PER_MINUTE", default=1200)
+# Tokens that open no key, per client address (REMOTE_ADDR) and minute; past them, 429.
+API_AUTH_FAILURES_PER_MINUTE = env.int("API_AUTH_FAILURES_PER_MINUTE", default=60)
 
 
 def _cidrs(values: list[str]) -> list[str]:

@@ -4,16 +4,22 @@
 through the cache: ``incidents.api.accel``). Each view names the roles that may call each
 of its actions; ``global_access`` may call everything, and a key never gains a role it
 was not given.
+
+A token that opens no key costs a database lookup, so failures are limited per client
+address (``API_AUTH_FAILURES_PER_MINUTE``, by ``ratelimit``'s one rule): an address past
+its allowance is answered 429 without a lookup, except (with acceleration) for a key
+the cache already holds.
 """
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication
+from django.core.cache import cache
 from rest_framework.permissions import BasePermission
 
 from incidents import services
 
-from . import accel
+from . import accel, ratelimit
 from .accel import gate
 from .state import state_of
 
@@ -33,9 +39,46 @@ def authenticate(request, token: str):
     keeps it for every later step (the accelerated show path looks it up before DRF)."""
     state = state_of(request)
     if state.token != token:
-        state.key = gate.admit(request, token) if accel.enabled() else services.authenticate_token(token)
+        state.key = _admit(request, token)
         state.token = token
     return state.key
+
+
+def client_address(request) -> str:
+    """The address failed authentications count against: REMOTE_ADDR, the peer the web
+    server saw. No X-Forwarded-For is believed (nothing says which proxies may set it), so
+    behind a proxy, have it hand the client's address over as the peer's (README)."""
+    return request.META.get("REMOTE_ADDR") or "unknown"
+
+
+def _admit(request, token: str):
+    planned = ratelimit.failures_plan()
+    if planned is None:
+        return gate.admit(request, token) if accel.enabled() else services.authenticate_token(token)
+    state = state_of(request)
+    bucket = ratelimit.failures_bucket_key(client_address(request))
+
+    def guarded(look_up, failures_tat):
+        # An address past its allowance is refused before the lookup it would cost.
+        state.auth_refusal = ratelimit.refusal_of(failures_tat, planned)
+        if state.auth_refusal is not None:
+            return None
+        key = look_up()
+        if key is None:
+            spent = ratelimit.spend("", planned, bucket=bucket)
+            state.auth_refusal = None if spent.allowed else spent
+        return key
+
+    if accel.enabled():
+        state.prefetch.append(bucket)  # read with the key, in the gate's one round trip
+        return gate.admit(
+            request,
+            token,
+            look_up=lambda token_hash, now: guarded(
+                lambda: services.find_api_key(token_hash, now), state.prefetched.get(bucket)
+            ),
+        )
+    return guarded(lambda: services.authenticate_token(token), cache.get(bucket))
 
 
 class ApiKeyAuthentication(BaseAuthentication):
@@ -47,6 +90,9 @@ class ApiKeyAuthentication(BaseAuthentication):
             raise exceptions.AuthenticationFailed("The Authorization header must be 'Bearer <API key>'")
         key = authenticate(request, token)
         if key is None:
+            refused = state_of(request).auth_refusal
+            if refused is not None:
+                raise refused.refusal("failed_authentications")
             raise exceptions.AuthenticationFailed("The API key is not valid: it may have been rotated or deleted")
         return (None, key)
 

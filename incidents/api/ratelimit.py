@@ -16,6 +16,10 @@ spends from buckets of its own (``LOCAL``), by the same rule: the limit then hol
 process rather than across them.
 Responses carry incident.io's X-RateLimit-* headers; past the limit the API answers 429
 with a Retry-After header and the ``rate_limit`` block in the body.
+
+The same rule limits failed authentications per client address
+(``API_AUTH_FAILURES_PER_MINUTE``): an unknown token costs a database lookup, and an
+address past its allowance is answered 429 without one (``incidents.api.auth``).
 """
 
 from __future__ import annotations
@@ -95,34 +99,37 @@ def bucket_key(token_hash: str) -> str:
     return f"api-rate:{token_hash}"
 
 
-def plan(now: int | None = None) -> Plan | None:
-    """What spending one request at ``now`` (microseconds; the clock's by default) means,
-    or None when no limit is configured."""
-    limit = settings.API_RATE_LIMIT_PER_MINUTE
+def plan(now: int | None = None, *, limit: int | None = None) -> Plan | None:
+    """What spending one request at ``now`` (microseconds; the clock's by default) means
+    under ``limit`` a minute (a key's, ``API_RATE_LIMIT_PER_MINUTE``, by default), or None
+    when no limit is configured."""
+    limit = settings.API_RATE_LIMIT_PER_MINUTE if limit is None else limit
     if limit <= 0:
         return None
     interval = WINDOW * MICROSECONDS // limit
     return Plan(now=int(time.time() * MICROSECONDS) if now is None else now, interval=interval, capacity=limit * interval)
 
 
-def spend(token_hash: str, planned: Plan) -> RateLimit:
-    """Spend one request from the bucket of ``token_hash`` through Django's cache, or
-    from this process's own bucket while the cache is unreachable."""
+def spend(token_hash: str, planned: Plan, *, bucket: str | None = None) -> RateLimit:
+    """Spend one request from the bucket of ``token_hash`` (or the bucket whose cache key
+    is ``bucket``) through Django's cache, or from this process's own bucket while the
+    cache is unreachable."""
     try:
-        return spend_from(cache, token_hash, planned)
+        return spend_from(cache, token_hash, planned, bucket=bucket)
     except CacheUnavailable:
-        return spend_from(LOCAL, token_hash, planned)
+        return spend_from(LOCAL, token_hash, planned, bucket=bucket)
 
 
-def spend_from(store, token_hash: str, planned: Plan) -> RateLimit:
-    """Spend one request from the bucket of ``token_hash`` in ``store`` (a Django cache).
+def spend_from(store, token_hash: str, planned: Plan, *, bucket: str | None = None) -> RateLimit:
+    """Spend one request from the bucket of ``token_hash`` (or ``bucket``) in ``store`` (a
+    Django cache).
 
     The TAT moves with the cache's atomic ``incr`` (one round trip while a key is busy),
     so concurrent requests each count. A TAT found in the past (the bucket had refilled
     completely) starts again from now; two requests racing through that step may count as
     one, the small lag incident.io's documentation allows X-RateLimit-Remaining too. A
     refused request is given back, so a client retrying too early is not pushed back."""
-    key, now, interval = bucket_key(token_hash), planned.now, planned.interval
+    key, now, interval = bucket or bucket_key(token_hash), planned.now, planned.interval
     fresh = now + interval
     try:
         tat = store.incr(key, interval)
@@ -138,6 +145,23 @@ def spend_from(store, token_hash: str, planned: Plan) -> RateLimit:
             pass
         return RateLimit(allowed=False, tat=tat - interval, plan=planned)
     return RateLimit(allowed=True, tat=tat, plan=planned)
+
+
+def refusal_of(tat: int | None, planned: Plan) -> RateLimit | None:
+    """A look at a bucket whose TAT is ``tat`` (None: no entry), spending nothing: the
+    refusal one more request would meet now, or None when it would fit."""
+    if tat is not None and max(tat, planned.now) + planned.interval - planned.now > planned.capacity:
+        return RateLimit(allowed=False, tat=tat, plan=planned)
+    return None
+
+
+def failures_bucket_key(address: str) -> str:
+    return f"api-auth-failures:{address}"
+
+
+def failures_plan() -> Plan | None:
+    """What one failed authentication costs its address now (None: not limited)."""
+    return plan(limit=settings.API_AUTH_FAILURES_PER_MINUTE)
 
 
 def check(request, key) -> RateLimit | None:

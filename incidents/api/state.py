@@ -24,6 +24,9 @@ class ApiRequestState:
     rate_limit: RateLimit | None = None
     #: whether the rate limit was checked, so the response reports it
     rate_limit_checked: bool = False
+    #: the refusal met by a token no key was found for, when the client's address is past
+    #: its failed authentications (incidents.api.auth): a 429 rather than a 401
+    auth_refusal: RateLimit | None = None
     # Acceleration only (incidents.api.accel): read with the key, in the same round trip.
     #: the version tokens of what the accelerated caches hold (source -> token)
     versions: dict[str, str | None] | None = None

@@ -33,9 +33,11 @@ from . import versions
 KEY_CACHE_SECONDS = 300
 
 
-def admit(request, token: str) -> ApiKey | None:
+def admit(request, token: str, *, look_up=None) -> ApiKey | None:
     """The key ``token`` opens, or None. Leaves on the request's state the version
-    tokens, the prefetched entries and, when it was spent here, the rate limit."""
+    tokens, the prefetched entries and, when it was spent here, the rate limit. A key
+    not in the cache is read with ``look_up(token_hash, now)`` (``services.find_api_key``
+    by default)."""
     state = state_of(request)
     token_hash = ApiKey.hash_token(token)
     entry_key = versions.api_key_cache_key(token_hash)
@@ -57,10 +59,10 @@ def admit(request, token: str) -> ApiKey | None:
         cached, values = found.get(entry_key), [found.get(k) for k in reads]
     state.versions = dict(zip(versions.SOURCES, values))
     state.prefetched = dict(zip(state.prefetch, values[len(versions.SOURCES) :]))
-    return _key(token_hash, cached, entry_key, state.versions["api_keys"])
+    return _key(token_hash, cached, entry_key, state.versions["api_keys"], look_up or services.find_api_key)
 
 
-def _key(token_hash: str, cached, entry_key: str, generation: str | None) -> ApiKey | None:
+def _key(token_hash: str, cached, entry_key: str, generation: str | None, look_up) -> ApiKey | None:
     now = timezone.now()
     key = cached[1] if generation is not None and isinstance(cached, tuple) and cached[0] == generation else None
     from_row = key is None
@@ -68,7 +70,7 @@ def _key(token_hash: str, cached, entry_key: str, generation: str | None) -> Api
         if generation is None:
             # Evicted (or never set): start a new one, which no entry was filled under.
             generation = versions.current()["api_keys"]
-        key = services.find_api_key(token_hash, now)
+        key = look_up(token_hash, now)
     if key is None or not key.accepts(token_hash, now):
         return None  # unknown tokens are not cached; a replaced one may have lapsed since
     if services.record_use(key, now) or from_row:

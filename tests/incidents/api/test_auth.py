@@ -1,14 +1,18 @@
 """API key authentication (incidents/api/auth.py): revoking a key takes effect for every
 request that starts after the answer, whatever else is in flight (with acceleration on,
-where keys are cached, and off: CI runs both)."""
+where keys are cached, and off: CI runs both); tokens that open no key are limited per
+client address."""
 
 import threading
 from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
 from django.db import connection
 
+from incidents.api import ratelimit
 from incidents.services import api_keys
+from tests.contract import assert_matches_contract
 from tests.factories import ApiKeyFactory, declare
 from tests.incidents.api.conftest import ApiClient
 
@@ -124,3 +128,76 @@ def test_a_removed_role_is_refused_for_every_request_after_the_answer(cache_back
         payload = {"name": key.name, "role_names": ["incident_creator"], "team_ids": [], "team_role_names": []}
         after = race(key.token, paths, lambda: manager.put(f"/v1/api_keys/{key.pk}", payload))
         assert set(after) == {403}, f"{len(after) - after.count(403)} of {len(after)} allowed"
+
+
+# --- failed authentications, per client address ----------------------------------------
+
+
+@pytest.fixture
+def failures(settings, monkeypatch, cache_backend):
+    """Three failed authentications a minute per address, on a frozen clock (moved by
+    hand: ``failures.now``)."""
+    settings.API_AUTH_FAILURES_PER_MINUTE = 3
+    clock = SimpleNamespace(now=1_785_173_140.25)
+    monkeypatch.setattr(ratelimit, "time", SimpleNamespace(time=lambda: clock.now))
+    return clock
+
+
+def wrong(address="192.0.2.7", path="/v1/identity"):
+    return ApiClient("inc_not-a-key").get(path, REMOTE_ADDR=address)
+
+
+@pytest.mark.django_db
+def test_an_address_past_its_failed_authentications_is_answered_429(failures):
+    assert [wrong().status_code for _ in range(3)] == [401, 401, 401]
+    response = wrong()
+    body = assert_matches_contract(response, "Utilities V1#Identity")
+    assert response.status_code == 429 and body["type"] == "too_many_requests"
+    assert body["errors"][0]["code"] == "too_many_requests"
+    assert body["rate_limit"]["name"] == "failed_authentications" and body["rate_limit"]["limit"] == 3
+    assert response["Retry-After"] == "20"  # one failure's worth refills in 60 s / 3
+
+
+@pytest.mark.django_db
+def test_a_refused_address_costs_no_database_lookup(failures, django_assert_num_queries):
+    for _ in range(3):
+        wrong()
+    with django_assert_num_queries(0):
+        assert wrong().status_code == 429
+
+
+@pytest.mark.django_db
+def test_failed_authentications_count_per_address(failures):
+    for _ in range(4):
+        wrong("192.0.2.7")
+    assert wrong("192.0.2.8").status_code == 401
+
+
+@pytest.mark.django_db
+def test_an_address_may_fail_again_once_its_allowance_refills(failures):
+    for _ in range(4):
+        wrong()
+    failures.now += 20
+    assert wrong().status_code == 401
+    assert wrong().status_code == 429
+
+
+@pytest.mark.django_db
+def test_the_show_fast_path_refuses_a_failing_address_as_drf_does(failures):
+    incident = declare("Watched")
+    path = f"/v2/incidents/{incident.pk}"
+    assert [wrong(path=path).status_code for _ in range(4)] == [401, 401, 401, 429]
+    assert_matches_contract(wrong(path=path), "Incidents V2#Show")
+
+
+@pytest.mark.django_db
+def test_valid_keys_do_not_count_as_failures(failures):
+    client = ApiClient(ApiKeyFactory(roles=["viewer"]).token)
+    assert {client.get("/v1/identity", REMOTE_ADDR="192.0.2.7").status_code for _ in range(5)} == {200}
+    assert wrong().status_code == 401
+
+
+@pytest.mark.django_db
+def test_failed_authentications_are_not_limited_with_the_setting_at_zero(failures, settings):
+    settings.API_AUTH_FAILURES_PER_MINUTE = 0
+    assert {wrong().status_code for _ in range(5)} == {401}

@@ -8,7 +8,7 @@ from django.core.cache import cache
 from incidents import services
 from incidents.api.accel import gate, versions
 from incidents.models import ApiKey
-from tests.incidents.api.conftest import make_client
+from tests.incidents.api.conftest import ApiClient, make_client
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("accelerated")]
 
@@ -105,3 +105,10 @@ def test_an_entry_cached_before_the_version_token_was_lost_is_not_trusted(client
 def test_a_key_is_served_from_the_cache_while_nothing_changes(client, django_assert_num_queries):
     with django_assert_num_queries(0):
         assert client.get("/v1/identity").status_code == 200
+
+
+def test_a_cached_key_is_served_while_its_address_is_past_its_failed_authentications(client, settings):
+    settings.API_AUTH_FAILURES_PER_MINUTE = 1
+    wrong = ApiClient("inc_not-a-key")
+    assert [wrong.get("/v1/identity").status_code for _ in range(2)] == [401, 429]
+    assert client.get("/v1/identity").status_code == 200

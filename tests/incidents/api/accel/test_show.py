@@ -37,9 +37,9 @@ def admissions(monkeypatch):
     calls = []
     admit = gate.admit
 
-    def counted(request, token):
+    def counted(request, token, **kwargs):
         calls.append(token)
-        return admit(request, token)
+        return admit(request, token, **kwargs)
 
     monkeypatch.setattr(gate, "admit", counted)
     return calls
