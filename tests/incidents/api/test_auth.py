@@ -69,6 +69,12 @@ def refresh_every_request(monkeypatch):
 
 
 @pytest.fixture
+def failures_unlimited(settings):
+    """The refused requests' 401s are what is counted, not the failure limit's 429s."""
+    settings.API_AUTH_FAILURES_PER_MINUTE = 0
+
+
+@pytest.fixture
 def manager(db):
     return ApiClient(ApiKeyFactory(roles=["global_access"], name="Key manager").token)
 
@@ -80,7 +86,7 @@ def target_paths():
 
 
 
-@pytest.mark.usefixtures("refresh_every_request")
+@pytest.mark.usefixtures("refresh_every_request", "failures_unlimited")
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_a_deleted_key_is_refused_for_every_request_after_the_answer(cache_backend, manager):
@@ -91,7 +97,7 @@ def test_a_deleted_key_is_refused_for_every_request_after_the_answer(cache_backe
         assert set(after) == {401}, f"{len(after) - after.count(401)} of {len(after)} admitted"
 
 
-@pytest.mark.usefixtures("refresh_every_request")
+@pytest.mark.usefixtures("refresh_every_request", "failures_unlimited")
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_a_token_rotated_without_grace_is_refused_for_every_request_after_the_answer(cache_backend, manager):
@@ -103,7 +109,7 @@ def test_a_token_rotated_without_grace_is_refused_for_every_request_after_the_an
         assert set(after) == {401}, f"{len(after) - after.count(401)} of {len(after)} admitted"
 
 
-@pytest.mark.usefixtures("refresh_every_request")
+@pytest.mark.usefixtures("refresh_every_request", "failures_unlimited")
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_a_token_whose_grace_a_second_rotation_ends_is_refused_after_the_answer(cache_backend, manager):
@@ -118,7 +124,7 @@ def test_a_token_whose_grace_a_second_rotation_ends_is_refused_after_the_answer(
         assert set(after) == {401}, f"{len(after) - after.count(401)} of {len(after)} admitted"
 
 
-@pytest.mark.usefixtures("refresh_every_request")
+@pytest.mark.usefixtures("refresh_every_request", "failures_unlimited")
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_a_removed_role_is_refused_for_every_request_after_the_answer(cache_backend, manager):
