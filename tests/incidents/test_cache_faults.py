@@ -32,7 +32,7 @@ from incidents.api import ratelimit
 from incidents.api.accel import versions
 from statuspages import services as pages
 from tests.factories import declare, status_page
-from tests.incidents.api.conftest import make_client
+from tests.incidents.api.conftest import ApiClient, make_client
 
 FAILURES = 3  # the breaker opens after this many failed calls in a row
 RESET_SECONDS = 30  # ...and lets a probe through after this long (on the test's clock)
@@ -255,3 +255,10 @@ def test_a_status_page_changed_while_redis_was_frozen_shows_the_change_once_it_i
     site.server.thaw()
     site.clock.now += RESET_SECONDS
     assert b"Elevated errors" in site.public.get("/status/acme/").content
+
+
+def test_an_unknown_token_is_refused_with_401_while_redis_is_down(site):
+    # Failed authentications are counted per client address through the cache too.
+    site.server.kill()
+    stranger = ApiClient("inc_not-a-key")
+    assert [stranger.get("/v2/incidents").status_code for _ in range(2)] == [401, 401]
