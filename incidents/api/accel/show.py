@@ -9,7 +9,7 @@ content negotiation and response finalising.
 
 Anything else goes to the DRF view, which answers as it always does, errors in
 incident.io's shape included: another method, a query string, an Accept header that is
-not JSON's, no key or a bad one, a missing role, the rate limit, an incident the key may
+not JSON's, an id that cannot be one, no key or a bad one, a missing role, the rate limit, an incident the key may
 not see. What the fast path did is on the request's state and reused: the key is not
 looked up twice, nor the request charged twice.
 """
@@ -52,6 +52,9 @@ def accelerated_show(drf_view, *, dialect: str, render_many):
             or request.META.get("QUERY_STRING")
             or request.META.get("HTTP_ACCEPT", "") not in JSON_ACCEPTS
             or not token
+            # Ids and reference numbers are ASCII letters and digits: anything else names
+            # no incident (the DRF view answers its 404) and is no cache key.
+            or not (pk.isascii() and pk.isalnum() and len(pk) <= 26)
         ):
             return drf_view(request, pk=pk)
         state_of(request).prefetch = [renderings.rendering_key(dialect, pk)]

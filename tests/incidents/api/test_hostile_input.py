@@ -7,6 +7,7 @@ with the acceleration on and off (on, ``accel.show`` answers it before DRF)."""
 import json
 
 import pytest
+from django.core.cache.backends.base import CacheKeyWarning
 
 from incidents.api.parsers import MAX_DEPTH, depth_exceeds
 from tests.factories import declare
@@ -202,3 +203,10 @@ def test_depth_is_measured_without_recursion():
     assert depth_exceeds(deep)
     assert not depth_exceeds({"a": [{"b": [1]}]}, limit=4)
     assert depth_exceeds({"a": [{"b": [1]}]}, limit=3)
+
+
+@pytest.mark.parametrize("ref", ["%C3%A9t%C3%A9", "a" * 300, "a%1Eb", "a%20b", "%F0%9F%94%A5"])
+def test_show_of_an_id_that_cannot_be_one_is_404_and_no_cache_key(api, incident, speed, ref, recwarn):
+    # Memcached refuses keys with spaces, control characters or past 250 characters.
+    assert_error_body(api.get(f"/v2/incidents/{ref}"), 404, "not_found")
+    assert not [w for w in recwarn if issubclass(w.category, CacheKeyWarning)]
