@@ -10,7 +10,7 @@ from django.contrib.admin.views.main import ChangeList
 from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Case, Prefetch, Q, Value, When
+from django.db.models import Prefetch, Q
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -36,8 +36,6 @@ from . import display, incident_page
 from .common import DomainErrorsAsMessages
 from .pagination import EstimatedCountPaginator
 
-# Active incidents (triage, live, paused) before the others, then newest first.
-ACTIVE_FIRST = Case(When(status__category__in=display.ACTIVE_CATEGORIES, then=Value(0)), default=Value(1)).asc()
 
 
 class StatusCategoryFilter(admin.SimpleListFilter):
@@ -264,8 +262,10 @@ class IncidentAdmin(DomainErrorsAsMessages, admin.ModelAdmin):
         return TemplateResponse(request, "admin/incidents/incident/confirm_reopen.html", context)
 
     def get_ordering(self, request):
-        # -reference_number is unique: the admin adds no "-pk" to make the order total.
-        return [ACTIVE_FIRST, "-reference_number"]
+        # Active incidents first, then newest first: read in the order of an index
+        # (incident_active_first_idx). -reference_number is unique, so the admin adds no
+        # "-pk" to make the order total.
+        return ["-is_active", "-reference_number"]
 
     def get_changelist(self, request, **kwargs):
         return IncidentChangeList

@@ -1,12 +1,26 @@
-"""A trigram index for the admin's search by name. TrigramExtension (CREATE EXTENSION
-pg_trgm) runs on PostgreSQL only, as Django's extension operations do; the index too."""
+"""A trigram index for the admin's search by name, on PostgreSQL only.
 
-import django.contrib.postgres.indexes
-import django.db.models.functions.text
+The admin's ``name__icontains`` is ``UPPER(name) LIKE UPPER('%term%')`` on PostgreSQL, which
+this GIN index (pg_trgm) answers without reading the table. TrigramExtension runs on
+PostgreSQL only, as Django's extension operations do. The index is created by SQL, not
+declared in ``Meta.indexes``: SQLite rebuilds a table from the model's indexes whenever a
+migration alters it, and could not build this one.
+"""
+
 from django.contrib.postgres.operations import TrigramExtension
 from django.db import migrations
 
-from incidents.db_operations import AddIndexOnPostgreSQL
+INDEX = "incident_name_trgm_idx"
+
+
+def create_index(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(f'CREATE INDEX IF NOT EXISTS {INDEX} ON incidents_incident USING gin ((UPPER("name")) gin_trgm_ops)')
+
+
+def drop_index(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(f"DROP INDEX IF EXISTS {INDEX}")
 
 
 class Migration(migrations.Migration):
@@ -14,11 +28,5 @@ class Migration(migrations.Migration):
 
     operations = [
         TrigramExtension(),
-        AddIndexOnPostgreSQL(
-            model_name="incident",
-            index=django.contrib.postgres.indexes.GinIndex(
-                django.contrib.postgres.indexes.OpClass(django.db.models.functions.text.Upper("name"), name="gin_trgm_ops"),
-                name="incident_name_trgm_idx",
-            ),
-        ),
+        migrations.RunPython(create_index, drop_index),
     ]

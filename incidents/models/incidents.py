@@ -2,10 +2,8 @@
 values, the timeline of updates; with their modes, visibilities and reference counter."""
 
 from django.conf import settings
-from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
-from django.db.models import Q
-from django.db.models.functions import Upper
+from django.db.models import F, Q
 
 from .api_keys import ApiKey
 from .base import ActorMixin, TimestampedModel, UlidModel
@@ -81,17 +79,22 @@ class Incident(TimestampedModel):
     external_issue_name = models.CharField(max_length=255, blank=True)
     external_issue_url = models.URLField(max_length=500, blank=True)
     last_activity_at = models.DateTimeField(auto_now_add=True)
+    # Whether the status is in an active category (triage, live, paused): the staff list
+    # shows active incidents first, and sorting on the status's category (another table)
+    # would sort the whole table on every page view. Kept by the services, on a status
+    # change and when a status changes category.
+    is_active = models.BooleanField(db_default=True, editable=False)
 
     class Meta:
         ordering = ["-id"]
         indexes = [
+            # The staff list's order: active first, newest first (read in index order).
+            models.Index(F("is_active").desc(), F("reference_number").desc(), name="incident_active_first_idx"),
             models.Index(fields=["status", "id"], name="incident_status_id_idx"),
             models.Index(fields=["visibility", "id"], name="incident_visibility_id_idx"),
             models.Index(fields=["created_at"], name="incident_created_at_idx"),
-            # The admin's search by name (``name__icontains``: UPPER(name) LIKE UPPER('%term%'))
-            # reads this trigram index instead of scanning the table. PostgreSQL only: the
-            # migration skips it elsewhere (incidents.migrations.operations).
-            GinIndex(OpClass(Upper("name"), name="gin_trgm_ops"), name="incident_name_trgm_idx"),
+            # The admin's search by name also reads a trigram index on UPPER(name), on
+            # PostgreSQL only: see migration 0005_incident_name_trgm.
         ]
         constraints = [
             # Two concurrent creates with one idempotency key: the second insert fails and

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.db.models import ProtectedError
 
 from incidents.exceptions import Conflict, DomainError
-from incidents.models import IncidentRole, IncidentStatus, IncidentType, Severity
+from incidents.models import Incident, IncidentRole, IncidentStatus, IncidentType, Severity
 from incidents.signals import configuration_changed
 
 from .actors import Actor
@@ -27,6 +27,9 @@ def save_configuration_object(obj, **fields):
         with transaction.atomic():
             obj.full_clean(validate_unique=True, validate_constraints=True)
             obj.save()
+            if isinstance(obj, IncidentStatus):
+                # A status moved to another category takes its incidents with it.
+                Incident.objects.filter(status=obj).exclude(is_active=obj.is_active).update(is_active=obj.is_active)
     except ValidationError as exc:
         field, messages = next(iter(exc.message_dict.items()))
         code = "conflict" if any("already exists" in m for m in messages) else "invalid_value"

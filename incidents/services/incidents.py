@@ -123,6 +123,7 @@ def declare_incident(
                 name=name.strip(),
                 summary=summary,
                 status=status,
+                is_active=status.is_active,
                 severity=severity,
                 incident_type=incident_type,
                 mode=mode,

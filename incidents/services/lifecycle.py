@@ -43,6 +43,8 @@ TIMESTAMPS_ON_ENTERING = {
 
 def touch(incident: Incident, **changes) -> None:
     """Save ``changes`` and move ``updated_at`` and ``last_activity_at`` to now."""
+    if "status" in changes:
+        changes["is_active"] = changes["status"].is_active
     now = timezone.now()
     Incident.objects.filter(pk=incident.pk).update(updated_at=now, last_activity_at=now, **changes)
     incident.updated_at = incident.last_activity_at = now

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from incidents import services
 from incidents.exceptions import DomainError
-from incidents.models import IncidentTimestamp, IncidentTimestampValue, StatusCategory
+from incidents.models import Incident, IncidentTimestamp, IncidentTimestampValue, StatusCategory
 from tests.factories import ApiKeyFactory, declare
 
 pytestmark = pytest.mark.django_db
@@ -79,3 +79,18 @@ def test_timestamps_given_at_declaration_win_over_the_lifecycle_stamps(statuses)
     assert _stamps(incident) == {"reported": at}
     services.change_status(incident=incident, status=statuses["Fixing"], actor=None)
     assert _stamps(incident)["reported"] == at and "accepted" in _stamps(incident)
+
+
+def test_an_incident_is_active_while_its_status_is_in_an_active_category(statuses):
+    incident = declare("Active flag")
+    assert Incident.objects.get(pk=incident.pk).is_active
+    services.close_incident(incident=incident, actor=None, message="Done")
+    assert not Incident.objects.get(pk=incident.pk).is_active
+    services.change_status(incident=incident, status=statuses["Investigating"], actor=None)
+    assert Incident.objects.get(pk=incident.pk).is_active
+
+
+def test_a_status_moved_to_another_category_takes_its_incidents_with_it(statuses):
+    incident = declare("Follows its status")
+    services.update_incident_status(status=statuses["Investigating"], actor=None, category="learning")
+    assert not Incident.objects.get(pk=incident.pk).is_active
