@@ -3,3 +3,11 @@ each notified update's emails became (``deliveries``)."""
 
 from . import deliveries  # noqa: F401 (registers the delivery screens)
 from . import subscribers  # noqa: F401 (registers SubscriberAdmin)
+
+# The incident page's "notify the page's subscribers" (a status pages screen) says how many
+# subscribers it reaches; status pages cannot import us, so we hand it the count.
+from statuspages.admin.incident_console import PublishOnStatusPage  # noqa: E402
+
+from ..selectors import count_reach  # noqa: E402
+
+PublishOnStatusPage.count_reach = staticmethod(count_reach)

@@ -6,16 +6,36 @@ from django import forms
 
 from incidents.admin import register_update_extension
 from statuspages import services
-from statuspages.models import IncidentStatus, PageIncident
+from statuspages.models import Component, IncidentStatus, PageIncident, UpdateComponentStatus, Visibility
 
 
 class PublishOnStatusPage:
     title = "Status page"
+    #: ``count_reach(*, status_page, components) -> int``, how many subscribers an update
+    #: reaches: set by the notifications app, which builds on status pages (an import from
+    #: here would climb up); None leaves the number out.
+    count_reach = None
 
     def load(self, incident):
-        """The status page incidents about ``incident``, unresolved first (one query)."""
+        """The status page incidents about ``incident``, unresolved first (one query), each
+        with ``reach``: how many subscribers a notified update would reach (None when not
+        known; one more query, and one per linked incident, when it is)."""
         linked = PageIncident.objects.filter(incident=incident).select_related("status_page").order_by("resolved_at", "-published_at")
-        return {str(page_incident.pk): page_incident for page_incident in linked}
+        loaded = {str(page_incident.pk): page_incident for page_incident in linked}
+        components = {}
+        if loaded and self.count_reach is not None:
+            # The components an update concerns: those the incident's updates named, as
+            # the notifications app counts them when it sends.
+            named = UpdateComponentStatus.objects.filter(update__page_incident__in=list(loaded.values()))
+            for row in named.values_list("update__page_incident_id", "component_id").distinct():
+                components.setdefault(str(row[0]), set()).add(row[1])
+        for pk, page_incident in loaded.items():
+            page_incident.reach = None
+            if self.count_reach is not None:
+                page_incident.reach = 0 if page_incident.visibility != Visibility.PUBLIC else self.count_reach(
+                    status_page=page_incident.status_page, components=[Component(pk=c) for c in sorted(components.get(pk, ()))]
+                )
+        return loaded
 
     def fields(self, incident, loaded):
         if not loaded:
@@ -34,10 +54,13 @@ class PublishOnStatusPage:
                 choices=[("", "Unchanged"), *IncidentStatus.choices],
                 initial=first.status,
             ),
-            # How many subscribers this reaches is not shown: notifications.selectors.count_reach
-            # does not exist yet (the notifications work adds it).
-            "statuspage_notify": forms.BooleanField(label="Notify the page's subscribers", required=False),
+            "statuspage_notify": forms.BooleanField(label="Notify the page's subscribers", required=False, help_text=self._reach(loaded)),
         }
+
+    @staticmethod
+    def _reach(loaded) -> str:
+        known = [p for p in loaded.values() if p.reach is not None]
+        return "; ".join(f"{p.name}: reaches {p.reach} subscriber{'s' if p.reach != 1 else ''}" for p in known)
 
     def apply(self, *, incident, update, data, loaded, actor):
         page_incident = loaded.get(data.get("statuspage_incident") or "")
