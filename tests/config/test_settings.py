@@ -108,11 +108,24 @@ def test_the_caches_redis_has_short_timeouts_and_a_breaker(tmp_path):
         {"API_RATE_LIMIT_PER_MINUTE": "lots"},
         {"API_ACCELERATION": "sometimes"},
         {"DATABASE_URL": "postgres://app@db/incidents?prepare_threshold=often"},
+        {"MAX_REQUEST_BODY_MB": "big"},
+        {"MAX_REQUEST_BODY_MB": "0"},
     ],
 )
 def test_malformed_values_fail_loudly(tmp_path, env):
     with pytest.raises(RuntimeError):
         _settings(tmp_path, **env)
+
+
+@pytest.mark.parametrize("value, size", [(None, 2621440), ("10", 10 * 2**20), ("0.5", 2**19)])
+def test_body_limit_is_read_in_mib(tmp_path, value, size):
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", "VAR_DIR": str(tmp_path / "var")}
+    env.pop("MAX_REQUEST_BODY_MB", None)
+    if value is not None:
+        env["MAX_REQUEST_BODY_MB"] = value
+    probe = "import django; from django.conf import settings; django.setup(); print(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)"
+    result = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, env=env, capture_output=True, text=True)
+    assert result.stdout.strip() == str(size), result.stderr
 
 
 def _egress_setting(value: str) -> subprocess.CompletedProcess:
