@@ -318,3 +318,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
+
+# The status page screens say how many subscribers an update would email; the counter is
+# the notifications app's, which statuspages (the app below it) does not import.
+STATUSPAGES_REACH_COUNTER = "notifications.selectors.count_reach"

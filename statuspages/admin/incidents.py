@@ -14,9 +14,19 @@ from incidents.exceptions import DomainError
 from incidents.markdown import render_markdown
 from incidents.models import Incident
 from statuspages import services
-from statuspages.models import IncidentStatus, IncidentTemplate, PageComponent, PageIncident, Severity, StatusPage, Visibility
+from statuspages.models import (
+    Component,
+    IncidentStatus,
+    IncidentTemplate,
+    PageComponent,
+    PageIncident,
+    Severity,
+    StatusPage,
+    UpdateComponentStatus,
+    Visibility,
+)
 
-from .common import ComponentStatusesMixin, DomainErrorsAsMessages
+from .common import ComponentStatusesMixin, DomainErrorsAsMessages, notify_help
 
 
 class PublishIncidentForm(ComponentStatusesMixin):
@@ -32,6 +42,9 @@ class PublishIncidentForm(ComponentStatusesMixin):
     def __init__(self, *args, status_page, **kwargs):
         super().__init__(*args, **kwargs)
         self.add_component_fields(PageComponent.objects.filter(status_page=status_page).select_related("component").order_by("position"))
+        self.fields["notify_subscribers"].help_text = (
+            notify_help(status_page) + " Naming components emails those following every component or one of them."
+        )
 
 
 class UpdateForm(ComponentStatusesMixin):
@@ -45,6 +58,10 @@ class UpdateForm(ComponentStatusesMixin):
         self.add_component_fields(
             PageComponent.objects.filter(status_page=page_incident.status_page_id).select_related("component").order_by("position")
         )
+        # Whom an update reaches follows every component the incident has named so far.
+        said = UpdateComponentStatus.objects.filter(update__page_incident=page_incident).values("component_id")
+        named = Component.objects.filter(pk__in=said).order_by("name")
+        self.fields["notify_subscribers"].help_text = notify_help(page_incident.status_page, named)
 
 
 class PageIncidentForm(forms.ModelForm):

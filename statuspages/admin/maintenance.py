@@ -11,9 +11,9 @@ from django.urls import path, reverse
 from incidents.exceptions import DomainError
 from incidents.markdown import render_markdown
 from statuspages import services
-from statuspages.models import Component, Maintenance, MaintenanceStatus
+from statuspages.models import Component, Maintenance, MaintenanceStatus, StatusPage
 
-from .common import DomainErrorsAsMessages
+from .common import DomainErrorsAsMessages, notify_help, subscriber_reach
 
 
 class MaintenanceForm(forms.ModelForm):
@@ -30,12 +30,24 @@ class MaintenanceForm(forms.ModelForm):
             self.fields["components"].queryset = Component.objects.filter(placements__status_page_id=self.instance.status_page_id)
             # Said once, when it was announced; updates say more.
             del self.fields["message"], self.fields["notify_subscribers"]
+        else:
+            reach = [(page.name, subscriber_reach(page)) for page in StatusPage.objects.order_by("name")]
+            if reach and reach[0][1] is not None:
+                counts = "; ".join(f"{name}: {count:,}" for name, count in reach)
+                self.fields["notify_subscribers"].help_text = (
+                    f"Confirmed subscribers per page ({counts}); those following none of the components chosen are not emailed."
+                )
 
 
 class MaintenanceUpdateForm(forms.Form):
     message = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
     status = forms.ChoiceField(choices=MaintenanceStatus.choices)
     notify_subscribers = forms.BooleanField(required=False)
+
+    def __init__(self, *args, maintenance: Maintenance | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if maintenance is not None:
+            self.fields["notify_subscribers"].help_text = notify_help(maintenance.status_page, maintenance.components.order_by("name"))
 
 
 @admin.register(Maintenance)
@@ -87,7 +99,7 @@ class MaintenanceAdmin(DomainErrorsAsMessages, admin.ModelAdmin):
         extra = dict(extra_context or {})
         if maintenance is not None:
             extra["timeline"] = [(update, render_markdown(update.message)) for update in maintenance.updates.order_by("-published_at", "-id")]
-            extra["update_form"] = MaintenanceUpdateForm(initial={"status": maintenance.status})
+            extra["update_form"] = MaintenanceUpdateForm(initial={"status": maintenance.status}, maintenance=maintenance)
             extra["public_url"] = f"/status/{maintenance.status_page.slug}/maintenance/{maintenance.pk}/"
         return super().change_view(request, object_id, form_url, extra)
 
