@@ -58,6 +58,10 @@ class UpdateForm(ComponentStatusesMixin):
         self.add_component_fields(
             PageComponent.objects.filter(status_page=page_incident.status_page_id).select_related("component").order_by("position")
         )
+        if page_incident.visibility != Visibility.PUBLIC:
+            # The sender never emails about an incident the public does not see.
+            self.fields["notify_subscribers"].help_text = "Emails nobody: this incident is not public."
+            return
         # Whom an update reaches follows every component the incident has named so far.
         said = UpdateComponentStatus.objects.filter(update__page_incident=page_incident).values("component_id")
         named = Component.objects.filter(pk__in=said).order_by("name")

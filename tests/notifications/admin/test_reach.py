@@ -52,3 +52,11 @@ def test_a_maintenance_update_counts_those_following_its_components(staff_client
 def test_scheduling_maintenance_shows_each_pages_count(staff_client, page, followers):
     response = staff_client.get(reverse("admin:statuspages_maintenance_add"))
     assert "Confirmed subscribers per page (Acme status: 3)" in response.content.decode()
+
+
+def test_an_update_of_an_incident_the_public_does_not_see_emails_nobody(staff_client, page, followers):
+    from statuspages.models import Visibility
+
+    incident = pages.publish_incident(actor=None, status_page=page, name="Quiet", message="", visibility=Visibility.STAFF)
+    response = staff_client.get(reverse("admin:statuspages_pageincident_change", args=[incident.pk]))
+    assert "Emails nobody: this incident is not public." in response.content.decode()
