@@ -13,6 +13,7 @@ from pathlib import Path
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
+from config.logs import logging_config
 from config.secret_key import generated_secret_key, is_known_development_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -277,6 +278,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
 AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=15))
 AXES_CLIENT_IP_CALLABLE = "config.login_lockout.client_ip"
+AXES_VERBOSE = False  # no banner on every start; lockouts are still logged
 
 # API behaviour (see incidents/api).
 API_RATE_LIMIT_PER_MINUTE = env.int("API_RATE_LIMIT_PER_MINUTE", default=1200)
@@ -348,12 +350,12 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-}
+# Every line carries the request's id (X-Request-Id, an error body's request_id) or the
+# Celery task's (config/logs.py); LOG_FORMAT=json writes one JSON object a line.
+LOG_FORMAT = env.str("LOG_FORMAT", default="text")
+if LOG_FORMAT not in ("text", "json"):
+    raise ImproperlyConfigured(f"LOG_FORMAT must be text or json, not {LOG_FORMAT!r}")
+LOGGING = logging_config(level=env.str("LOG_LEVEL", default="INFO"), json=LOG_FORMAT == "json")
 
 # The status page screens say how many subscribers an update would email; the counter is
 # the notifications app's, which statuspages (the app below it) does not import.

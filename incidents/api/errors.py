@@ -5,7 +5,6 @@ serves DRF's exception handler, Django's 404/500 handlers on API paths, authenti
 and rate limiting. Views and services raise; they never build error dicts.
 """
 
-import logging
 import re
 from dataclasses import dataclass, field
 
@@ -13,11 +12,10 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import Http404, JsonResponse
+from django.utils.log import log_response
 from rest_framework import exceptions
 
 from incidents.exceptions import DomainError, NotFound
-
-logger = logging.getLogger(__name__)
 
 TYPES = {
     400: "invalid_request_error",
@@ -183,8 +181,12 @@ def handle_exception(exc, context, respond=incident_io_response):
     request = context["request"]
     error = describe(exc)
     if error is None:
-        logger.exception("Unhandled API error", extra={"request_id": request_id(request)})
-        error = INTERNAL_ERROR
+        response = respond(request, INTERNAL_ERROR)
+        # Logged once, as Django logs a 500 it answers itself (django.request, with the
+        # traceback; the request id comes from config/logs.py); Django then knows not to
+        # log this response again.
+        log_response("%s: %s", response.reason_phrase, request.path, response=response, request=getattr(request, "_request", request), exception=exc)
+        return response
     return respond(request, error)
 
 

@@ -4,6 +4,8 @@ from django.core.exceptions import SuspiciousOperation
 from django.http import Http404
 from django.views import defaults
 
+from config.logs import bound, request_id
+
 from . import errors
 
 REQUEST_ID_HEADER = "X-Request-Id"
@@ -19,7 +21,8 @@ class RequestIdMiddleware:
     def __call__(self, request):
         incoming = request.headers.get(REQUEST_ID_HEADER, "")
         request.request_id = incoming if 8 <= len(incoming) <= 64 and incoming.replace("-", "").isalnum() else str(uuid.uuid4())
-        response = self.get_response(request)
+        with bound(request_id, request.request_id):  # on every log line written meanwhile
+            response = self.get_response(request)
         response[REQUEST_ID_HEADER] = request.request_id
         return response
 
