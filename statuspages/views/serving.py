@@ -65,14 +65,16 @@ def _last_modified(request, **kwargs):
     return request.statuspage_public.last_modified
 
 
-def public_view(name: str, *, fresh_for: int | None = None, params: tuple[str, ...] = (), cors: bool = False):
+def public_view(name: str, *, fresh_for: int | None = None, params: tuple[str, ...] = (), cors: bool = False, csp=None):
     """Serve ``render(request, page, **kwargs) -> HttpResponse`` (200, or raising Http404)
     at ``/status/<slug>/...``.
 
     ``name`` and the URL's other arguments (and the query ``params`` named, nothing else)
     tell one response of a page from another; ``fresh_for``: content that time alone
     changes is versioned by windows of that many seconds as well; ``cors``: a public
-    page's response may be read by scripts of any origin (JSON, badges)."""
+    page's response may be read by scripts of any origin (JSON, badges); ``csp(page)``:
+    what the page's HTML adds to the Content-Security-Policy (the header is written for
+    every response, a body kept from an earlier one included)."""
 
     def decorator(render):
         @condition(etag_func=_etag, last_modified_func=_last_modified)
@@ -119,6 +121,8 @@ def public_view(name: str, *, fresh_for: int | None = None, params: tuple[str, .
             patch_vary_headers(response, ["Cookie", "Accept-Encoding"])
             if cors and shared:
                 response["Access-Control-Allow-Origin"] = "*"
+            if csp is not None:
+                response._csp_update = csp(page)  # django-csp's per-response additions
             return response
 
         return view

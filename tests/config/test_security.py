@@ -16,7 +16,8 @@ PROBE = "import django; from django.conf import settings; django.setup(); print(
 # What the environment of the machine running the tests may set and the probes must not see.
 SCRUBBED = {"DATABASE_URL", "CELERY_BROKER_URL", "EMAIL_URL", "CACHE_URL", "DEBUG", "ALLOWED_HOSTS", "SECRET_KEY",
             "REQUIRE_SECRET_KEY", "BEHIND_TLS_PROXY", "SECURE_COOKIES", "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS",
-            "CSRF_TRUSTED_ORIGINS", "SITE_URL", "LOG_FORMAT"}
+            "CSRF_TRUSTED_ORIGINS", "SITE_URL", "LOG_FORMAT",
+            "DJANGO_ALLOW_ASYNC_UNSAFE"}  # the browser tests set it in this process
 
 
 def _env(tmp_path, **env):

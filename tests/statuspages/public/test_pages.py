@@ -2,6 +2,8 @@
 front shows (banner, components, availability, incidents, maintenance), the incident,
 maintenance and history pages, branding and the basics of accessibility."""
 
+import base64
+import hashlib
 import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -278,3 +280,15 @@ def test_pages_are_built_to_be_read_by_anyone(client, page):
         assert body.count("<h1") == 1 and '<main id="main"' in body and 'href="#main"' in body
         assert "<time datetime=" in body
     assert ':focus-visible' in open("statuspages/static/statuspages/status.css").read()
+
+
+def test_the_content_security_policy_allows_the_pages_colours_and_logo_only(client, db):
+    status_page(name="Branded", slug="branded", logo_url="https://cdn.example.com/logo.png", brand_colour="#ffd33d")
+    for _ in range(2):  # rendered, then served from the kept body: the header is the same
+        response = client.get("/status/branded/")
+        policy = dict(part.strip().split(" ", 1) for part in response["Content-Security-Policy"].split(";"))
+        style = re.search(r"<style>(.*?)</style>", text(response), re.S).group(1)
+        digest = base64.b64encode(hashlib.sha256(style.encode()).digest()).decode()
+        assert f"'sha256-{digest}'" in policy["style-src"] and "unsafe-inline" not in policy["style-src"]
+        assert policy["img-src"] == "'self' data: https://cdn.example.com"
+        assert policy["script-src"].startswith("'self'")
