@@ -78,7 +78,7 @@ MIDDLEWARE = [
     # Before anything reads the request: NUL, which no id, filter or cursor can hold.
     "incidents.api.middleware.RefuseNulMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "config.content_security_policy.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
