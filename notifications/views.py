@@ -19,7 +19,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
 
 from incidents.exceptions import DomainError
-from statuspages.views.pages import brand_of
+from statuspages.views.pages import brand_of, page_csp
 from statuspages.views.serving import resolve
 
 from . import services
@@ -38,6 +38,7 @@ def _render(request, template: str, page, *, status: int = 200, **context):
     # which CSRF checking refuses.
     response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex"
+    response._csp_update = page_csp(page)  # the page's colours and logo, as on the cached pages
     return response
 
 

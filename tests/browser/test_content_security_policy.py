@@ -72,5 +72,6 @@ def test_a_public_status_page_runs_under_the_policy(watched, live_server):
     status_page(name="Acme", slug="acme", components=["API"], brand_colour="#ffd33d")
     for _ in range(2):  # rendered, then its kept body
         assert _visit(watched, f"{live_server.url}/status/acme/", ".masthead") == []
+    assert _visit(watched, f"{live_server.url}/status/acme/subscribe/", "form") == []  # rendered for each reader
     # the brand colour's <style> applied
     assert watched.evaluate("getComputedStyle(document.querySelector('.masthead')).backgroundColor") == "rgb(255, 211, 61)"
