@@ -5,7 +5,7 @@ status and severity, reopening asks first. Screenshots under test-artifacts/scre
 import pytest
 
 from incidents import services
-from incidents.models import FieldType, IncidentRole
+from incidents.models import FieldType, Incident, IncidentRole
 from tests.browser.conftest import horizontal_overflow, log_in, screenshot
 from tests.factories import CustomFieldFactory, CustomFieldOptionFactory, UserFactory, declare, set_field_values
 
@@ -106,3 +106,20 @@ def test_custom_fields_are_edited_with_their_widgets(open_page, live_server, sta
     assert values["Customer impact"] == "Full outage" and values["Customers affected"] == "1200"
     assert values["Runbook"] == "https://runbooks.example.com/checkout"
     assert sorted(v.value_option.value for v in incident.custom_field_values.filter(custom_field__name="Affected services")) == ["API", "Dashboard"]
+
+
+def test_a_responder_declares_an_incident_and_lands_on_its_console(open_page, live_server, staff, severities):
+    tab = _logged_in(open_page, live_server, 1366, 768)
+    tab.goto(f"{live_server.url}/admin/incidents/incident/add/")
+    tab.fill("#id_name", "Login page times out for SSO customers")
+    tab.fill("#id_summary", "Okta callbacks time out after **30 s**.")
+    tab.select_option("#id_severity", label="Major")
+    assert horizontal_overflow(tab) == 0
+    screenshot(tab, "admin-incident-declare-1366")
+    tab.click("input[name=_continue]")
+    tab.wait_for_selector(".inc-header")
+    assert "Login page times out for SSO customers" in tab.locator(".inc-header").inner_text()
+    assert horizontal_overflow(tab) == 0
+    screenshot(tab, "admin-incident-declared-1366")
+    declared = Incident.objects.get(name="Login page times out for SSO customers")
+    assert declared.severity == severities["Major"] and declared.updates.count() == 1
