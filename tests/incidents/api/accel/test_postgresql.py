@@ -15,7 +15,9 @@ def other_connection(settings):
     the test may see killed."""
     from incidents.api.accel.postgresql.base import DatabaseWrapper
 
-    wrapper = DatabaseWrapper({**connection.settings_dict}, alias="health-check-test")
+    # Its own wrapper under the default alias: django.contrib.postgres looks the alias up
+    # in ``connections`` when a connection opens.
+    wrapper = DatabaseWrapper({**connection.settings_dict}, alias=connection.alias)
     wrapper.ensure_connection()
     yield wrapper
     wrapper.close()
