@@ -74,6 +74,7 @@ def seed_configuration():
     """Custom fields, users and an API key; returns what the loader and client need."""
     from django.contrib.auth.models import User
 
+    from core import services as core_services
     from incidents import services
     from incidents.models import FieldType, IncidentRole, IncidentStatus, IncidentTimestamp, Severity
 
@@ -86,7 +87,7 @@ def seed_configuration():
         field = services.create_custom_field(actor=None, name=name, description=name, field_type=field_type)
         fields[name] = (field, [services.create_custom_field_option(actor=None, custom_field=field, value=v) for v in options])
     users = [User.objects.create(username=f"bench{n}", first_name="Bench", last_name=str(n), email=f"bench{n}@example.com", is_staff=True) for n in range(20)]
-    _, token = services.create_api_key(actor=None, name="bench", roles=["global_access"])
+    _, token = core_services.create_api_key(actor=None, name="bench", roles=["global_access"])
     return {
         "fields": fields,
         "users": [u.pk for u in users],

@@ -1,5 +1,5 @@
 """What the Content-Security-Policy header costs each response: django-csp's middleware
-as shipped against ours (config/content_security_policy.py), which builds the plain
+as shipped against ours (core/csp.py), which builds the plain
 policy once, each as a ratio to the same response with no CSP middleware, measured in
 alternating slices in one run (the machine is shared and noisy).
 
@@ -23,7 +23,7 @@ from csp.middleware import CSPMiddleware as Stock  # noqa: E402
 from django.http import HttpResponse  # noqa: E402
 from django.test import RequestFactory  # noqa: E402
 
-from config.content_security_policy import CSPMiddleware as Ours  # noqa: E402
+from core.csp import CSPMiddleware as Ours  # noqa: E402
 
 
 def main():

@@ -78,7 +78,7 @@ def main():
     from django.test import Client
     from django.utils import timezone
 
-    from incidents import services as incident_services
+    from core import services as core_services
     from notifications.models import Source, Subscriber
     from notifications.services.subscribers import IMPORT_BATCH
     from statuspages import services as pages
@@ -86,7 +86,7 @@ def main():
 
     n = args.count
     log(f"{connection.vendor}, {n:,} addresses")
-    _, token = incident_services.create_api_key(actor=None, name="bench", roles=["status_page_publisher", "status_page_viewer"])
+    _, token = core_services.create_api_key(actor=None, name="bench", roles=["status_page_publisher", "status_page_viewer"])
     client = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
     floor_page = pages.save_status_page(actor=None, name="Floor", slug="floor")
     api_page = pages.save_status_page(actor=None, name="Verified", slug="verified")

@@ -4,7 +4,7 @@ import os
 
 from celery import Celery, signals
 
-from config import logs
+from core import logs
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
@@ -16,7 +16,7 @@ app.autodiscover_tasks()
 @signals.setup_logging.connect
 def _log_through_django_settings(**kwargs):
     """The worker logs through settings.LOGGING (LOG_LEVEL, LOG_FORMAT, the ids of
-    config/logs.py) rather than Celery's own set-up."""
+    core/logs.py) rather than Celery's own set-up."""
     from logging.config import dictConfig
 
     from django.conf import settings

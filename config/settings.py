@@ -14,8 +14,8 @@ import environ
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from config.logs import logging_config
 from config.secret_key import generated_secret_key, is_known_development_key
+from core.logs import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("VAR_DIR", default=str(BASE_DIR / "var")))
@@ -68,17 +68,18 @@ INSTALLED_APPS = [
     # CSV import and export of subscribers in the admin.
     "import_export",
     "axes",
+    "core",
     "incidents",
     "statuspages",
     "notifications",
 ]
 
 MIDDLEWARE = [
-    "incidents.api.middleware.RequestIdMiddleware",
+    "core.middleware.RequestIdMiddleware",
     # Before anything reads the request: NUL, which no id, filter or cursor can hold.
-    "incidents.api.middleware.RefuseNulMiddleware",
+    "core.middleware.RefuseNulMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "config.content_security_policy.CSPMiddleware",
+    "core.csp.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -154,8 +155,8 @@ CACHES = {
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
     # Redis is only an accelerator: short timeouts, and a circuit breaker that stops trying
     # it for a while after failures, so a Redis down or hung costs milliseconds, not
-    # seconds (incidents/cache.py). Options in CACHE_URL's query string win.
-    CACHES["default"]["BACKEND"] = "incidents.cache.ResilientRedisCache"
+    # seconds (core/cache.py). Options in CACHE_URL's query string win.
+    CACHES["default"]["BACKEND"] = "core.cache.ResilientRedisCache"
     for _option, _value in {
         "socket_connect_timeout": env.float("CACHE_CONNECT_TIMEOUT", default=0.25),
         "socket_timeout": env.float("CACHE_READ_TIMEOUT", default=0.5),
@@ -169,7 +170,7 @@ if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
 API_ACCELERATION = _flag("API_ACCELERATION", True)
 # The memory each web process gives to the latest body of each list query (accelerated).
 API_LIST_PAGE_CACHE_MB = env.int("API_LIST_PAGE_CACHE_MB", default=32)
-if API_ACCELERATION and CACHES["default"]["BACKEND"] == "incidents.cache.ResilientRedisCache":
+if API_ACCELERATION and CACHES["default"]["BACKEND"] == "core.cache.ResilientRedisCache":
     # One round trip per API request on Redis (incidents/api/accel/redis.py).
     CACHES["default"]["BACKEND"] = "incidents.api.accel.redis.AcceleratedRedisCache"
 if API_ACCELERATION and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
@@ -281,7 +282,7 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
-# Failed logins (config/login_lockout.py): after LOGIN_FAILURE_LIMIT failures for one
+# Failed logins (core/login_lockout.py): after LOGIN_FAILURE_LIMIT failures for one
 # username from one address, or LOGIN_FAILURE_LIMIT_PER_IP from one address for any
 # usernames, logins from there are refused (429, even with the right password) until
 # LOGIN_COOLOFF_MINUTES pass without a failure; `manage.py axes_reset...` lifts it sooner.
@@ -292,11 +293,11 @@ if min(LOGIN_FAILURE_LIMIT, LOGIN_FAILURE_LIMIT_PER_IP) < 1:
     raise ImproperlyConfigured("LOGIN_FAILURE_LIMIT and LOGIN_FAILURE_LIMIT_PER_IP must be at least 1")
 # How many proxies of ours append to X-Forwarded-For before a request reaches us.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1 if BEHIND_TLS_PROXY else 0)
-AXES_HANDLER = "config.login_lockout.LockoutHandler"
+AXES_HANDLER = "core.login_lockout.LockoutHandler"
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
 AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=15))
-AXES_CLIENT_IP_CALLABLE = "config.login_lockout.client_ip"
+AXES_CLIENT_IP_CALLABLE = "core.login_lockout.client_ip"
 AXES_VERBOSE = False  # no banner on every start; lockouts are still logged
 
 # API behaviour (see incidents/api).
@@ -325,12 +326,12 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = int(MAX_REQUEST_BODY_MB * 2**20)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [],
     "DEFAULT_PERMISSION_CLASSES": [],
-    "DEFAULT_RENDERER_CLASSES": ["incidents.api.renderers.FastJSONRenderer"],
-    # orjson, within the body size limit below and a nesting limit (incidents/api/parsers.py).
-    "DEFAULT_PARSER_CLASSES": ["incidents.api.parsers.JSONParser"],
-    "DEFAULT_SCHEMA_CLASS": "incidents.api.schema.AutoSchema",
+    "DEFAULT_RENDERER_CLASSES": ["core.api.renderers.FastJSONRenderer"],
+    # orjson, within the body size limit below and a nesting limit (core/api/parsers.py).
+    "DEFAULT_PARSER_CLASSES": ["core.api.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "core.api.schema.AutoSchema",
     "UNAUTHENTICATED_USER": None,
-    "EXCEPTION_HANDLER": "incidents.api.errors.api_exception_handler",
+    "EXCEPTION_HANDLER": "core.api.errors.api_exception_handler",
     # ISO 8601 with "Z": what incident.io's date-time fields look like.
     "DATETIME_FORMAT": "iso-8601",
     "COERCE_DECIMAL_TO_STRING": True,
@@ -370,7 +371,7 @@ SPECTACULAR_SETTINGS = {
 }
 
 # Every line carries the request's id (X-Request-Id, an error body's request_id) or the
-# Celery task's (config/logs.py); LOG_FORMAT=json writes one JSON object a line.
+# Celery task's (core/logs.py); LOG_FORMAT=json writes one JSON object a line.
 LOG_FORMAT = env.str("LOG_FORMAT", default="text")
 if LOG_FORMAT not in ("text", "json"):
     raise ImproperlyConfigured(f"LOG_FORMAT must be text or json, not {LOG_FORMAT!r}")

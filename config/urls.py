@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from incidents.api import docs
+from core.api import docs
 
 admin.site.site_header = "Incident Tracker"
 admin.site.site_title = "Incident Tracker"
@@ -24,6 +24,6 @@ urlpatterns = [
 ]
 
 # JSON errors in incident.io's shape on API paths, Django's HTML pages elsewhere.
-handler400 = "incidents.api.errors.handler400"
-handler404 = "incidents.api.errors.handler404"
-handler500 = "incidents.api.errors.handler500"
+handler400 = "core.api.errors.handler400"
+handler404 = "core.api.errors.handler404"
+handler500 = "core.api.errors.handler500"

@@ -11,7 +11,7 @@ as soon as the SMTP server accepts it.
 from django.db import models
 from django.db.models import F, Q
 
-from incidents.models import TimestampedModel
+from core.models import TimestampedModel
 from statuspages.models import Component, MaintenanceUpdate, PageIncidentUpdate, StatusPage
 
 

@@ -23,7 +23,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import escape
 
-from incidents.markdown import render_markdown
+from core.markdown import render_markdown
 from statuspages.models import ComponentStatus, MaintenanceUpdate, PageIncidentUpdate, UpdateComponentStatus
 
 from .links import preferences_url, unsubscribe_url

@@ -18,7 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
 
-from incidents.exceptions import DomainError
+from core.exceptions import DomainError
 from statuspages.views.pages import brand_of, page_csp
 from statuspages.views.serving import resolve
 

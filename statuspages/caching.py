@@ -15,7 +15,7 @@ commits (so a reader that loaded the old rows in between cannot keep them under 
 token). The receiver runs with acceleration on or off, so turning it on never serves what
 changed while it was off. While the cache is unreachable every request gets tokens of
 its own (nothing is served from it, every request renders); when it is back
-(``incidents.cache.cache_resync``) the global token moves, since bumps made meanwhile
+(``core.cache.cache_resync``) the global token moves, since bumps made meanwhile
 never reached it.
 
 What exists only for speed, behind ``settings.API_ACCELERATION`` (read on every request):
@@ -43,8 +43,8 @@ from django.core.cache import cache
 from django.db import transaction
 from ulid import ULID
 
-from incidents.cache import cache_resync
-from incidents.models import new_ulid
+from core.cache import cache_resync
+from core.models import new_ulid
 
 from .models import StatusPage
 from .signals import page_changed

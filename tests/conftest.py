@@ -5,6 +5,7 @@ from django.apps import apps
 from django.db import connection
 
 from incidents.models import IncidentRole, IncidentStatus, Severity
+from tests.clients import ApiClient, make_client, redis_cache
 
 
 def pytest_collection_modifyitems(config, items):
@@ -85,3 +86,45 @@ def lead_role():
 @pytest.fixture
 def on_postgres():
     return connection.vendor == "postgresql"
+
+
+# --- API clients ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def api_as(db):
+    """api_as("viewer", "incident_creator") -> a client holding a key with those roles."""
+    return make_client
+
+
+@pytest.fixture
+def api(db):
+    """A client whose key can do everything (global_access)."""
+    return make_client("global_access", name="Global key")
+
+
+@pytest.fixture
+def viewer(db):
+    return make_client("viewer", name="Viewer key")
+
+
+@pytest.fixture
+def anonymous(db):
+    return ApiClient()
+
+
+@pytest.fixture(params=["locmem", "redis"])
+def cache_backend(request, settings):
+    """Every behaviour twice: on the tests' local-memory cache and on Redis (with
+    acceleration, the gate spends in the same Lua call that reads the key), when
+    REDIS_URL is set."""
+    if request.param == "redis":
+        prefix = redis_cache(settings)
+        yield request.param
+        from django.core.cache import cache
+
+        client = cache._cache.get_client()
+        for key in client.scan_iter(f"{prefix}:*"):
+            client.delete(key)
+        return
+    yield request.param

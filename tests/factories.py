@@ -1,8 +1,10 @@
 import factory
 from django.contrib.auth import get_user_model
 
+from core import services as core_services
+from core.models import ApiKey
 from incidents import services
-from incidents.models import ApiKey, CustomField, CustomFieldOption, FieldType, Incident, IncidentRole
+from incidents.models import CustomField, CustomFieldOption, FieldType, Incident, IncidentRole
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -36,7 +38,7 @@ class CustomFieldOptionFactory(factory.django.DjangoModelFactory):
 
 
 class ApiKeyFactory(factory.Factory):
-    """An API key issued through ``services.create_api_key``, as every caller issues them:
+    """An API key issued through ``core_services.create_api_key``, as every caller issues them:
     ``ApiKeyFactory(roles=["viewer", "incident_creator"])``. The token is shown once, so
     the factory keeps it on the key it returns (``key.token``)."""
 
@@ -53,7 +55,7 @@ class ApiKeyFactory(factory.Factory):
 
     @classmethod
     def _create(cls, model_class, *args, roles, **kwargs):
-        key, token = services.create_api_key(roles=list(roles), **kwargs)
+        key, token = core_services.create_api_key(roles=list(roles), **kwargs)
         key.token = token
         return key
 

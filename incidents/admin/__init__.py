@@ -3,16 +3,13 @@
 One module per domain; importing them registers every ``ModelAdmin`` (Django's autodiscover
 imports this package):
 
-- ``common``: turning a service's refusal into a form error or an error message;
 - ``configuration``: severities, statuses, types, roles, timestamps, custom fields;
 - ``incidents``: the incident list and page (``incident_page``: the page's forms and
   timeline; ``display``: badges and durations; ``pagination``: a list that is never
-  counted whole; ``console``: what other apps add to "Post an update");
-- ``api_keys``: issuing and rotating API keys.
+  counted whole; ``console``: what other apps add to "Post an update").
 """
 
 # In the order the screens were registered in before the split.
-from .common import DomainErrorsAsMessages
 from .configuration import (
     ConfigurationAdmin,
     CustomFieldAdmin,
@@ -26,5 +23,4 @@ from .configuration import (
 from .console import register_update_extension
 from .incident_page import IncidentDetailsForm, PostUpdateForm
 from .incidents import IncidentAddForm, IncidentAdmin, StatusCategoryFilter
-from .api_keys import ApiKeyAdmin, ApiKeyForm
 from .overview import overview_charts

@@ -4,8 +4,8 @@ with their options, each saved and deleted through ``services``."""
 from django.contrib import admin
 from django.db import transaction
 
-from .. import services
-from ..models import (
+from core.admin.common import DomainErrorsAsMessages
+from incidents.models import (
     CustomField,
     CustomFieldOption,
     IncidentRole,
@@ -14,7 +14,8 @@ from ..models import (
     IncidentType,
     Severity,
 )
-from .common import DomainErrorsAsMessages
+
+from .. import services
 
 
 class ConfigurationAdmin(DomainErrorsAsMessages, admin.ModelAdmin):

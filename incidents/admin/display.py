@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from ..models import Incident, IncidentStatus, RoleType, Severity, StatusCategory
+from incidents.models import Incident, IncidentStatus, RoleType, Severity, StatusCategory
 
 ACTIVE_CATEGORIES = (StatusCategory.TRIAGE, StatusCategory.LIVE, StatusCategory.PAUSED)
 # The lifecycle timestamp that says when an incident stopped being active, by category.

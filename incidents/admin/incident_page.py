@@ -17,10 +17,11 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from core.markdown import render_markdown
+from incidents.admin import display
+from incidents.models import FieldRequired, FieldType, Incident, IncidentUpdate, StatusCategory
+
 from .. import selectors, services
-from ..markdown import render_markdown
-from ..models import FieldRequired, FieldType, Incident, IncidentUpdate, StatusCategory
-from . import display
 from .console import UPDATE_EXTENSIONS
 
 REOPENABLE_FROM = (StatusCategory.CLOSED, StatusCategory.DECLINED)

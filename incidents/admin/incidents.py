@@ -1,10 +1,10 @@
 """The incident screens: the list responders filter during an outage, the add form, and the
 incident page, whose forms and actions all go through ``services``."""
 
-from django import forms
-from django.contrib import admin, messages
 from copy import copy
 
+from django import forms
+from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.main import ChangeList
 from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
@@ -17,11 +17,12 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from .. import selectors, services
-from ..exceptions import DomainError
-from ..markdown import render_markdown
-from ..numbers import whole_number
-from ..models import (
+from core.admin.common import DomainErrorsAsMessages
+from core.exceptions import DomainError
+from core.markdown import render_markdown
+from core.numbers import whole_number
+from incidents.admin import display, incident_page
+from incidents.models import (
     CustomFieldValue,
     Incident,
     IncidentRoleAssignment,
@@ -32,10 +33,9 @@ from ..models import (
     Severity,
     StatusCategory,
 )
-from . import display, incident_page
-from .common import DomainErrorsAsMessages
-from .pagination import EstimatedCountPaginator
 
+from .. import selectors, services
+from .pagination import EstimatedCountPaginator
 
 
 class StatusCategoryFilter(admin.SimpleListFilter):

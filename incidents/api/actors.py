@@ -1,6 +1,6 @@
 """Helpers both dialects share for people and keys (functions, never base classes)."""
 
-from incidents.models import ApiKey
+from core.models import ApiKey
 
 
 def user_role(user) -> str:

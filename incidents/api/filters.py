@@ -25,6 +25,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django_filters.constants import EMPTY_VALUES
 from rest_framework.exceptions import ValidationError
 
+from core.numbers import BIGINT_MAX, whole_number
 from incidents import selectors
 from incidents.api.v1.serializers.incidents import V1_STATUSES, v1_status
 from incidents.models import (
@@ -38,7 +39,6 @@ from incidents.models import (
     Severity,
     StatusCategory,
 )
-from incidents.numbers import BIGINT_MAX, whole_number
 
 # Names the dashboard shows for some categories; the parameter's own example uses "active".
 CATEGORY_ALIASES = {"active": StatusCategory.LIVE, "post-incident": StatusCategory.LEARNING}

@@ -4,7 +4,7 @@ categories, incident types, roles, custom fields with their options, named times
 from django.db import models
 from django.db.models import Q
 
-from .base import TimestampedModel, UlidModel
+from core.models.base import TimestampedModel, UlidModel
 
 
 class Severity(TimestampedModel):

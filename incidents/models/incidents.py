@@ -5,8 +5,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
-from .api_keys import ApiKey
-from .base import ActorMixin, TimestampedModel, UlidModel
+from core.models.api_keys import ApiKey
+from core.models.base import ActorMixin, TimestampedModel, UlidModel
+
 from .configuration import (
     CustomField,
     CustomFieldOption,

@@ -6,8 +6,9 @@ from __future__ import annotations
 from django.db.models import CharField, Prefetch, Q, QuerySet
 from django.db.models.functions import Cast
 
+from core.models import ApiKey
+from core.numbers import whole_number
 from incidents.models import (
-    ApiKey,
     CustomFieldValue,
     Incident,
     IncidentRoleAssignment,
@@ -16,7 +17,6 @@ from incidents.models import (
     Mode,
     Visibility,
 )
-from incidents.numbers import whole_number
 
 #: what lists show unless asked for test or tutorial incidents
 DEFAULT_MODES = (Mode.STANDARD, Mode.RETROSPECTIVE)

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from django.contrib.auth import get_user_model
 from django.db.models.functions import Lower
 
-from incidents.numbers import BIGINT_MAX, whole_number
+from core.numbers import BIGINT_MAX, whole_number
 
 
 def active_users_by_reference(*, ids: Iterable[str] = (), emails: Iterable[str] = ()) -> tuple[dict, dict]:

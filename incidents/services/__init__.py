@@ -6,25 +6,11 @@ tasks call these; nothing else saves incident models. One module per domain:
 - ``lifecycle``: the timeline, status and severity changes, lifecycle timestamps;
 - ``custom_fields``: the rules values must meet, values on incidents, fields and options;
 - ``configuration``: severities, statuses, types, roles, timestamps;
-- ``api_keys``: issuing and rotating keys, and finding the key a token opens;
 - ``counters``: numbers handed out without gaps or repeats (incident references);
 - ``history``: incidents that ran before they were entered here (demo data, imports);
 - ``groups``: the staff groups (viewers, responders, managers) and their permissions.
 """
 
-from .actors import Actor, actor_fields
-from .api_keys import (
-    authenticate_token,
-    create_api_key,
-    delete_api_key,
-    find_api_key,
-    record_use,
-    rotate_api_key,
-    update_api_key,
-)
-from .counters import next_value
-from .groups import sync_staff_groups
-from .history import PastUpdate, record_past_incident
 from .configuration import (
     create_incident_role,
     create_incident_status,
@@ -41,6 +27,7 @@ from .configuration import (
     update_incident_type,
     update_severity,
 )
+from .counters import next_value
 from .custom_fields import (
     CleanValues,
     FieldValue,
@@ -54,6 +41,8 @@ from .custom_fields import (
     update_custom_field,
     update_custom_field_option,
 )
+from .groups import sync_staff_groups
+from .history import PastUpdate, record_past_incident
 from .incidents import (
     assign_role,
     connect_external_issue,

@@ -11,11 +11,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import ProtectedError
 
-from incidents.exceptions import Conflict, DomainError
+from core.exceptions import Conflict, DomainError
+from core.services.actors import Actor
 from incidents.models import Incident, IncidentRole, IncidentStatus, IncidentType, Severity
 from incidents.signals import configuration_changed
-
-from .actors import Actor
 
 
 def save_configuration_object(obj, **fields):

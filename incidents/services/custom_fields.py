@@ -15,10 +15,10 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
 
-from incidents.exceptions import Conflict, DomainError
+from core.exceptions import Conflict, DomainError
+from core.services.actors import Actor
 from incidents.models import CustomField, CustomFieldOption, CustomFieldValue, FieldType, Incident
 
-from .actors import Actor
 from .configuration import delete_configuration_object, save_configuration_object
 from .lifecycle import touch
 

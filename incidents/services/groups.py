@@ -20,9 +20,9 @@ RESPONDERS = "Incident responders"
 MANAGERS = "Incident managers"
 GROUP_NAMES = (VIEWERS, RESPONDERS, MANAGERS)
 
-APPS = ("incidents", "statuspages", "notifications")
+APPS = ("core", "incidents", "statuspages", "notifications")
 # Who may hold a key decides what the API allows: only managers see or touch keys.
-KEYS = {("incidents", "apikey")}
+KEYS = {("core", "apikey")}
 # Internal bookkeeping nobody edits by hand.
 INTERNAL = {("incidents", "counter")}
 # What running an incident changes (the incident, what hangs off it, and what customers

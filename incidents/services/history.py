@@ -20,10 +20,10 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from incidents.exceptions import DomainError
+from core.exceptions import DomainError
+from core.services.actors import Actor
 from incidents.models import Incident, IncidentStatus, IncidentTimestampValue, IncidentUpdate, Severity
 
-from .actors import Actor
 from .incidents import declare_incident
 from .lifecycle import post_incident_update
 

@@ -17,10 +17,11 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from core.exceptions import Conflict, DomainError
+from core.models import ApiKey, new_ulid
+from core.services.actors import Actor, actor_fields
 from incidents import selectors
-from incidents.exceptions import Conflict, DomainError
 from incidents.models import (
-    ApiKey,
     Incident,
     IncidentRole,
     IncidentRoleAssignment,
@@ -31,13 +32,18 @@ from incidents.models import (
     Mode,
     Severity,
     Visibility,
-    new_ulid,
 )
 
-from .actors import Actor, actor_fields
 from .counters import next_value
 from .custom_fields import CleanValues, is_http_url, replace_field_values
-from .lifecycle import TIMESTAMPS_ON_ENTERING, default_status, record_lifecycle_timestamps, record_update, replace_timestamp_values, touch
+from .lifecycle import (
+    TIMESTAMPS_ON_ENTERING,
+    default_status,
+    record_lifecycle_timestamps,
+    record_update,
+    replace_timestamp_values,
+    touch,
+)
 
 REFERENCE_COUNTER = "incident_reference"
 

@@ -18,9 +18,10 @@ from datetime import datetime
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from incidents.exceptions import DomainError
+from core.exceptions import DomainError
+from core.models import ApiKey
+from core.services.actors import Actor, actor_fields
 from incidents.models import (
-    ApiKey,
     Incident,
     IncidentStatus,
     IncidentTimestamp,
@@ -29,8 +30,6 @@ from incidents.models import (
     Severity,
     StatusCategory,
 )
-
-from .actors import Actor, actor_fields
 
 # The lifecycle timestamps an incident gets when it first enters a category.
 TIMESTAMPS_ON_ENTERING = {

@@ -21,12 +21,11 @@ from django.db import connections
 from django.utils.functional import cached_property
 from import_export.admin import ImportExportModelAdmin
 
-from incidents.admin.common import DomainErrorsAsMessages
+from core.admin.common import DomainErrorsAsMessages
 from notifications import services
 from notifications.models import Source, Subscriber, Suppression
 
 from .resources import SubscriberResource, state_of
-
 
 #: below this many rows (as the planner expects them) the list's count is exact
 EXACT_COUNT_BELOW = 10_000

@@ -10,7 +10,7 @@ whether the address is new, waiting for confirmation or already subscribed (a su
 address is mailed a reminder with its preferences link instead of a confirmation, and its
 components are left alone: only its owner changes them, through that link).
 
-Abuse limits, with the API's rate-limit rule (``incidents.api.ratelimit.spend``: a token
+Abuse limits, with the API's rate-limit rule (``core.ratelimit.spend``: a token
 bucket in Django's cache, shared by every process):
 - per client IP, ``IP_REQUESTS_PER_HOUR``: past it, the request is refused
   (``SubscribeRateLimited``, which the form shows as a 429);
@@ -30,8 +30,8 @@ from django.core.validators import EmailValidator
 from django.db import transaction
 from django.utils import timezone
 
-from incidents.api.ratelimit import MICROSECONDS, Plan, spend
-from incidents.exceptions import Conflict, DomainError
+from core.exceptions import Conflict, DomainError
+from core.ratelimit import MICROSECONDS, Plan, spend
 from notifications.models import Delivery, DeliveryState, Source, Subscriber, Suppression
 from statuspages.models import Component, StatusPage
 from statuspages.services.common import check_components

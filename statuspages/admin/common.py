@@ -7,7 +7,7 @@ from django import forms
 from django.conf import settings
 from django.utils.module_loading import import_string
 
-from incidents.admin.common import DomainErrorsAsMessages  # noqa: F401 (the status page screens use it)
+from core.admin.common import DomainErrorsAsMessages  # noqa: F401 (the status page screens use it)
 from statuspages.models import Component, ComponentStatus, StatusPage
 
 NO_CHANGE = ""

@@ -10,8 +10,8 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
-from incidents.exceptions import DomainError
-from incidents.markdown import render_markdown
+from core.exceptions import DomainError
+from core.markdown import render_markdown
 from incidents.models import Incident
 from statuspages import services
 from statuspages.models import (

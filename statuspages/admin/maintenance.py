@@ -8,8 +8,8 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 
-from incidents.exceptions import DomainError
-from incidents.markdown import render_markdown
+from core.exceptions import DomainError
+from core.markdown import render_markdown
 from statuspages import services
 from statuspages.models import Component, Maintenance, MaintenanceStatus, StatusPage
 

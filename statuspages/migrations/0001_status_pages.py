@@ -2,7 +2,7 @@
 
 import django.core.validators
 import django.db.models.deletion
-import incidents.models.base
+import core.models.base
 import statuspages.models.pages
 from django.conf import settings
 from django.db import migrations, models
@@ -21,7 +21,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='Component',
             fields=[
-                ('id', models.CharField(default=incidents.models.base.new_ulid, editable=False, max_length=26, primary_key=True, serialize=False)),
+                ('id', models.CharField(default=core.models.base.new_ulid, editable=False, max_length=26, primary_key=True, serialize=False)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('updated_at', models.DateTimeField(auto_now=True)),
                 ('name', models.CharField(max_length=255)),
@@ -37,7 +37,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='ComponentGroup',
             fields=[
-                ('id', models.CharField(default=incidents.models.base.new_ulid, editable=False, max_length=26, primary_key=True, serialize=False)),
+                ('id', models.CharField(default=core.models.base.new_ulid, editable=False, max_length=26, primary_key=True, serialize=False)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('updated_at', models.DateTimeField(auto_now=True)),
                 ('name', models.CharField(max_length=255)),
@@ -55,7 +55,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='IncidentTemplate',
             fields=[
-                ('id', models.CharField(default=incidents.models.base.new_ulid, editable=False, max_length=26, primary_key=True, serialize=False)),
+                ('id', models.CharField(default=core.models.base.new_ulid, editable=False, max_length=26, primary_key=True, serialize=False)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('updated_at', models.DateTimeField(auto_now=True)),
                 ('name', models.CharField(max_length=255)),
@@ -71,7 +71,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='Maintenance',
             fields=[
-                ('id', models.CharField(default=incidents.models.base.new_ulid, editable=False, max_length=26, primary_key=True, serialize=False)),
+                ('id', models.CharField(default=core.models.base.new_ulid, editable=False, max_length=26, primary_key=True, serialize=False)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('updated_at', models.DateTimeField(auto_now=True)),
                 ('name', models.CharField(max_length=255)),
@@ -95,7 +95,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='MaintenanceUpdate',
             fields=[
-                ('id', models.CharField(default=incidents.models.base.new_ulid, editable=False, max_length=26, primary_key=True, serialize=False)),
+                ('id', models.CharField(default=core.models.base.new_ulid, editable=False, max_length=26, primary_key=True, serialize=False)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('updated_at', models.DateTimeField(auto_now=True)),
                 ('message', models.TextField(blank=True, help_text='Markdown')),
@@ -115,7 +115,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='PageIncident',
             fields=[
-                ('id', models.CharField(default=incidents.models.base.new_ulid, editable=False, max_length=26, primary_key=True, serialize=False)),
+                ('id', models.CharField(default=core.models.base.new_ulid, editable=False, max_length=26, primary_key=True, serialize=False)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('updated_at', models.DateTimeField(auto_now=True)),
                 ('name', models.CharField(max_length=255)),
@@ -138,7 +138,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='PageIncidentUpdate',
             fields=[
-                ('id', models.CharField(default=incidents.models.base.new_ulid, editable=False, max_length=26, primary_key=True, serialize=False)),
+                ('id', models.CharField(default=core.models.base.new_ulid, editable=False, max_length=26, primary_key=True, serialize=False)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('updated_at', models.DateTimeField(auto_now=True)),
                 ('message', models.TextField(help_text='Markdown')),
@@ -158,7 +158,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='StatusPage',
             fields=[
-                ('id', models.CharField(default=incidents.models.base.new_ulid, editable=False, max_length=26, primary_key=True, serialize=False)),
+                ('id', models.CharField(default=core.models.base.new_ulid, editable=False, max_length=26, primary_key=True, serialize=False)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('updated_at', models.DateTimeField(auto_now=True)),
                 ('name', models.CharField(max_length=200)),
@@ -185,7 +185,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='PageComponent',
             fields=[
-                ('id', models.CharField(default=incidents.models.base.new_ulid, editable=False, max_length=26, primary_key=True, serialize=False)),
+                ('id', models.CharField(default=core.models.base.new_ulid, editable=False, max_length=26, primary_key=True, serialize=False)),
                 ('position', models.PositiveIntegerField(default=0)),
                 ('hidden', models.BooleanField(default=False)),
                 ('display_uptime', models.BooleanField(default=True)),
@@ -210,7 +210,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='UpdateComponentStatus',
             fields=[
-                ('id', models.CharField(default=incidents.models.base.new_ulid, editable=False, max_length=26, primary_key=True, serialize=False)),
+                ('id', models.CharField(default=core.models.base.new_ulid, editable=False, max_length=26, primary_key=True, serialize=False)),
                 ('status', models.CharField(choices=[('operational', 'Operational'), ('degraded_performance', 'Degraded Performance'), ('partial_outage', 'Partial Outage'), ('full_outage', 'Full Outage')], max_length=24)),
                 ('component', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='statuspages.component')),
                 ('update', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='component_statuses', to='statuspages.pageincidentupdate')),
@@ -219,7 +219,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='ComponentImpact',
             fields=[
-                ('id', models.CharField(default=incidents.models.base.new_ulid, editable=False, max_length=26, primary_key=True, serialize=False)),
+                ('id', models.CharField(default=core.models.base.new_ulid, editable=False, max_length=26, primary_key=True, serialize=False)),
                 ('level', models.CharField(choices=[('degraded_performance', 'Degraded Performance'), ('partial_outage', 'Partial Outage'), ('full_outage', 'Full Outage')], max_length=24)),
                 ('start_at', models.DateTimeField()),
                 ('end_at', models.DateTimeField(blank=True, null=True)),

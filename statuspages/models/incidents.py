@@ -6,7 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from incidents.models import ActorMixin, ApiKey, Incident, TimestampedModel, UlidModel
+from core.models import ActorMixin, ApiKey, TimestampedModel, UlidModel
+from incidents.models import Incident
 
 from .pages import Component, StatusPage
 

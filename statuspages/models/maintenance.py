@@ -5,7 +5,7 @@ updates. With ``automate`` on, it starts and completes by itself at its window's
 from django.db import models
 from django.db.models import Q
 
-from incidents.models import TimestampedModel
+from core.models import TimestampedModel
 
 from .incidents import ActorFields
 from .pages import Component, StatusPage

@@ -8,7 +8,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 
-from incidents.models import TimestampedModel, UlidModel
+from core.models import TimestampedModel, UlidModel
 
 _colour = RegexValidator(r"^#[0-9a-fA-F]{6}$", "A colour as #rrggbb")
 

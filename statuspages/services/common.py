@@ -9,7 +9,7 @@ from datetime import datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from incidents.exceptions import DomainError
+from core.exceptions import DomainError
 from incidents.services import next_value
 from statuspages.models import Component, ComponentImpact, ComponentStatus, PageIncident, StatusPage
 from statuspages.signals import page_changed, update_published

@@ -19,9 +19,10 @@ from datetime import datetime
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from incidents.exceptions import DomainError
-from incidents.models import ApiKey, Incident
-from incidents.services import Actor, actor_fields
+from core.exceptions import DomainError
+from core.models import ApiKey
+from core.services import Actor, actor_fields
+from incidents.models import Incident
 from statuspages.models import (
     Component,
     ComponentStatus,

@@ -15,9 +15,9 @@ from datetime import datetime
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from incidents.exceptions import DomainError
-from incidents.models import ApiKey
-from incidents.services import Actor, actor_fields
+from core.exceptions import DomainError
+from core.models import ApiKey
+from core.services import Actor, actor_fields
 from statuspages.models import Component, Maintenance, MaintenanceStatus, MaintenanceUpdate, StatusPage
 
 from .common import changed, check_components, number_for, published

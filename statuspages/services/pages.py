@@ -15,12 +15,11 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from incidents.exceptions import DomainError
-from incidents.services import Actor
+from core.exceptions import DomainError
+from core.services import Actor
 from statuspages.models import Component, ComponentGroup, ComponentStatus, PageComponent, StatusPage
 
 from .common import apply_component_statuses, changed, number_for, save_valid
-
 
 # --- pages ------------------------------------------------------------------------------------
 

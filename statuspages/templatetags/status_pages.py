@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
-from incidents.markdown import render_markdown
+from core.markdown import render_markdown
 from statuspages.selectors import Availability
 
 register = template.Library()
@@ -39,7 +39,7 @@ def status_label(value: str) -> str:
 
 @register.filter
 def markdown(text: str):
-    """Rendered and sanitised (``incidents.markdown``)."""
+    """Rendered and sanitised (``core.markdown``)."""
     return render_markdown(text)
 
 

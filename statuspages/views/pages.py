@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from incidents.numbers import whole_number
+from core.numbers import whole_number
 from statuspages import selectors
 from statuspages.models import Component, Maintenance, MaintenanceStatus, PageIncident, StatusPage, UptimeDisplay, Visibility
 from statuspages.selectors import GroupView

@@ -7,8 +7,10 @@ from urllib.parse import urlsplit
 import pytest
 from django.utils import timezone
 
+from core import services as core_services
+from core.models import ApiKey
 from incidents import services
-from incidents.models import ApiKey, IncidentStatus, Severity
+from incidents.models import IncidentStatus, Severity
 from incidents.services import PastUpdate
 from tests.browser.conftest import SCREENSHOTS, horizontal_overflow, log_in, screenshot
 from tests.factories import IncidentFactory
@@ -63,7 +65,7 @@ def test_front_page_overview_fits_the_window_with_its_numbers_visible(open_page,
 def test_staff_create_an_api_key_from_grouped_roles_and_see_its_token_once(open_page, live_server, staff):
     tab = open_page("/admin/login/")
     log_in(tab, live_server, "staff", "pw-staff-123")
-    tab.goto(f"{live_server.url}/admin/incidents/apikey/add/")
+    tab.goto(f"{live_server.url}/admin/core/apikey/add/")
     for legend in ("Incidents", "Configuration", "API keys", "Status pages"):
         assert tab.locator("legend", has_text=legend).is_visible()
     # incident.io's other role names are folded away until asked for.
@@ -81,8 +83,8 @@ def test_staff_create_an_api_key_from_grouped_roles_and_see_its_token_once(open_
     assert token.startswith(ApiKey.TOKEN_PREFIX)
     screenshot(tab, "admin-api-key-token-once-1366")
     key = ApiKey.objects.get(name="Deploy bot")
-    assert key.roles == ["viewer", "incident_creator"] and services.authenticate_token(token) == key
-    tab.goto(f"{live_server.url}/admin/incidents/apikey/{key.pk}/change/")
+    assert key.roles == ["viewer", "incident_creator"] and core_services.authenticate_token(token) == key
+    tab.goto(f"{live_server.url}/admin/core/apikey/{key.pk}/change/")
     assert token not in tab.content()
 
 

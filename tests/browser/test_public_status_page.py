@@ -11,7 +11,7 @@ from django.utils import timezone
 from statuspages import services
 from statuspages.models import Maintenance, StatusPage
 from tests.browser.conftest import horizontal_overflow, screenshot
-from tests.incidents.api.conftest import make_client
+from tests.clients import make_client
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

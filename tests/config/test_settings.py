@@ -79,7 +79,7 @@ def test_server_side_binding_can_be_turned_off(tmp_path):
 def test_acceleration_off_keeps_djangos_redis_cache(tmp_path):
     s = _settings(tmp_path, CACHE_URL="redis://cache.internal:6379/1", API_ACCELERATION="false", API_LIST_PAGE_CACHE_MB="8")
     assert s["accel"] is False and s["pages"] == 8
-    assert s["cache"] == "incidents.cache.ResilientRedisCache"
+    assert s["cache"] == "core.cache.ResilientRedisCache"
     s = _settings(tmp_path, DATABASE_URL="postgres://app@db.internal:5432/incidents", API_ACCELERATION="false")
     assert s["db"] == "django.db.backends.postgresql"
 

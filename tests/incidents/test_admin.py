@@ -2,9 +2,10 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 
+from core import services as core_services
+from core.models import ApiKey
 from incidents import services
 from incidents.models import (
-    ApiKey,
     CustomField,
     CustomFieldOption,
     FieldType,
@@ -112,28 +113,28 @@ def test_move_and_close_actions(staff_client, statuses):
 
 def test_api_key_token_is_shown_once_and_only_hashed(staff_client):
     response = staff_client.post(
-        reverse("admin:incidents_apikey_add"), {"name": "CI", "roles": ["viewer", "incident_creator"], "comments": ""}, follow=True
+        reverse("admin:core_apikey_add"), {"name": "CI", "roles": ["viewer", "incident_creator"], "comments": ""}, follow=True
     )
     key = ApiKey.objects.get(name="CI")
     shown = [str(m) for m in response.context["messages"]]
     token = shown[0].split("<code>")[1].split("</code>")[0]
-    assert services.authenticate_token(token) == key
+    assert core_services.authenticate_token(token) == key
     assert key.token_hash != token
-    again = staff_client.get(reverse("admin:incidents_apikey_change", args=[key.pk])).content.decode()
+    again = staff_client.get(reverse("admin:core_apikey_change", args=[key.pk])).content.decode()
     assert token not in again
 
 
 def test_rotate_action_issues_a_new_token(staff_client):
     key, old = api_key()
-    staff_client.post(reverse("admin:incidents_apikey_changelist"), {"action": "rotate_keys", "_selected_action": [key.pk]})
-    assert services.authenticate_token(old) is None
+    staff_client.post(reverse("admin:core_apikey_changelist"), {"action": "rotate_keys", "_selected_action": [key.pk]})
+    assert core_services.authenticate_token(old) is None
 
 
 def test_a_key_shows_until_when_its_replaced_token_still_works(staff_client):
     key, _ = api_key()
-    page = lambda: staff_client.get(reverse("admin:incidents_apikey_change", args=[key.pk])).content.decode()  # noqa: E731
+    page = lambda: staff_client.get(reverse("admin:core_apikey_change", args=[key.pk])).content.decode()  # noqa: E731
     assert "still accepted until" not in page()
-    services.rotate_api_key(key=key, actor=None, grace_period_minutes=30)
+    core_services.rotate_api_key(key=key, actor=None, grace_period_minutes=30)
     assert "still accepted until" in page()
 
 

@@ -5,8 +5,9 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
 
-from incidents import services
-from incidents.models import ApiKey, CustomField, Incident, IncidentUpdate
+from core import services
+from core.models import ApiKey
+from incidents.models import CustomField, Incident, IncidentUpdate
 
 pytestmark = pytest.mark.django_db
 

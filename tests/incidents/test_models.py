@@ -5,7 +5,8 @@ import pytest
 from django.db import connection, connections
 from ulid import ULID
 
-from incidents.models import Incident, new_ulid
+from core.models import new_ulid
+from incidents.models import Incident
 from tests.factories import declare
 
 

@@ -23,8 +23,8 @@ from django.db import connection
 from django.utils import timezone
 
 from notifications.models import Delivery, DeliveryState, Subscriber, Suppression
+from tests.clients import make_client
 from tests.factories import status_page
-from tests.incidents.api.conftest import make_client
 
 from .conftest import use_broker
 from .smtp import SmtpServer

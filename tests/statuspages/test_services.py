@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from incidents.exceptions import DomainError
+from core.exceptions import DomainError
 from statuspages import selectors, services
 from statuspages.models import ComponentImpact, IncidentStatus, MaintenanceStatus, PageIncident
 from tests.factories import api_key, status_page

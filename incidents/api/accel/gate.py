@@ -23,11 +23,10 @@ request started with, and only when the row was still there to write.
 from django.core.cache import cache
 from django.utils import timezone
 
-from incidents import services
-from incidents.models import ApiKey
+from core import ratelimit, services
+from core.api.state import state_of
+from core.models import ApiKey
 
-from .. import ratelimit
-from ..state import state_of
 from . import versions
 
 KEY_CACHE_SECONDS = 300

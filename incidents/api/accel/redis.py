@@ -9,7 +9,7 @@
   straight on a connection the thread keeps.
 - Keys are made without Django's two calls and memcached warnings per key.
 
-It is ``incidents.cache.ResilientRedisCache`` underneath: ``admit()`` is behind the same
+It is ``core.cache.ResilientRedisCache`` underneath: ``admit()`` is behind the same
 timeouts and circuit breaker as every other call, and answers as a cache that has
 nothing (no key, no bucket spent) when Redis is not there.
 """
@@ -23,9 +23,9 @@ from django.core.cache.backends.base import default_key_func
 from django.core.cache.backends.redis import RedisCacheClient, RedisSerializer
 from redis.exceptions import ConnectionError, NoScriptError
 
-from incidents.cache import ResilientRedisCache
+from core.cache import ResilientRedisCache
 
-# The rate limit's rule (incidents.api.ratelimit.spend, the same GCRA) and the reads of an
+# The rate limit's rule (core.ratelimit.spend, the same GCRA) and the reads of an
 # API request's first round trip, in one call.
 # KEYS: the key's entry, its bucket, then entries to read; ARGV: now, interval, capacity
 # (0: no limit), spend (1: spend one request; 0: only look, for a call repeated after its

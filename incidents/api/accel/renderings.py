@@ -31,8 +31,9 @@ from django.conf import settings
 from django.core.cache import cache as shared_cache
 from django.http import HttpResponse
 
-from ..pagination import paginate
-from ..state import state_of
+from core.api.pagination import paginate
+from core.api.state import state_of
+
 from . import versions
 
 RENDERING_TIMEOUT = 24 * 60 * 60

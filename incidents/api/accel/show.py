@@ -19,11 +19,11 @@ from functools import update_wrapper
 from django.http import HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 
+from core import ratelimit
+from core.api.auth import authenticate, bearer_token
+from core.api.state import state_of
 from incidents import selectors
 
-from .. import ratelimit
-from ..auth import authenticate, bearer_token
-from ..state import state_of
 from . import enabled, renderings
 
 #: Accept headers the DRF view answers with JSON, its only renderer (others go to it)

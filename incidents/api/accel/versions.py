@@ -18,7 +18,7 @@ not, so turning it on never serves what changed while it was off.
 Tokens are bumped at once (so the writing request sees the change) and again when the
 transaction commits (so a reader that loaded the old rows in between cannot keep them
 under the new token). While the cache is unreachable every request gets tokens of its
-own, so nothing kept in a process is served; when it is back (``incidents.cache.cache_resync``)
+own, so nothing kept in a process is served; when it is back (``core.cache.cache_resync``)
 every token moves and the cached keys go, since the bumps and drops of changes made
 meanwhile never reached it.
 """
@@ -28,12 +28,12 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
+from core.api.state import state_of
+from core.cache import cache_resync
+from core.models import new_ulid
+from core.signals import api_key_changed
 from incidents import selectors
-from incidents.cache import cache_resync
-from incidents.models import new_ulid
-from incidents.signals import api_key_changed, configuration_changed
-
-from ..state import state_of
+from incidents.signals import configuration_changed
 
 SOURCES = ("config", "people", "api_keys")
 KEYS = {source: f"incidents:version:{source}" for source in SOURCES}

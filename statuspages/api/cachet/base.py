@@ -8,12 +8,11 @@ from django.http import Http404
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.response import Response
 
-from incidents.api.auth import HasApiRole
-from incidents.api.base import ApiViewSet
-from incidents.api.renderers import FastJSONRenderer
-from incidents.exceptions import DomainError
-from incidents.models import ApiRole
-
+from core.api.auth import HasApiRole
+from core.api.base import ApiViewSet
+from core.api.renderers import FastJSONRenderer
+from core.exceptions import DomainError
+from core.models import ApiRole
 from statuspages.services import pages as services
 
 from . import reads

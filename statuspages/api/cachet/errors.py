@@ -1,5 +1,5 @@
 """Cachet's error bodies, as Laravel words them: ``{"message"}``, plus ``errors`` (field
--> messages) on a 422. The exception is classified once, by ``incidents.api.errors``;
+-> messages) on a 422. The exception is classified once, by ``core.api.errors``;
 only the wording is Cachet's. Paths no view matched under Cachet's routes answer the
 same way (``DIALECT_ERRORS``).
 """
@@ -11,8 +11,8 @@ import re
 from django.http import JsonResponse
 from rest_framework import exceptions
 
-from incidents.api import errors as api_errors
-from incidents.api.errors import ApiError
+from core.api import errors as api_errors
+from core.api.errors import ApiError
 
 #: what Laravel and Sanctum say, whatever made the request fail
 MESSAGES = {

@@ -14,7 +14,7 @@ from django.db.models import F, QuerySet
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.http import urlencode
 
-from incidents.numbers import INTEGER_MAX, whole_number
+from core.numbers import INTEGER_MAX, whole_number
 
 from .errors import InvalidQuery
 

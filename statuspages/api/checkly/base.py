@@ -6,8 +6,8 @@ from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework.exceptions import ValidationError
 
-from incidents.api.base import ApiViewSet
-from incidents.models import ApiRole
+from core.api.base import ApiViewSet
+from core.models import ApiRole
 
 from .errors import handle
 from .ids import guid, pk_from_guid

@@ -1,5 +1,5 @@
 """Checkly's error body, ``{"statusCode", "error", "message"}``, for every error the one
-classification (``incidents.api.errors.describe``) makes: the dialect's views answer
+classification (``core.api.errors.describe``) makes: the dialect's views answer
 through ``handle``, and paths under /v1/status-pages that no view matched through
 ``respond`` (registered in ``DIALECT_ERRORS``)."""
 
@@ -7,7 +7,7 @@ from http import HTTPStatus
 
 from django.http import JsonResponse
 
-from incidents.api.errors import DIALECT_ERRORS, ApiError, handle_exception
+from core.api.errors import DIALECT_ERRORS, ApiError, handle_exception
 
 PREFIX = "/v1/status-pages"
 

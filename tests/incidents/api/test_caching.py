@@ -3,9 +3,10 @@ caches keys, configuration and rendered incidents) and off."""
 
 import pytest
 
+from core import services as core_services
 from incidents import services
 from incidents.models import IncidentRole, Severity, Visibility
-from tests.incidents.api.conftest import ApiClient, make_client
+from tests.clients import ApiClient, make_client
 from tests.factories import UserFactory, declare
 
 pytestmark = pytest.mark.django_db
@@ -50,10 +51,10 @@ def test_renaming_an_assignee_shows_at_once(viewer):
 
 
 def test_renaming_the_creating_key_shows_at_once(viewer):
-    key, _ = services.create_api_key(actor=None, name="Pager", roles=["incident_creator"])
+    key, _ = core_services.create_api_key(actor=None, name="Pager", roles=["incident_creator"])
     incident = declare("From a key", actor=key)
     assert _shown(viewer, incident)["creator"]["api_key"]["name"] == "Pager"
-    services.update_api_key(key=key, actor=None, name="Alerts", roles=["incident_creator"])
+    core_services.update_api_key(key=key, actor=None, name="Alerts", roles=["incident_creator"])
     assert _shown(viewer, incident)["creator"]["api_key"]["name"] == "Alerts"
 
 
@@ -76,14 +77,14 @@ def test_a_rotated_token_stops_working_although_it_was_cached():
 def test_a_deleted_key_stops_working_although_it_was_cached():
     client = make_client("viewer")
     assert client.get("/v1/severities").status_code == 200
-    services.delete_api_key(key=client.key, actor=None)
+    core_services.delete_api_key(key=client.key, actor=None)
     assert client.get("/v1/severities").status_code == 401
 
 
 def test_a_role_taken_away_applies_to_the_next_request():
     client = make_client("viewer")
     assert client.get("/v1/severities").status_code == 200
-    services.update_api_key(key=client.key, actor=None, name=client.key.name, roles=["incident_creator"])
+    core_services.update_api_key(key=client.key, actor=None, name=client.key.name, roles=["incident_creator"])
     assert client.get("/v1/severities").status_code == 403
 
 

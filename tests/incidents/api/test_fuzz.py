@@ -4,10 +4,10 @@ of each kind so lists render real records."""
 
 import pytest
 
-from incidents.models import ApiRole
+from core.models import ApiRole
 from tests import fuzz
+from tests.clients import make_client
 from tests.factories import IncidentFactory, status_page
-from tests.incidents.api.conftest import make_client
 
 DOCUMENT = "/v1/openapiV3.json"
 

@@ -9,9 +9,9 @@ import json
 import pytest
 from django.core.cache.backends.base import CacheKeyWarning
 
-from incidents.api.parsers import MAX_DEPTH, depth_exceeds
+from core.api.parsers import MAX_DEPTH, depth_exceeds
+from tests.core.api.test_errors import assert_error_body
 from tests.factories import declare
-from tests.incidents.api.test_errors import assert_error_body
 
 pytestmark = pytest.mark.django_db
 

@@ -24,7 +24,7 @@ from incident_io.models import (
     UtilitiesIdentityResultV1,
 )
 
-from incidents import services
+from core import services
 from incidents.models import Severity
 from tests.factories import UserFactory, declare
 

@@ -2,8 +2,8 @@
 
 import pytest
 
+from core.exceptions import DomainError
 from incidents import services
-from incidents.exceptions import DomainError
 from incidents.models import IncidentStatus, IncidentType
 from tests.factories import declare
 

@@ -8,7 +8,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.test import RequestFactory
 from django.urls import reverse
 
-from incidents.models import ApiKey, CustomField, Incident, IncidentStatus, Severity
+from core.models import ApiKey
+from incidents.models import CustomField, Incident, IncidentStatus, Severity
 from incidents.services import sync_staff_groups
 from incidents.services.groups import MANAGERS, RESPONDERS, VIEWERS
 from statuspages.models import Component, Maintenance, PageIncident, StatusPage
@@ -74,7 +75,7 @@ def test_a_responder_declares_an_incident_in_the_admin(client, severities):
     assert response.status_code == 302, response.content
     assert Incident.objects.filter(name="Declared by a responder").exists()
     assert client.get(reverse("admin:incidents_severity_add")).status_code == 403
-    assert client.get(reverse("admin:incidents_apikey_changelist")).status_code == 403
+    assert client.get(reverse("admin:core_apikey_changelist")).status_code == 403
 
 
 def test_a_viewer_opens_an_incident_but_cannot_declare_one(client):
@@ -89,7 +90,7 @@ def test_a_manager_adds_a_severity_and_opens_the_api_keys(client):
     response = client.post(reverse("admin:incidents_severity_add"), {"name": "Sev 0", "description": "", "rank": 9})
     assert response.status_code == 302, response.content
     assert Severity.objects.filter(name="Sev 0").exists()
-    assert client.get(reverse("admin:incidents_apikey_add")).status_code == 200
+    assert client.get(reverse("admin:core_apikey_add")).status_code == 200
 
 
 def test_a_model_added_later_falls_into_the_groups_by_its_kind():

@@ -3,8 +3,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from core.exceptions import DomainError
 from incidents import services
-from incidents.exceptions import DomainError
 from incidents.models import Incident, IncidentTimestampValue
 from incidents.services import PastUpdate
 

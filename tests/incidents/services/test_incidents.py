@@ -3,9 +3,16 @@ external issues and postmortems."""
 
 import pytest
 
+from core.exceptions import DomainError
 from incidents import services
-from incidents.exceptions import DomainError
-from incidents.models import IncidentRoleAssignment, IncidentTimestampValue, IncidentType, IncidentUpdate, StatusCategory, Visibility
+from incidents.models import (
+    IncidentRoleAssignment,
+    IncidentTimestampValue,
+    IncidentType,
+    IncidentUpdate,
+    StatusCategory,
+    Visibility,
+)
 from tests.factories import ApiKeyFactory, UserFactory, declare
 
 pytestmark = pytest.mark.django_db

@@ -6,8 +6,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from core.exceptions import DomainError
 from incidents import services
-from incidents.exceptions import DomainError
 from incidents.models import Incident, IncidentTimestamp, IncidentTimestampValue, StatusCategory
 from tests.factories import ApiKeyFactory, declare
 

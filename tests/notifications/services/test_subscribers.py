@@ -3,7 +3,7 @@ leaving, changing components and importing."""
 
 import pytest
 
-from incidents.exceptions import DomainError
+from core.exceptions import DomainError
 from notifications import services
 from notifications.links import confirm_url, preferences_url
 from notifications.models import Delivery, DeliveryState, Source, Subscriber, Suppression

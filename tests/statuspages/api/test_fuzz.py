@@ -9,11 +9,11 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from incidents.models import ApiRole
+from core.models import ApiRole
 from statuspages import services
 from tests import fuzz
+from tests.clients import make_client
 from tests.factories import status_page
-from tests.incidents.api.conftest import make_client
 from tests.statuspages.api.cachet.conftest import assert_cachet_error
 from tests.statuspages.api.checkly.conftest import assert_checkly_error
 

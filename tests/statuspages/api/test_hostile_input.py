@@ -7,10 +7,10 @@ import json
 
 import pytest
 
-from incidents.api.parsers import MAX_DEPTH
+from core.api.parsers import MAX_DEPTH
+from tests.clients import make_client
+from tests.core.api.test_errors import assert_error_body
 from tests.factories import status_page
-from tests.incidents.api.conftest import make_client
-from tests.incidents.api.test_errors import assert_error_body
 from tests.statuspages.api.cachet.conftest import assert_cachet_error
 from tests.statuspages.api.checkly.conftest import assert_checkly_error
 

@@ -2,8 +2,8 @@
 
 from rest_framework import serializers
 
+from core.models import ApiRole
 from incidents.api.v1.serializers.shapes import APIKeyV1Serializer, PaginationMetaResultV1Serializer
-from incidents.models import ApiRole
 
 ROLE_NAMES = ApiRole.values
 

@@ -4,8 +4,8 @@ named after the contract component it renders (drf-spectacular drops "Serializer
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.models import ApiRole
 from incidents.api.actors import actor_shape, user_shape
-from incidents.models import ApiRole
 
 
 class SeverityV1Serializer(serializers.Serializer):

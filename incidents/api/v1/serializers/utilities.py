@@ -2,7 +2,7 @@
 
 from rest_framework import serializers
 
-from incidents.models import ApiRole
+from core.models import ApiRole
 
 
 class IdentityTeamV1Serializer(serializers.Serializer):

@@ -11,8 +11,9 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from incidents import services
-from incidents.api.base import ApiViewSet
+from core import services
+from core.api.base import ApiViewSet
+from core.models import ApiKey, ApiRole
 from incidents.api.v1.serializers.api_keys import (
     APIKeysCreatePayloadV1Serializer,
     APIKeysCreateResultV1Serializer,
@@ -23,7 +24,6 @@ from incidents.api.v1.serializers.api_keys import (
     APIKeysUpdatePayloadV1Serializer,
     APIKeysUpdateResultV1Serializer,
 )
-from incidents.models import ApiKey, ApiRole
 
 MANAGE = (ApiRole.API_KEYS_MANAGE,)
 TAGS = ["API Keys V1"]

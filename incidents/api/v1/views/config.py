@@ -6,8 +6,9 @@ from django.urls import path
 from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
 
+from core.api.base import ApiViewSet
+from core.models import ApiRole
 from incidents import services
-from incidents.api.base import ApiViewSet
 from incidents.api.v1.serializers.config import (
     CustomFieldOptionsCreatePayloadV1Serializer,
     CustomFieldOptionsCreateResultV1Serializer,
@@ -29,10 +30,6 @@ from incidents.api.v1.serializers.config import (
     IncidentRolesUpdatePayloadV1Serializer,
     IncidentRolesUpdateResultV1Serializer,
     IncidentStatusesCreatePayloadV1Serializer,
-    SeveritiesCreateResultV1Serializer,
-    SeveritiesListResultV1Serializer,
-    SeveritiesShowResultV1Serializer,
-    SeveritiesUpdateResultV1Serializer,
     IncidentStatusesCreateResultV1Serializer,
     IncidentStatusesListResultV1Serializer,
     IncidentStatusesShowResultV1Serializer,
@@ -41,7 +38,11 @@ from incidents.api.v1.serializers.config import (
     IncidentTypesListResultV1Serializer,
     IncidentTypesShowResultV1Serializer,
     SeveritiesCreatePayloadV1Serializer,
+    SeveritiesCreateResultV1Serializer,
+    SeveritiesListResultV1Serializer,
+    SeveritiesShowResultV1Serializer,
     SeveritiesUpdatePayloadV1Serializer,
+    SeveritiesUpdateResultV1Serializer,
 )
 from incidents.api.v1.serializers.shapes import (
     CustomFieldOptionV1Serializer,
@@ -51,15 +52,7 @@ from incidents.api.v1.serializers.shapes import (
     IncidentTypeV1Serializer,
     SeverityV1Serializer,
 )
-from incidents.models import (
-    ApiRole,
-    CustomField,
-    CustomFieldOption,
-    IncidentRole,
-    IncidentStatus,
-    IncidentType,
-    Severity,
-)
+from incidents.models import CustomField, CustomFieldOption, IncidentRole, IncidentStatus, IncidentType, Severity
 
 READ = (ApiRole.VIEWER,)
 MANAGE = (ApiRole.MANAGE_SETTINGS,)

@@ -6,8 +6,10 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.response import Response
 
+from core.api.base import ApiViewSet
+from core.models import ApiRole
 from incidents import selectors, services
-from incidents.api.base import ApiViewSet
+from incidents.api.configuration import incident_config
 from incidents.api.filters import IncidentV1FilterSet
 from incidents.api.rendering import IncidentParts
 from incidents.api.v1.serializers.incidents import (
@@ -18,7 +20,6 @@ from incidents.api.v1.serializers.incidents import (
     IncidentsShowResultV1Serializer,
     IncidentV1Serializer,
 )
-from incidents.models import ApiRole
 
 READ = (ApiRole.VIEWER,)
 CREATE = (ApiRole.INCIDENT_CREATOR,)
@@ -29,7 +30,7 @@ class IncidentV1ViewSet(ApiViewSet):
     roles = {"list": READ, "retrieve": READ, "create": CREATE}
 
     def render(self, incident, config=None) -> dict:
-        return IncidentV1Serializer(incident, context={"parts": IncidentParts(config or self.incident_config())}).data
+        return IncidentV1Serializer(incident, context={"parts": IncidentParts(config or incident_config(self.request))}).data
 
     @extend_schema(
         operation_id="Incidents V1#List", tags=TAG,
@@ -43,7 +44,7 @@ class IncidentV1ViewSet(ApiViewSet):
     def list(self, request):
         filters = IncidentV1FilterSet(request.query_params)
         incidents = filters.filtered(selectors.with_details(selectors.incidents_visible_to(self.key)))
-        config = self.incident_config()
+        config = incident_config(self.request)
         rows, meta = self.paginate(incidents)
         rendered = IncidentV1Serializer(rows, many=True, context={"parts": IncidentParts(config)}).data
         return Response({"incidents": rendered, "pagination_meta": meta})
@@ -62,7 +63,7 @@ class IncidentV1ViewSet(ApiViewSet):
     def create(self, request):
         # One configuration resolves the body's roles, custom fields and options and renders
         # the answer.
-        config = self.incident_config()
+        config = incident_config(self.request)
         declaration = self.parse(IncidentsCreatePayloadV1Serializer, config=config)
         incident = services.declare_incident(actor=self.key, config=config, **declaration)
         # The declared incident comes back with what rendering needs: no read-back. (The

@@ -11,8 +11,8 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
-from incidents.api.auth import HasApiKey
-from incidents.api.base import ApiViewSet
+from core.api.auth import HasApiKey
+from core.api.base import ApiViewSet
 from incidents.api.v1.serializers.utilities import (
     UtilitiesIdentityResultV1Serializer,
     UtilitiesIPRangesResultV1Serializer,

@@ -7,9 +7,9 @@ role, and there is no on-call here, so nobody holds an on-call seat.
 
 from rest_framework import serializers
 
+from core.numbers import BIGINT_MAX, whole_number
 from incidents.api.actors import user_name, user_role
 from incidents.api.v2.serializers.shapes import PaginationMetaResultV2Serializer
-from incidents.numbers import BIGINT_MAX, whole_number
 
 # Users' ids are Django's integer keys (a bigint column), and so is the list's cursor.
 MAX_USER_ID = BIGINT_MAX

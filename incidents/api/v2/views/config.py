@@ -4,8 +4,9 @@ from django.urls import path
 from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
 
+from core.api.base import ApiViewSet
+from core.models import ApiRole
 from incidents import services
-from incidents.api.base import ApiViewSet
 from incidents.api.v2.serializers.config import (
     CustomFieldsCreatePayloadV2Serializer,
     CustomFieldsCreateResultV2Serializer,
@@ -27,7 +28,7 @@ from incidents.api.v2.serializers.shapes import (
     IncidentRoleV2Serializer,
     IncidentTimestampV2Serializer,
 )
-from incidents.models import ApiRole, CustomField, IncidentRole, IncidentTimestamp
+from incidents.models import CustomField, IncidentRole, IncidentTimestamp
 
 READ = (ApiRole.VIEWER,)
 MANAGE = (ApiRole.MANAGE_SETTINGS,)

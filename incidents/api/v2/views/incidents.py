@@ -7,16 +7,17 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.response import Response
 
+from core.api.base import ApiViewSet
+from core.models import ApiRole
 from incidents import selectors, services
 from incidents.api import accel
 from incidents.api.accel import versions
 from incidents.api.accel.renderings import incident_page
 from incidents.api.accel.show import accelerated_show
-from incidents.api.base import ApiViewSet
+from incidents.api.configuration import incident_config
 from incidents.api.filters import IncidentV2FilterSet, newest_first
 from incidents.api.rendering import IncidentParts
 from incidents.api.v2.serializers.incidents import (
-    render_incident_v2,
     IncidentsConnectExternalIssuePayloadV2Serializer,
     IncidentsCreatePayloadV2Serializer,
     IncidentsCreateResultV2Serializer,
@@ -32,8 +33,8 @@ from incidents.api.v2.serializers.incidents import (
     IncidentUpdateV2Serializer,
     IncidentV2Serializer,
     PostmortemDocumentV1Serializer,
+    render_incident_v2,
 )
-from incidents.models import ApiRole
 
 READ = (ApiRole.VIEWER,)
 CREATE = (ApiRole.INCIDENT_CREATOR,)
@@ -87,7 +88,7 @@ class IncidentV2ViewSet(ApiViewSet):
         return incident
 
     def render(self, incident, config=None) -> dict:
-        return render_incident_v2(incident, IncidentParts(config or self.incident_config()))
+        return render_incident_v2(incident, IncidentParts(config or incident_config(self.request)))
 
     @staticmethod
     def render_many(ids, config) -> dict:
@@ -100,7 +101,7 @@ class IncidentV2ViewSet(ApiViewSet):
     )
     def list(self, request):
         newest = newest_first(request)
-        config = self.incident_config()
+        config = incident_config(self.request)
         if accel.enabled():
             return incident_page(
                 request, "v2", self.filtered(selectors.revisions_visible_to(self.key), config),
@@ -130,7 +131,7 @@ class IncidentV2ViewSet(ApiViewSet):
     def create(self, request):
         # One configuration resolves the body's roles, custom fields, options and timestamps
         # and renders the answer.
-        config = self.incident_config()
+        config = incident_config(self.request)
         declaration = self.parse(IncidentsCreatePayloadV2Serializer, config=config)
         incident = services.declare_incident(actor=self.key, config=config, **declaration)
         # The declared incident comes back with what rendering needs: no read-back. (The

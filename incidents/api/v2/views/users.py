@@ -6,7 +6,8 @@ from django.urls import path
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.response import Response
 
-from incidents.api.base import ApiViewSet
+from core.api.base import ApiViewSet
+from core.models import ApiRole
 from incidents.api.v2.serializers.users import (
     UsersListQueryV2Serializer,
     UsersListResultV2Serializer,
@@ -14,7 +15,6 @@ from incidents.api.v2.serializers.users import (
     user_cursor,
     user_id_from,
 )
-from incidents.models import ApiRole
 
 READ = (ApiRole.VIEWER,)
 TAGS = ["Users V2"]

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.http import JsonResponse
 from rest_framework.response import Response
 
-from incidents.api.renderers import FastJSONRenderer
+from core.api.renderers import FastJSONRenderer
 from statuspages.models import ComponentStatus, IncidentStatus
 from statuspages.selectors import UNDER_MAINTENANCE, page_overview
 

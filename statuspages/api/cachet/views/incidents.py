@@ -10,7 +10,7 @@ from django.db import transaction
 from django.db.models import Case, IntegerField, Value, When
 from rest_framework.response import Response
 
-from incidents.exceptions import DomainError
+from core.exceptions import DomainError
 from statuspages.models import ComponentStatus, IncidentStatus
 from statuspages.services import incidents as services
 

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.urls import path
 from rest_framework.response import Response
 
-from incidents.exceptions import DomainError
+from core.exceptions import DomainError
 from statuspages import services
 from statuspages.models import Component, ComponentStatus, IncidentStatus
 

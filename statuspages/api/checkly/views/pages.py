@@ -6,7 +6,7 @@ from django.db import transaction
 from django.urls import path
 from rest_framework.response import Response
 
-from incidents.exceptions import DomainError
+from core.exceptions import DomainError
 from statuspages import services
 from statuspages.models import Component, ComponentGroup
 from statuspages.services.pages import GroupLayout, arrange_status_page

@@ -4,9 +4,9 @@ arranges each page's structure)."""
 from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
 
-from incidents.api.base import ApiViewSet
-from statuspages.models import Component
+from core.api.base import ApiViewSet
 from statuspages import services
+from statuspages.models import Component
 
 from ..serializers.payloads import StatusPageComponentsCreatePayloadV2Serializer, StatusPageComponentsUpdatePayloadV2Serializer
 from ..serializers.results import (

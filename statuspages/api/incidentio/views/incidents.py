@@ -4,7 +4,7 @@ published after the fact."""
 from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
 
-from incidents.api.base import ApiViewSet
+from core.api.base import ApiViewSet
 from statuspages import services
 
 from .. import reads

@@ -4,7 +4,7 @@ from django.db import transaction
 from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
 
-from incidents.api.base import ApiViewSet
+from core.api.base import ApiViewSet
 from statuspages import services
 
 from .. import reads

@@ -5,7 +5,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.response import Response
 
-from incidents.api.base import ApiViewSet
+from core.api.base import ApiViewSet
 
 from .. import reads
 from ..serializers.payloads import ShowStatusPageComponentAvailabilityQuerySerializer

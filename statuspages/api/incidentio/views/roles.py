@@ -2,7 +2,7 @@
 ``status_page_publisher`` writes (and reads what it writes to), ``global_access`` does
 everything (``HasApiRole`` lets it through)."""
 
-from incidents.models import ApiRole
+from core.models import ApiRole
 
 READ = (ApiRole.STATUS_PAGE_VIEWER, ApiRole.STATUS_PAGE_PUBLISHER)
 WRITE = (ApiRole.STATUS_PAGE_PUBLISHER,)

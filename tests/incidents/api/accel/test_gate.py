@@ -5,10 +5,10 @@ tests' local memory and on Redis."""
 import pytest
 from django.core.cache import cache
 
-from incidents import services
+from core import services as core_services
+from core.models import ApiKey
 from incidents.api.accel import gate, versions
-from incidents.models import ApiKey
-from tests.incidents.api.conftest import ApiClient, make_client
+from tests.clients import ApiClient, make_client
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("accelerated")]
 
@@ -25,7 +25,7 @@ def change_midway(monkeypatch, step: str, change, *, before=False):
     ``step`` (``find_api_key`` or ``record_use``), after the step itself ran (or just
     before it): as when a request read the row just before the change and writes the
     cache just after it."""
-    original = getattr(services, step)
+    original = getattr(core_services, step)
 
     def interleaved(*args, **kwargs):
         if before:
@@ -52,7 +52,7 @@ def committed(django_capture_on_commit_callbacks):
 
 def test_a_key_read_before_its_deletion_is_not_cached_after_it(client, monkeypatch, committed):
     cache.delete(versions.api_key_cache_key(client.key.token_hash))  # the next request reads the row
-    change_midway(monkeypatch, "find_api_key", committed(lambda: services.delete_api_key(key=client.key, actor=None)))
+    change_midway(monkeypatch, "find_api_key", committed(lambda: core_services.delete_api_key(key=client.key, actor=None)))
     assert client.get("/v1/identity").status_code == 200  # it began before the change
     monkeypatch.undo()
     assert client.get("/v1/identity").status_code == 401
@@ -62,7 +62,7 @@ def test_a_key_read_before_a_role_was_removed_is_not_cached_after_it(client, mon
     cache.delete(versions.api_key_cache_key(client.key.token_hash))
 
     def remove_viewer():
-        services.update_api_key(key=ApiKey.objects.get(pk=client.key.pk), actor=None, name="Narrowed", roles=["incident_creator"])
+        core_services.update_api_key(key=ApiKey.objects.get(pk=client.key.pk), actor=None, name="Narrowed", roles=["incident_creator"])
 
     change_midway(monkeypatch, "find_api_key", committed(remove_viewer))
     assert client.get("/v2/incidents").status_code == 200
@@ -72,13 +72,13 @@ def test_a_key_read_before_a_role_was_removed_is_not_cached_after_it(client, mon
 
 @pytest.fixture
 def refresh_every_request(monkeypatch):
-    monkeypatch.setattr(services.api_keys, "LAST_USED_RESOLUTION", services.api_keys.LAST_USED_RESOLUTION * 0)
+    monkeypatch.setattr(core_services.api_keys, "LAST_USED_RESOLUTION", core_services.api_keys.LAST_USED_RESOLUTION * 0)
 
 
 @pytest.mark.parametrize("before", [True, False], ids=["row-gone-at-refresh", "row-gone-after-refresh"])
 @pytest.mark.usefixtures("refresh_every_request")
 def test_the_last_used_refresh_never_caches_a_key_deleted_meanwhile(client, monkeypatch, committed, before):
-    change_midway(monkeypatch, "record_use", committed(lambda: services.delete_api_key(key=client.key, actor=None)), before=before)
+    change_midway(monkeypatch, "record_use", committed(lambda: core_services.delete_api_key(key=client.key, actor=None)), before=before)
     assert client.get("/v1/identity").status_code == 200  # it began before the change
     monkeypatch.undo()
     assert client.get("/v1/identity").status_code == 401
@@ -87,7 +87,7 @@ def test_the_last_used_refresh_never_caches_a_key_deleted_meanwhile(client, monk
 @pytest.mark.usefixtures("refresh_every_request")
 def test_the_last_used_refresh_never_caches_a_key_rotated_meanwhile(client, monkeypatch, committed):
     change_midway(
-        monkeypatch, "record_use", committed(lambda: services.rotate_api_key(key=ApiKey.objects.get(pk=client.key.pk), actor=None))
+        monkeypatch, "record_use", committed(lambda: core_services.rotate_api_key(key=ApiKey.objects.get(pk=client.key.pk), actor=None))
     )
     assert client.get("/v1/identity").status_code == 200
     monkeypatch.undo()

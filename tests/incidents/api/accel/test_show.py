@@ -8,7 +8,7 @@ from incidents import services
 from incidents.api.accel import gate
 from incidents.api.v2.views.incidents import IncidentV2ViewSet
 from incidents.models import Visibility
-from tests.incidents.api.conftest import ApiClient, make_client
+from tests.clients import ApiClient, make_client
 from tests.contract import assert_matches_contract
 from tests.factories import declare
 

@@ -4,11 +4,11 @@ import factory
 import pytest
 from django.utils import timezone
 
-from incidents import services
-from incidents.models import ApiKey
+from core import services
+from core.models import ApiKey
+from tests.clients import ApiClient
 from tests.contract import assert_matches_contract
 from tests.factories import ApiKeyFactory, UserFactory, api_key
-from tests.incidents.api.conftest import ApiClient
 
 REAL_NOW = timezone.now
 

@@ -1,8 +1,8 @@
 import pytest
 from openapi_spec_validator import validate
 
+from tests.clients import ApiClient
 from tests.contract import assert_matches_contract
-from tests.incidents.api.conftest import ApiClient
 
 pytestmark = pytest.mark.django_db
 

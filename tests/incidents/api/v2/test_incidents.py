@@ -17,9 +17,10 @@ from incidents.models import (
     IncidentType,
     IncidentUpdate,
 )
+from tests.clients import make_client
 from tests.contract import assert_matches_contract
 from tests.factories import CustomFieldFactory, CustomFieldOptionFactory, IncidentFactory, UserFactory, declare, set_field_values
-from tests.incidents.api.conftest import DECLARATION_READS, DECLARATION_WRITES, assert_declaration_stored, make_client
+from tests.incidents.api.conftest import DECLARATION_READS, DECLARATION_WRITES, assert_declaration_stored
 
 pytestmark = pytest.mark.django_db
 

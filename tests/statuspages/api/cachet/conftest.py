@@ -3,9 +3,9 @@ roles, a site page, and every answer checked against Cachet's document."""
 
 import pytest
 
+from tests.clients import ApiClient, make_client
 from tests.contract import _document, assert_matches_contract, operation_for
 from tests.factories import status_page
-from tests.incidents.api.conftest import ApiClient, make_client
 
 DOCUMENT = "cachet-v3-openapi.json"
 

@@ -3,9 +3,9 @@
 
 import pytest
 
-from incidents.api import errors as api_errors
+from core.api import errors as api_errors
 from statuspages.api.cachet import errors, reads
-from tests.incidents.api.conftest import ApiClient
+from tests.clients import ApiClient
 
 from .conftest import assert_cachet_error, cachet
 

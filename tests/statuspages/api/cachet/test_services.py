@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from incidents.exceptions import DomainError
+from core.exceptions import DomainError
 from statuspages import services
 from statuspages.services.maintenance import delete_maintenance_update, edit_maintenance_update
 

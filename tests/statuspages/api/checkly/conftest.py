@@ -5,9 +5,9 @@ from http import HTTPStatus
 
 import pytest
 
+from tests.clients import ApiClient, make_client
 from tests.contract import assert_matches_contract, operation_for
 from tests.factories import status_page
-from tests.incidents.api.conftest import ApiClient, make_client
 
 DOCUMENT = "checkly-status-pages-openapi.json"
 

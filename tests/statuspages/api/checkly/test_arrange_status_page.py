@@ -3,7 +3,7 @@ writes stand on (its tests live here, with its first caller)."""
 
 import pytest
 
-from incidents.exceptions import DomainError
+from core.exceptions import DomainError
 from statuspages import services
 from statuspages.models import Component, ComponentGroup, PageComponent
 from statuspages.services.pages import GroupLayout, arrange_status_page

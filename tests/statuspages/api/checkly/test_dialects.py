@@ -7,7 +7,7 @@ from django.urls import Resolver404, resolve
 from statuspages import selectors, services
 from statuspages.api.checkly.ids import guid
 from statuspages.models import PageIncident
-from tests.incidents.api.conftest import make_client
+from tests.clients import make_client
 
 from .conftest import checkly
 

@@ -5,8 +5,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from incidents.api import ratelimit
-from tests.incidents.api.conftest import ApiClient, make_client
+from core import ratelimit
+from tests.clients import ApiClient, make_client
 
 from .conftest import assert_checkly_error, checkly
 

@@ -1,7 +1,7 @@
 import pytest
 
+from tests.clients import ApiClient, make_client
 from tests.factories import status_page
-from tests.incidents.api.conftest import ApiClient, make_client
 
 #: an id nothing has
 UNKNOWN = "01FCNDV6P870EA6S7TK1DSYDG0"

@@ -1,7 +1,8 @@
 """Status page incidents, their updates and retrospective incidents: published through the
 same services as the admin's, so a write shows at once on the page and through every read."""
 
-from datetime import datetime, timedelta, timezone as tz
+from datetime import datetime, timedelta
+from datetime import timezone as tz
 
 import pytest
 from django.db import connection
@@ -10,9 +11,9 @@ from django.utils import timezone
 
 from statuspages import selectors, services
 from statuspages.models import ComponentImpact, PageIncident, PageIncidentUpdate, Visibility
+from tests.clients import make_client
 from tests.contract import assert_matches_contract
 from tests.factories import status_page
-from tests.incidents.api.conftest import make_client
 
 from .conftest import UNKNOWN
 

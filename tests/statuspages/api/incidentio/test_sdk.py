@@ -2,7 +2,8 @@
 at a live server of ours, each call must come back parsed into the SDK's success models,
 which is what tooling written for incident.io sees when it is pointed here."""
 
-from datetime import datetime, timedelta, timezone as tz
+from datetime import datetime, timedelta
+from datetime import timezone as tz
 
 import pytest
 from incident_io import AuthenticatedClient
@@ -62,7 +63,7 @@ from incident_io.models import (
     StatusPagesUpdateStatusPageMaintenanceResultV2,
 )
 
-from incidents import services as incident_services
+from core import services as core_services
 from statuspages import selectors
 from tests.factories import status_page
 
@@ -73,7 +74,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture
 def sdk(live_server):
     """An SDK client holding a status_page_publisher key, talking to our live server."""
-    _, token = incident_services.create_api_key(actor=None, name="SDK key", roles=["status_page_publisher"])
+    _, token = core_services.create_api_key(actor=None, name="SDK key", roles=["status_page_publisher"])
     with AuthenticatedClient(base_url=live_server.url, token=token, raise_on_unexpected_status=True) as client:
         yield client
 

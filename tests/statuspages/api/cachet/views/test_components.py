@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from statuspages import services
 from statuspages.models import Component, ComponentImpact, PageComponent
-from tests.incidents.api.conftest import make_client
+from tests.clients import make_client
 
 from ..conftest import assert_cachet_error, cachet
 

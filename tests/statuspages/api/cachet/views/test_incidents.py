@@ -9,8 +9,8 @@ from ulid import ULID
 
 from statuspages import selectors, services
 from statuspages.models import ComponentImpact, PageIncident, PageIncidentUpdate, Visibility
+from tests.clients import make_client
 from tests.factories import status_page
-from tests.incidents.api.conftest import make_client
 
 from ..conftest import assert_cachet_error, cachet
 

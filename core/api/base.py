@@ -1,0 +1,59 @@
+"""The base every API viewset stands on: key authentication, role checks and the rate
+limit as DRF's authentication, permission and throttle classes, request parsing, and
+lookups that 404 in incident.io's shape."""
+
+from django.http import Http404
+from rest_framework import viewsets
+
+from core.api.auth import ApiKeyAuthentication, HasApiRole
+from core.api.pagination import paginate
+from core.api.state import state_of
+from core.ratelimit import ApiKeyRateThrottle
+
+
+class ApiViewSet(viewsets.ViewSet):
+    authentication_classes = [ApiKeyAuthentication]
+    permission_classes = [HasApiRole]
+    throttle_classes = [ApiKeyRateThrottle]
+    #: action name -> roles, any one of which allows it (global_access always does)
+    roles: dict[str, tuple[str, ...]] = {}
+
+    def throttled(self, request, wait):
+        # incident.io's 429 names the key and when to come back (core.ratelimit).
+        raise state_of(request).rate_limit.refusal(request.auth.name)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        state = state_of(request)
+        if state.rate_limit_checked and state.rate_limit is not None:
+            for header, value in state.rate_limit.headers().items():
+                response[header] = value
+        return response
+
+    #: the rows this viewset serves; read through get_queryset() (a fresh copy per request)
+    queryset = None
+
+    def get_queryset(self):
+        return self.queryset.all()
+
+    @property
+    def key(self):
+        return self.request.auth
+
+    def parse(self, serializer_class, data=None, **context) -> dict:
+        """Validate the request body (or ``data``); invalid input raises and is rendered
+        as a 422 naming each field."""
+        serializer = serializer_class(
+            data=self.request.data if data is None else data, context={"request": self.request, **context}
+        )
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
+    def get_or_404(self, queryset, pk, what: str = "record"):
+        obj = queryset.filter(pk=pk).first()
+        if obj is None:
+            raise Http404(f"No {what} with id {pk}")
+        return obj
+
+    def paginate(self, queryset, **kwargs):
+        return paginate(queryset, self.request, **kwargs)

@@ -1,0 +1,9 @@
+"""What every app's models build on (ULID keys, creation and update times, the actor of a
+change) and the API keys the API authenticates.
+
+- ``base``: ULID keys, creation and update times, the actor of a change;
+- ``api_keys``: API keys and incident.io's role names.
+"""
+
+from .api_keys import ApiKey, ApiRole
+from .base import ActorMixin, TimestampedModel, UlidModel, new_ulid
