@@ -36,8 +36,6 @@ TEST_COMMAND = ".venv/bin/python -m pytest"
 NOT_IN_THE_REPOSITORY = {
     "var/": "the embedded default's files (database, mail, static files), made on first start",
     "test-artifacts/": "the browser tests' screenshots, made when they run",
-    "core/": "the floor the layout work is carving out of incidents/ (docs/development.md#layers)",
-    "tests/test_layers.py": "arrives with core/: it fails when an import climbs",
     "docs/configuration.md": "every environment variable, written in parallel with this page split",
     "incidents/unresolved.json": "a URL under a status page's address (docs/dialects/statuspage-json.md)",
     **dict.fromkeys(
@@ -256,20 +254,6 @@ def test_the_readme_carries_the_two_quick_start_commands_as_they_are():
     shell_lines = {line.strip() for block in blocks if block.language in SHELL for line in block.text.splitlines()}
     for command in (QUICK_START, TEST_COMMAND):
         assert command in shell_lines, f"README.md: no shell block holds the line {command!r}"
-
-
-def test_the_readmes_production_settings_are_those_of_the_runbook():
-    # tests/config/test_security.py runs `check --deploy` with the README's export lines;
-    # docs/production.md must give an operator the same ones.
-    def exports(page: Path, after: str) -> list[str]:
-        text = page.read_text()
-        section = text.split(after, 1)[1] if after else text
-        block = re.search(r"```sh\n(.*?)```", section, re.S).group(1)
-        return [line for line in block.splitlines() if line.startswith("export ")]
-
-    readme = exports(README, "## Production")
-    runbook = exports(ROOT / "docs" / "production.md", "")
-    assert readme and readme == runbook, "README.md's production exports differ from docs/production.md's"
 
 
 def test_the_docs_index_links_every_page_of_docs():
