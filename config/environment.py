@@ -1,0 +1,377 @@
+"""Every environment variable the settings read, declared once.
+
+A ``Variable`` has its name, the ``Kind`` that parses its text (and says, for the table,
+what it accepts), its default spelt as the environment would spell it (parsed like any
+value, so a default cannot be malformed either), what it means, and optionally a ``Rule``
+that involves other variables. config/settings.py reads them through ``load()``, which
+parses every one of them when the settings are imported and refuses a value it cannot
+use with ImproperlyConfigured naming the variable and the value.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+
+from config.secret_key import is_known_development_key
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+#: The one Env: every variable is read from its ENVIRON, and its parsers read the URLs.
+ENV = environ.Env()
+
+Getter = Callable[[str], Any]
+
+
+class Invalid(ValueError):
+    """A value its kind refuses; the message says what was expected."""
+
+
+@dataclass(frozen=True)
+class Kind:
+    """How a variable's text becomes its value, and what it accepts, for the table."""
+
+    parse: Callable[[str], Any]
+    accepts: str
+    #: flags: set but empty counts as unset (``DEBUG=`` in an env file)
+    blank_is_unset: bool = False
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A condition on a variable's value that involves others (``holds(value, get)``)."""
+
+    holds: Callable[[Any, Getter], bool]
+    says: str
+
+
+@dataclass(frozen=True)
+class Variable:
+    name: str
+    kind: Kind
+    #: as the environment would spell it, or made from other variables (``get(name)``)
+    default: str | Callable[[Getter], str]
+    means: str
+    #: the table's default column where the default is made, or needs a word
+    default_text: str = ""
+    rule: Rule | None = None
+    #: never repeated in a message
+    secret: bool = False
+
+    def __post_init__(self):
+        if callable(self.default) and not self.default_text:
+            raise TypeError(f"{self.name}: a default made from other variables needs default_text")
+
+
+@dataclass(frozen=True)
+class Topic:
+    title: str
+    intro: str
+    variables: tuple[Variable, ...]
+
+
+# --- kinds -------------------------------------------------------------------------------
+
+_TRUE, _FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
+
+
+def flag() -> Kind:
+    # Not environ's bool, which reads any word it does not know (a typo) as "no".
+    def parse(raw: str) -> bool:
+        word = raw.strip().lower()
+        if word not in _TRUE + _FALSE:
+            raise Invalid("must be true or false")
+        return word in _TRUE
+
+    return Kind(parse, "`true` or `false`", blank_is_unset=True)
+
+
+def integer(*, minimum: int | None = None) -> Kind:
+    def parse(raw: str) -> int:
+        try:
+            number = int(raw.strip())
+        except ValueError:
+            raise Invalid("must be a whole number") from None
+        if minimum is not None and number < minimum:
+            raise Invalid(f"must be at least {minimum}")
+        return number
+
+    return Kind(parse, "whole number" if minimum is None else f"whole number ≥ {minimum}")
+
+
+def number(*, above: float | None = None) -> Kind:
+    def parse(raw: str) -> float:
+        try:
+            value = ENV.parse_value(raw, float)
+        except ValueError:
+            raise Invalid("must be a number") from None
+        if above is not None and not value > above:
+            raise Invalid(f"must be more than {above:g}")
+        return value
+
+    return Kind(parse, "number" if above is None else f"number > {above:g}")
+
+
+def text() -> Kind:
+    return Kind(lambda raw: raw, "text")
+
+
+def choice(*words: str) -> Kind:
+    def parse(raw: str) -> str:
+        if raw not in words:
+            raise Invalid(f"must be {_either(words)}")
+        return raw
+
+    return Kind(parse, _either([f"`{word}`" for word in words]))
+
+
+def path() -> Kind:
+    return Kind(Path, "a path")
+
+
+def listing() -> Kind:
+    return Kind(_items, "comma-separated list")
+
+
+def cidrs() -> Kind:
+    def parse(raw: str) -> list[str]:
+        # Normalised ("10.0.0.1" -> "10.0.0.1/32"), so /v1/ip_ranges always answers CIDRs.
+        try:
+            return [str(ipaddress.ip_network(item, strict=False)) for item in _items(raw)]
+        except ValueError as exc:
+            raise Invalid(str(exc)) from None
+
+    return Kind(parse, "comma-separated IPv4/IPv6 networks (CIDR) or addresses")
+
+
+def database_url() -> Kind:
+    return Kind(ENV.db_url_config, "a database URL")
+
+
+def cache_url() -> Kind:
+    return Kind(ENV.cache_url_config, "a cache URL")
+
+
+def email_url() -> Kind:
+    return Kind(ENV.email_url_config, "a mail URL")
+
+
+def _items(raw: str) -> list[str]:
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def _either(words) -> str:
+    words = list(words)
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} or {words[-1]}"
+
+
+# --- the declarations ----------------------------------------------------------------------
+
+def _behind_tls(on: str, off: str) -> Callable[[Getter], str]:
+    return lambda get: on if get("BEHIND_TLS_PROXY") else off
+
+
+TOPICS = (
+    Topic("General", "Where the embedded defaults keep their files, and what every process shares.", (
+        Variable("VAR_DIR", path(), lambda get: str(BASE_DIR / "var"),
+                 "where the embedded defaults keep their files (SQLite, cache, broker, mail, secret key)",
+                 default_text="`var/` in the checkout"),
+        Variable("DEBUG", flag(), "false", "`false` in production: `true` shows tracebacks to anyone who causes one"),
+        Variable("SITE_URL", text(), "http://localhost:8000",
+                 "the site's address as users reach it, used in links in emails and the API "
+                 "(`https://incidents.example.com`)"),
+        Variable("TIME_ZONE", text(), "UTC", "the zone the admin shows times in (stored times are UTC)"),
+        Variable("STATIC_ROOT", path(), lambda get: str(get("VAR_DIR") / "static"),
+                 "where `manage.py collectstatic` puts the static files the web server serves",
+                 default_text="`static/` under `VAR_DIR`"),
+    )),
+    Topic("Database", "", (
+        Variable("DATABASE_URL", database_url(), lambda get: f"sqlite:///{get('VAR_DIR') / 'db.sqlite3'}",
+                 "`postgres://user:pass@db:5432/incidents` (`?prepare_threshold=none` behind PgBouncer's "
+                 "transaction pooling)",
+                 default_text="`sqlite:///` `db.sqlite3` under `VAR_DIR`"),
+        Variable("CONN_MAX_AGE", integer(), "60",
+                 "seconds a PostgreSQL connection is reused (checked before each request, so one the server "
+                 "closed is replaced); `conn_max_age` in `DATABASE_URL` wins"),
+    )),
+    Topic("Cache", "", (
+        Variable("CACHE_URL", cache_url(), lambda get: f"filecache://{get('VAR_DIR') / 'cache'}",
+                 "`redis://redis:6379/1` (the file cache is shared by the processes of one machine only)",
+                 default_text="`filecache://` `cache/` under `VAR_DIR`"),
+        Variable("CACHE_CONNECT_TIMEOUT", number(), "0.25",
+                 "seconds a cache call waits for Redis to connect (`?socket_connect_timeout=` in `CACHE_URL` wins)"),
+        Variable("CACHE_READ_TIMEOUT", number(), "0.5",
+                 "seconds a cache call waits for each reply from Redis (`?socket_timeout=` in `CACHE_URL` wins)"),
+        Variable("CACHE_BREAKER_FAILURES", integer(), "3",
+                 "failed cache calls in a row after which a process stops calling Redis for a while"),
+        Variable("CACHE_BREAKER_RESET_SECONDS", number(), "5",
+                 "how long a process leaves Redis alone after those failures, before it tries one call"),
+    )),
+    Topic("Background tasks", "", (
+        Variable("CELERY_BROKER_URL", text(), "filesystem://",
+                 "`redis://redis:6379/0` (the default, kombu's file transport, keeps its queue under `VAR_DIR`)"),
+        Variable("CELERY_TASK_ALWAYS_EAGER", flag(), "false",
+                 "`true` runs each task inside the process that sends it, with no worker (for trying things out)"),
+    )),
+    Topic("Email", "", (
+        Variable("EMAIL_URL", email_url(), "filemail:///",
+                 "`smtp+tls://user:pass@smtp.example.com:587` (`smtp+ssl://…:465` for implicit TLS); "
+                 "`filemail:///` writes each message as a file under `VAR_DIR`'s `mail/`, "
+                 "`filemail:///some/dir` under the checkout"),
+        Variable("EMAIL_TIMEOUT", integer(), "30", "seconds before a silent mail server counts as a temporary failure"),
+        Variable("DEFAULT_FROM_EMAIL", text(), "Incident Tracker <incidents@localhost>",
+                 "the sender of the site's emails (`Status <status@example.com>`)"),
+    )),
+    Topic("Security", "", (
+        Variable("SECRET_KEY", text(), "",
+                 "a long random string, the same on every machine; a published development key (or Django's "
+                 "`django-insecure-…`) is refused unless `DEBUG` is on",
+                 default_text="made at random on first start and kept in `VAR_DIR`'s `secret_key` (mode 0600)",
+                 rule=Rule(lambda key, get: get("DEBUG") or not is_known_development_key(key),
+                           "is a published development key: set a random one (or DEBUG=true)"),
+                 secret=True),
+        Variable("REQUIRE_SECRET_KEY", flag(), "false",
+                 "`true` refuses to start without `SECRET_KEY` (several machines must share one key)",
+                 rule=Rule(lambda required, get: not required or bool(get("SECRET_KEY")),
+                           "SECRET_KEY must be set when REQUIRE_SECRET_KEY is on")),
+        Variable("ALLOWED_HOSTS", listing(), "localhost,127.0.0.1,[::1],testserver",
+                 "the host names the site answers to (`incidents.example.com`)"),
+        Variable("CSRF_TRUSTED_ORIGINS", listing(), "",
+                 "origins whose forms may post to the site (`https://incidents.example.com`)"),
+        Variable("BEHIND_TLS_PROXY", flag(), "false",
+                 "`true` behind a proxy that terminates TLS and sets `X-Forwarded-Proto`; turns the four below on"),
+        Variable("SECURE_COOKIES", flag(), _behind_tls("true", "false"),
+                 "session and CSRF cookies only over HTTPS", default_text="`BEHIND_TLS_PROXY`"),
+        Variable("SECURE_SSL_REDIRECT", flag(), _behind_tls("true", "false"),
+                 "plain HTTP is redirected to HTTPS", default_text="`BEHIND_TLS_PROXY`"),
+        Variable("SECURE_HSTS_SECONDS", integer(), _behind_tls("31536000", "0"),
+                 "how long browsers use HTTPS only (HSTS); start low (`300`) while trying, `0` turns it off",
+                 default_text="`31536000` behind TLS, else `0`"),
+        Variable("TRUSTED_PROXY_COUNT", integer(), _behind_tls("1", "0"),
+                 "proxies of yours that append to `X-Forwarded-For`; the client's address is the entry the "
+                 "outermost one wrote", default_text="`1` behind TLS, else `0`"),
+        Variable("SECURE_HSTS_INCLUDE_SUBDOMAINS", flag(), "true", "HSTS's `includeSubDomains`"),
+        Variable("SECURE_HSTS_PRELOAD", flag(), "true",
+                 "HSTS's `preload` (matters only if you submit your domain to browsers' preload list)"),
+        Variable("LOGIN_FAILURE_LIMIT", integer(minimum=1), "5",
+                 "failed logins for one username from one address before that pair is locked out"),
+        Variable("LOGIN_FAILURE_LIMIT_PER_IP", integer(minimum=1), "20",
+                 "failed logins from one address, whatever the usernames, before the address is locked out"),
+        Variable("LOGIN_COOLOFF_MINUTES", integer(), "15",
+                 "a lockout ends this long after its last failed attempt (`manage.py axes_reset…` lifts it sooner)"),
+    )),
+    Topic("API", "", (
+        Variable("API_RATE_LIMIT_PER_MINUTE", integer(), "1200", "requests per API key per minute (`0`: no limit)"),
+        Variable("API_AUTH_FAILURES_PER_MINUTE", integer(), "60",
+                 "API requests with a token that opens no key, per client address (`REMOTE_ADDR`) per minute; past "
+                 "them, 429 without a database lookup (`0`: no limit)"),
+        Variable("API_ACCELERATION", flag(), "true",
+                 "`false` runs every API request through DRF's plain path (see \"Acceleration\")"),
+        Variable("API_LIST_PAGE_CACHE_MB", integer(), "32",
+                 "memory each web process gives to list pages with acceleration on (`0`: none)"),
+        Variable("API_EGRESS_IP_RANGES", cidrs(), "", "the networks `/v1/ip_ranges` reports"),
+        Variable("MAX_REQUEST_BODY_MB", number(above=0), "2.5",
+                 "the largest request body read, in MiB: larger ones are refused (413 on API paths, naming the "
+                 "limit; 400 elsewhere)"),
+    )),
+    Topic("Notifications", "", (
+        Variable("NOTIFICATIONS_FROM_EMAIL", text(), lambda get: get("DEFAULT_FROM_EMAIL"),
+                 "the sender of subscribers' emails (`Example Status <status@example.com>`)",
+                 default_text="`DEFAULT_FROM_EMAIL`"),
+        Variable("NOTIFICATIONS_REPLY_TO", listing(), "", "where subscribers' replies go (`support@example.com`)"),
+        Variable("NOTIFICATIONS_MESSAGE_ID_DOMAIN", text(), "", "the domain in the emails' `Message-ID`s",
+                 default_text="`SITE_URL`'s host"),
+        Variable("NOTIFICATIONS_BATCH_SIZE", integer(minimum=1), "200",
+                 "subscribers per batch task (one rendering, one SMTP connection)"),
+        Variable("NOTIFICATIONS_CLAIM_SECONDS", integer(minimum=1), "300",
+                 "how long a batch holds its rows; a dead worker's rows are sent by another after it"),
+        Variable("NOTIFICATIONS_SWEEP_SECONDS", integer(minimum=1), "60",
+                 "how often the sweep re-enqueues what the broker lost (updates published while it was down)"),
+        Variable("NOTIFICATIONS_RETRY_BASE_SECONDS", integer(minimum=1), "30",
+                 "the first backoff after a temporary SMTP failure; it doubles, with jitter, up to the maximum"),
+        Variable("NOTIFICATIONS_RETRY_MAX_SECONDS", integer(minimum=1), "3600", "the longest backoff"),
+        Variable("NOTIFICATIONS_MAX_RETRIES", integer(), "10",
+                 "task retries after temporary failures; the sweep keeps trying after them"),
+        Variable("NOTIFICATIONS_SUPPRESS_AFTER_BOUNCES", integer(minimum=1), "3",
+                 "permanent refusals in a row after which an address is suppressed"),
+        Variable("NOTIFICATIONS_ACCELERATION", flag(), lambda get: str(get("API_ACCELERATION")),
+                 "`true`: a batch serialises its MIME message once and swaps each address and link in "
+                 "(`notifications/accel.py`); `false`: Django builds every message",
+                 default_text="`API_ACCELERATION`"),
+    )),
+    Topic("Logs", "", (
+        Variable("LOG_LEVEL", text(), "INFO", "the least severe level written"),
+        Variable("LOG_FORMAT", choice("text", "json"), "text",
+                 "`json`: one JSON object a line (`time`, `level`, `logger`, `message`, `request_id`, `task_id`, "
+                 "`exc_info`) for a log shipper"),
+    )),
+)
+
+VARIABLES = {variable.name: variable for topic in TOPICS for variable in topic.variables}
+
+
+# --- reading -------------------------------------------------------------------------------
+
+class Values(Mapping):
+    """Every declared variable's value; asking for one not declared stops the process."""
+
+    def __init__(self, values: dict[str, Any]):
+        self._values = values
+
+    def __getitem__(self, name: str) -> Any:
+        if name not in self._values:
+            raise ImproperlyConfigured(f"{name} is read by the settings but not declared in config/environment.py")
+        return self._values[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+
+def load(source: Mapping[str, str] | None = None) -> Values:
+    """Every variable parsed and checked, from ``source`` (the process's environment)."""
+    source = ENV.ENVIRON if source is None else source
+    values: dict[str, Any] = {}
+
+    def get(name: str) -> Any:
+        if name not in values:
+            values[name] = _read(VARIABLES[name], source, get)
+        return values[name]
+
+    for name in VARIABLES:
+        get(name)
+    for variable in VARIABLES.values():
+        if variable.rule and not variable.rule.holds(values[variable.name], get):
+            raise refusal(variable.name, source.get(variable.name), variable.rule.says)
+    return Values(values)
+
+
+def _read(variable: Variable, source: Mapping[str, str], get: Getter) -> Any:
+    # Taken as written: no "$OTHER_VARIABLE" expansion, which would turn a secret
+    # that starts with "$" into another variable's value.
+    raw = source.get(variable.name)
+    unset = raw is None or (variable.kind.blank_is_unset and not raw.strip())
+    if unset:
+        raw = variable.default(get) if callable(variable.default) else variable.default
+    try:
+        return variable.kind.parse(raw)
+    except (ValueError, ImproperlyConfigured) as exc:  # ours, and django-environ's URL parsers'
+        raise refusal(variable.name, None if unset else raw, str(exc) or type(exc).__name__) from None
+
+
+def refusal(name: str, raw: str | None, reason: str) -> ImproperlyConfigured:
+    """What stops the process: the variable, its value (unless secret) and why."""
+    if raw is None:
+        shown = " (unset)"
+    elif VARIABLES[name].secret:
+        shown = "=(hidden)"
+    else:
+        shown = f"={raw!r}"
+    return ImproperlyConfigured(f"{name}{shown}: {reason}")
