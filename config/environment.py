@@ -11,13 +11,20 @@ use with ImproperlyConfigured naming the variable and the value.
 from __future__ import annotations
 
 import ipaddress
+import math
+import re
+import zoneinfo
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from email.utils import parseaddr
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import environ
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.core.mail.message import sanitize_address
+from django.core.validators import validate_email
 
 from config.secret_key import is_known_development_key
 
@@ -91,30 +98,32 @@ def flag() -> Kind:
     return Kind(parse, "`true` or `false`", blank_is_unset=True)
 
 
-def integer(*, minimum: int | None = None) -> Kind:
+def integer(*, minimum: int) -> Kind:
     def parse(raw: str) -> int:
         try:
             number = int(raw.strip())
         except ValueError:
             raise Invalid("must be a whole number") from None
-        if minimum is not None and number < minimum:
+        if number < minimum:
             raise Invalid(f"must be at least {minimum}")
         return number
 
-    return Kind(parse, "whole number" if minimum is None else f"whole number ≥ {minimum}")
+    return Kind(parse, f"whole number ≥ {minimum}")
 
 
-def number(*, above: float | None = None) -> Kind:
+def number(*, above: float) -> Kind:
+    # Not environ's float, which drops every character but digits, "," and "." (so
+    # "1e3" is 13 and "0.5s" is 0.5).
     def parse(raw: str) -> float:
         try:
-            value = ENV.parse_value(raw, float)
+            value = float(raw.strip())
         except ValueError:
             raise Invalid("must be a number") from None
-        if above is not None and not value > above:
+        if not (math.isfinite(value) and value > above):
             raise Invalid(f"must be more than {above:g}")
         return value
 
-    return Kind(parse, "number" if above is None else f"number > {above:g}")
+    return Kind(parse, f"number > {above:g}")
 
 
 def text() -> Kind:
@@ -122,20 +131,108 @@ def text() -> Kind:
 
 
 def choice(*words: str) -> Kind:
+    """One of ``words``, in any case; the value is the word as declared."""
+
     def parse(raw: str) -> str:
-        if raw not in words:
-            raise Invalid(f"must be {_either(words)}")
-        return raw
+        for word in words:
+            if raw.strip().lower() == word.lower():
+                return word
+        raise Invalid(f"must be {_either(words)}")
 
     return Kind(parse, _either([f"`{word}`" for word in words]))
 
 
 def path() -> Kind:
-    return Kind(Path, "a path")
+    def parse(raw: str) -> Path:
+        if not raw.strip():
+            raise Invalid("must not be empty")
+        return Path(raw.strip())
+
+    return Kind(parse, "a path")
 
 
-def listing() -> Kind:
-    return Kind(_items, "comma-separated list")
+def time_zone() -> Kind:
+    # Django checks the name only against /usr/share/zoneinfo, where there is one, and
+    # with tzdata alone fails at the first time it converts.
+    def parse(raw: str) -> str:
+        try:
+            zoneinfo.ZoneInfo(raw)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            raise Invalid("is not a time zone name (UTC, Europe/Paris, America/New_York)") from None
+        return raw
+
+    return Kind(parse, "a time zone name (`Europe/Paris`)")
+
+
+def site_url() -> Kind:
+    def parse(raw: str) -> str:
+        url = raw.strip()
+        try:
+            parts = urlsplit(url)
+            parts.port  # noqa: B018 (a port that is no number raises here)
+        except ValueError as exc:
+            raise Invalid(str(exc)) from None
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise Invalid("must be an absolute http:// or https:// URL (https://incidents.example.com)")
+        if parts.username or parts.password or parts.query or parts.fragment:
+            raise Invalid("must have no user, query or fragment: links are made by appending paths to it")
+        return url.rstrip("/")
+
+    return Kind(parse, "an absolute `http://` or `https://` URL")
+
+
+def address() -> Kind:
+    return Kind(_address, "an email address, with or without a name (`Name <name@example.com>`)")
+
+
+def addresses() -> Kind:
+    def parse(raw: str) -> list[str]:
+        found = _items(raw)
+        for item in found:
+            try:
+                _address(item)
+            except Invalid as exc:
+                raise Invalid(f"{item!r} {exc}") from None
+        return found
+
+    return Kind(parse, "comma-separated email addresses")
+
+
+def hosts() -> Kind:
+    def parse(raw: str) -> list[str]:
+        names = _items(raw)
+        for name in names:
+            if name != "*" and not _HOST.fullmatch(name.lower()):
+                raise Invalid(f"{name!r} is not a host name: write example.com (.example.com for it and its "
+                              "subdomains, * for any), with no scheme, port or path")
+        return names
+
+    return Kind(parse, "comma-separated host names (`.example.com`: it and its subdomains)")
+
+
+def origins() -> Kind:
+    def parse(raw: str) -> list[str]:
+        found = _items(raw)
+        for origin in found:
+            try:
+                parts = urlsplit(origin)
+            except ValueError:
+                parts = None
+            if not (parts and parts.scheme in ("http", "https") and parts.netloc) or parts.path or parts.query or parts.fragment:
+                raise Invalid(f"{origin!r} is not an origin: write https://example.com (a scheme and a host, no path)")
+        return found
+
+    return Kind(parse, "comma-separated origins (`https://example.com`)")
+
+
+def domain() -> Kind:
+    def parse(raw: str) -> str:
+        name = raw.strip()
+        if name and not _DOMAIN.fullmatch(name):
+            raise Invalid("is not a domain name (example.com)")
+        return name
+
+    return Kind(parse, "a domain name, or empty")
 
 
 def cidrs() -> Kind:
@@ -165,6 +262,24 @@ def _items(raw: str) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+#: what Django's request.get_host() accepts (its host_validation_re), or a leading-dot pattern
+_HOST = re.compile(r"\.?[a-z0-9.-]+|\[[a-f0-9]*:[a-f0-9.:]+\]")
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+_DOMAIN = re.compile(rf"{_LABEL}(?:\.{_LABEL})*")
+
+
+def _address(raw: str) -> str:
+    # Refused here when Django would refuse it at the first send (sanitize_address), and
+    # when it is no address at all ("nope", which sanitize_address lets through).
+    value = raw.strip()
+    try:
+        validate_email(parseaddr(value)[1])
+        sanitize_address(value, "utf-8")
+    except (ValidationError, ValueError, TypeError):
+        raise Invalid("is not an email address (Name <name@example.com>, or name@example.com)") from None
+    return value
+
+
 def _either(words) -> str:
     words = list(words)
     return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} or {words[-1]}"
@@ -182,10 +297,10 @@ TOPICS = (
                  "where the embedded defaults keep their files (SQLite, cache, broker, mail, secret key)",
                  default_text="`var/` in the checkout"),
         Variable("DEBUG", flag(), "false", "`false` in production: `true` shows tracebacks to anyone who causes one"),
-        Variable("SITE_URL", text(), "http://localhost:8000",
+        Variable("SITE_URL", site_url(), "http://localhost:8000",
                  "the site's address as users reach it, used in links in emails and the API "
                  "(`https://incidents.example.com`)"),
-        Variable("TIME_ZONE", text(), "UTC", "the zone the admin shows times in (stored times are UTC)"),
+        Variable("TIME_ZONE", time_zone(), "UTC", "the zone the admin shows times in (stored times are UTC)"),
         Variable("STATIC_ROOT", path(), lambda get: str(get("VAR_DIR") / "static"),
                  "where `manage.py collectstatic` puts the static files the web server serves",
                  default_text="`static/` under `VAR_DIR`"),
@@ -195,7 +310,7 @@ TOPICS = (
                  "`postgres://user:pass@db:5432/incidents` (`?prepare_threshold=none` behind PgBouncer's "
                  "transaction pooling)",
                  default_text="`sqlite:///` `db.sqlite3` under `VAR_DIR`"),
-        Variable("CONN_MAX_AGE", integer(), "60",
+        Variable("CONN_MAX_AGE", integer(minimum=0), "60",
                  "seconds a PostgreSQL connection is reused (checked before each request, so one the server "
                  "closed is replaced); `conn_max_age` in `DATABASE_URL` wins"),
     )),
@@ -203,13 +318,13 @@ TOPICS = (
         Variable("CACHE_URL", cache_url(), lambda get: f"filecache://{get('VAR_DIR') / 'cache'}",
                  "`redis://redis:6379/1` (the file cache is shared by the processes of one machine only)",
                  default_text="`filecache://` `cache/` under `VAR_DIR`"),
-        Variable("CACHE_CONNECT_TIMEOUT", number(), "0.25",
+        Variable("CACHE_CONNECT_TIMEOUT", number(above=0), "0.25",
                  "seconds a cache call waits for Redis to connect (`?socket_connect_timeout=` in `CACHE_URL` wins)"),
-        Variable("CACHE_READ_TIMEOUT", number(), "0.5",
+        Variable("CACHE_READ_TIMEOUT", number(above=0), "0.5",
                  "seconds a cache call waits for each reply from Redis (`?socket_timeout=` in `CACHE_URL` wins)"),
-        Variable("CACHE_BREAKER_FAILURES", integer(), "3",
+        Variable("CACHE_BREAKER_FAILURES", integer(minimum=1), "3",
                  "failed cache calls in a row after which a process stops calling Redis for a while"),
-        Variable("CACHE_BREAKER_RESET_SECONDS", number(), "5",
+        Variable("CACHE_BREAKER_RESET_SECONDS", number(above=0), "5",
                  "how long a process leaves Redis alone after those failures, before it tries one call"),
     )),
     Topic("Background tasks", "", (
@@ -223,8 +338,8 @@ TOPICS = (
                  "`smtp+tls://user:pass@smtp.example.com:587` (`smtp+ssl://…:465` for implicit TLS); "
                  "`filemail:///` writes each message as a file under `VAR_DIR`'s `mail/`, "
                  "`filemail:///some/dir` under the checkout"),
-        Variable("EMAIL_TIMEOUT", integer(), "30", "seconds before a silent mail server counts as a temporary failure"),
-        Variable("DEFAULT_FROM_EMAIL", text(), "Incident Tracker <incidents@localhost>",
+        Variable("EMAIL_TIMEOUT", integer(minimum=1), "30", "seconds before a silent mail server counts as a temporary failure"),
+        Variable("DEFAULT_FROM_EMAIL", address(), "Incident Tracker <incidents@localhost>",
                  "the sender of the site's emails (`Status <status@example.com>`)"),
     )),
     Topic("Security", "", (
@@ -239,9 +354,11 @@ TOPICS = (
                  "`true` refuses to start without `SECRET_KEY` (several machines must share one key)",
                  rule=Rule(lambda required, get: not required or bool(get("SECRET_KEY")),
                            "SECRET_KEY must be set when REQUIRE_SECRET_KEY is on")),
-        Variable("ALLOWED_HOSTS", listing(), "localhost,127.0.0.1,[::1],testserver",
-                 "the host names the site answers to (`incidents.example.com`)"),
-        Variable("CSRF_TRUSTED_ORIGINS", listing(), "",
+        Variable("ALLOWED_HOSTS", hosts(), "localhost,127.0.0.1,[::1],testserver",
+                 "the host names the site answers to (`incidents.example.com`)",
+                 rule=Rule(lambda names, get: bool(names) or get("DEBUG"),
+                           "must not be empty while DEBUG is off: every request would be refused (400)")),
+        Variable("CSRF_TRUSTED_ORIGINS", origins(), "",
                  "origins whose forms may post to the site (`https://incidents.example.com`)"),
         Variable("BEHIND_TLS_PROXY", flag(), "false",
                  "`true` behind a proxy that terminates TLS and sets `X-Forwarded-Proto`; turns the four below on"),
@@ -249,10 +366,10 @@ TOPICS = (
                  "session and CSRF cookies only over HTTPS", default_text="`BEHIND_TLS_PROXY`"),
         Variable("SECURE_SSL_REDIRECT", flag(), _behind_tls("true", "false"),
                  "plain HTTP is redirected to HTTPS", default_text="`BEHIND_TLS_PROXY`"),
-        Variable("SECURE_HSTS_SECONDS", integer(), _behind_tls("31536000", "0"),
+        Variable("SECURE_HSTS_SECONDS", integer(minimum=0), _behind_tls("31536000", "0"),
                  "how long browsers use HTTPS only (HSTS); start low (`300`) while trying, `0` turns it off",
                  default_text="`31536000` behind TLS, else `0`"),
-        Variable("TRUSTED_PROXY_COUNT", integer(), _behind_tls("1", "0"),
+        Variable("TRUSTED_PROXY_COUNT", integer(minimum=0), _behind_tls("1", "0"),
                  "proxies of yours that append to `X-Forwarded-For`; the client's address is the entry the "
                  "outermost one wrote", default_text="`1` behind TLS, else `0`"),
         Variable("SECURE_HSTS_INCLUDE_SUBDOMAINS", flag(), "true", "HSTS's `includeSubDomains`"),
@@ -262,17 +379,17 @@ TOPICS = (
                  "failed logins for one username from one address before that pair is locked out"),
         Variable("LOGIN_FAILURE_LIMIT_PER_IP", integer(minimum=1), "20",
                  "failed logins from one address, whatever the usernames, before the address is locked out"),
-        Variable("LOGIN_COOLOFF_MINUTES", integer(), "15",
+        Variable("LOGIN_COOLOFF_MINUTES", integer(minimum=1), "15",
                  "a lockout ends this long after its last failed attempt (`manage.py axes_reset…` lifts it sooner)"),
     )),
     Topic("API", "", (
-        Variable("API_RATE_LIMIT_PER_MINUTE", integer(), "1200", "requests per API key per minute (`0`: no limit)"),
-        Variable("API_AUTH_FAILURES_PER_MINUTE", integer(), "60",
+        Variable("API_RATE_LIMIT_PER_MINUTE", integer(minimum=0), "1200", "requests per API key per minute (`0`: no limit)"),
+        Variable("API_AUTH_FAILURES_PER_MINUTE", integer(minimum=0), "60",
                  "API requests with a token that opens no key, per client address (`REMOTE_ADDR`) per minute; past "
                  "them, 429 without a database lookup (`0`: no limit)"),
         Variable("API_ACCELERATION", flag(), "true",
                  "`false` runs every API request through DRF's plain path (see \"Acceleration\")"),
-        Variable("API_LIST_PAGE_CACHE_MB", integer(), "32",
+        Variable("API_LIST_PAGE_CACHE_MB", integer(minimum=0), "32",
                  "memory each web process gives to list pages with acceleration on (`0`: none)"),
         Variable("API_EGRESS_IP_RANGES", cidrs(), "", "the networks `/v1/ip_ranges` reports"),
         Variable("MAX_REQUEST_BODY_MB", number(above=0), "2.5",
@@ -280,11 +397,11 @@ TOPICS = (
                  "limit; 400 elsewhere)"),
     )),
     Topic("Notifications", "", (
-        Variable("NOTIFICATIONS_FROM_EMAIL", text(), lambda get: get("DEFAULT_FROM_EMAIL"),
+        Variable("NOTIFICATIONS_FROM_EMAIL", address(), lambda get: get("DEFAULT_FROM_EMAIL"),
                  "the sender of subscribers' emails (`Example Status <status@example.com>`)",
                  default_text="`DEFAULT_FROM_EMAIL`"),
-        Variable("NOTIFICATIONS_REPLY_TO", listing(), "", "where subscribers' replies go (`support@example.com`)"),
-        Variable("NOTIFICATIONS_MESSAGE_ID_DOMAIN", text(), "", "the domain in the emails' `Message-ID`s",
+        Variable("NOTIFICATIONS_REPLY_TO", addresses(), "", "where subscribers' replies go (`support@example.com`)"),
+        Variable("NOTIFICATIONS_MESSAGE_ID_DOMAIN", domain(), "", "the domain in the emails' `Message-ID`s",
                  default_text="`SITE_URL`'s host"),
         Variable("NOTIFICATIONS_BATCH_SIZE", integer(minimum=1), "200",
                  "subscribers per batch task (one rendering, one SMTP connection)"),
@@ -294,8 +411,10 @@ TOPICS = (
                  "how often the sweep re-enqueues what the broker lost (updates published while it was down)"),
         Variable("NOTIFICATIONS_RETRY_BASE_SECONDS", integer(minimum=1), "30",
                  "the first backoff after a temporary SMTP failure; it doubles, with jitter, up to the maximum"),
-        Variable("NOTIFICATIONS_RETRY_MAX_SECONDS", integer(minimum=1), "3600", "the longest backoff"),
-        Variable("NOTIFICATIONS_MAX_RETRIES", integer(), "10",
+        Variable("NOTIFICATIONS_RETRY_MAX_SECONDS", integer(minimum=1), "3600", "the longest backoff",
+                 rule=Rule(lambda longest, get: longest >= get("NOTIFICATIONS_RETRY_BASE_SECONDS"),
+                           "must be at least NOTIFICATIONS_RETRY_BASE_SECONDS")),
+        Variable("NOTIFICATIONS_MAX_RETRIES", integer(minimum=0), "10",
                  "task retries after temporary failures; the sweep keeps trying after them"),
         Variable("NOTIFICATIONS_SUPPRESS_AFTER_BOUNCES", integer(minimum=1), "3",
                  "permanent refusals in a row after which an address is suppressed"),
@@ -305,7 +424,7 @@ TOPICS = (
                  default_text="`API_ACCELERATION`"),
     )),
     Topic("Logs", "", (
-        Variable("LOG_LEVEL", text(), "INFO", "the least severe level written"),
+        Variable("LOG_LEVEL", choice("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"), "INFO", "the least severe level written"),
         Variable("LOG_FORMAT", choice("text", "json"), "text",
                  "`json`: one JSON object a line (`time`, `level`, `logger`, `message`, `request_id`, `task_id`, "
                  "`exc_info`) for a log shipper"),
@@ -342,36 +461,34 @@ def load(source: Mapping[str, str] | None = None) -> Values:
 
     def get(name: str) -> Any:
         if name not in values:
-            values[name] = _read(VARIABLES[name], source, get)
+            variable = VARIABLES[name]
+            raw, given = _raw(variable, source, get)
+            try:
+                values[name] = variable.kind.parse(raw)
+            except (ValueError, ImproperlyConfigured) as exc:  # ours, and django-environ's URL parsers'
+                raise refusal(name, raw, str(exc) or type(exc).__name__, given=given) from None
         return values[name]
 
     for name in VARIABLES:
         get(name)
-    for variable in VARIABLES.values():
-        if variable.rule and not variable.rule.holds(values[variable.name], get):
-            raise refusal(variable.name, source.get(variable.name), variable.rule.says)
+    for name, variable in VARIABLES.items():
+        if variable.rule and not variable.rule.holds(values[name], get):
+            raw, given = _raw(variable, source, get)
+            raise refusal(name, raw, variable.rule.says, given=given)
     return Values(values)
 
 
-def _read(variable: Variable, source: Mapping[str, str], get: Getter) -> Any:
-    # Taken as written: no "$OTHER_VARIABLE" expansion, which would turn a secret
-    # that starts with "$" into another variable's value.
+def _raw(variable: Variable, source: Mapping[str, str], get: Getter) -> tuple[str, bool]:
+    """The variable's text, and whether it was given (or is the default)."""
+    # Taken as written: no "$OTHER_VARIABLE" expansion (django-environ's), which would
+    # turn a secret that starts with "$" into another variable's value.
     raw = source.get(variable.name)
-    unset = raw is None or (variable.kind.blank_is_unset and not raw.strip())
-    if unset:
-        raw = variable.default(get) if callable(variable.default) else variable.default
-    try:
-        return variable.kind.parse(raw)
-    except (ValueError, ImproperlyConfigured) as exc:  # ours, and django-environ's URL parsers'
-        raise refusal(variable.name, None if unset else raw, str(exc) or type(exc).__name__) from None
+    if raw is None or (variable.kind.blank_is_unset and not raw.strip()):
+        return (variable.default(get) if callable(variable.default) else variable.default), False
+    return raw, True
 
 
-def refusal(name: str, raw: str | None, reason: str) -> ImproperlyConfigured:
+def refusal(name: str, raw: str, reason: str, *, given: bool = True) -> ImproperlyConfigured:
     """What stops the process: the variable, its value (unless secret) and why."""
-    if raw is None:
-        shown = " (unset)"
-    elif VARIABLES[name].secret:
-        shown = "=(hidden)"
-    else:
-        shown = f"={raw!r}"
-    return ImproperlyConfigured(f"{name}{shown}: {reason}")
+    shown = "(hidden)" if VARIABLES[name].secret else repr(raw)
+    return ImproperlyConfigured(f"{name}={shown}: {reason}" if given else f"{name} (unset, so {shown}): {reason}")

@@ -35,7 +35,7 @@ DEBUG = env["DEBUG"]
 SECRET_KEY = env["SECRET_KEY"] or generated_secret_key(VAR_DIR / "secret_key")
 ALLOWED_HOSTS = env["ALLOWED_HOSTS"]
 CSRF_TRUSTED_ORIGINS = env["CSRF_TRUSTED_ORIGINS"]
-SITE_URL = env["SITE_URL"].rstrip("/")
+SITE_URL = env["SITE_URL"]
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from config.environment import VARIABLES
+
 ROOT = Path(__file__).resolve().parents[2]
 PROBE = (
     "import json, django; from django.conf import settings; django.setup();"
@@ -21,13 +23,15 @@ PROBE = (
 )
 
 
+def _environment(tmp_path, **env) -> dict[str, str]:
+    """This process's environment without any variable the settings read (the machine
+    running the tests may set some), plus ``env``."""
+    clean = {k: v for k, v in os.environ.items() if k not in VARIABLES}
+    return {**clean, "DJANGO_SETTINGS_MODULE": "config.settings", "VAR_DIR": str(tmp_path / "var"), **env}
+
+
 def _settings(tmp_path, **env):
-    clean = {k: v for k, v in os.environ.items() if k not in {
-        "DATABASE_URL", "CELERY_BROKER_URL", "EMAIL_URL", "CACHE_URL", "DEBUG", "ALLOWED_HOSTS", "DEFAULT_FROM_EMAIL", "SECRET_KEY",
-        "API_ACCELERATION", "API_LIST_PAGE_CACHE_MB", "CACHE_CONNECT_TIMEOUT", "CACHE_READ_TIMEOUT", "CACHE_BREAKER_FAILURES",
-        "CACHE_BREAKER_RESET_SECONDS"}}
-    clean.update({"DJANGO_SETTINGS_MODULE": "config.settings", "VAR_DIR": str(tmp_path / "var"), **env})
-    result = subprocess.run([sys.executable, "-c", PROBE], cwd=ROOT, env=clean, capture_output=True, text=True)
+    result = subprocess.run([sys.executable, "-c", PROBE], cwd=ROOT, env=_environment(tmp_path, **env), capture_output=True, text=True)
     if result.returncode:
         raise RuntimeError(result.stderr)
     return json.loads(result.stdout)
@@ -99,22 +103,127 @@ def test_the_caches_redis_has_short_timeouts_and_a_breaker(tmp_path):
     }
 
 
-@pytest.mark.parametrize(
-    "env",
-    [
-        {"EMAIL_URL": "carrier-pigeon://coop"},
-        {"CACHE_URL": "redis://cache.internal:6379/1", "CACHE_READ_TIMEOUT": "soon"},
-        {"DATABASE_URL": "nosuchdb://x"},
-        {"API_RATE_LIMIT_PER_MINUTE": "lots"},
-        {"API_ACCELERATION": "sometimes"},
-        {"DATABASE_URL": "postgres://app@db/incidents?prepare_threshold=often"},
-        {"MAX_REQUEST_BODY_MB": "big"},
-        {"MAX_REQUEST_BODY_MB": "0"},
-    ],
-)
-def test_malformed_values_fail_loudly(tmp_path, env):
-    with pytest.raises(RuntimeError):
-        _settings(tmp_path, **env)
+# What stops the process at start-up: (variable, value, words its message has besides the
+# variable's name), and the other variables the case needs.
+REFUSALS = [
+    ("DEBUG", "sometimes", "true or false"),
+    ("VAR_DIR", "/dev/null/var", "cannot be created"),
+    ("VAR_DIR", "", "must not be empty"),
+    ("SITE_URL", "incidents.example.com", "absolute http:// or https:// URL"),
+    ("SITE_URL", "ftp://incidents.example.com", "http:// or https://"),
+    ("SITE_URL", "https://", "absolute"),
+    ("SITE_URL", "https://incidents.example.com/?from=mail", "no user, query or fragment"),
+    ("SITE_URL", "https://incidents.example.com:https", "Port"),
+    ("TIME_ZONE", "Mars/Olympus_Mons", "not a time zone"),
+    ("TIME_ZONE", "", "not a time zone"),
+    ("STATIC_ROOT", " ", "must not be empty"),
+    ("DATABASE_URL", "postgres://app@db.internal/incidents?prepare_threshold=often", "prepare_threshold"),
+    ("CONN_MAX_AGE", "-1", "at least 0"),
+    ("CONN_MAX_AGE", "forever", "whole number"),
+    ("CACHE_URL", "carrier-pigeon://coop", "carrier-pigeon"),
+    ("CACHE_CONNECT_TIMEOUT", "0", "more than 0"),
+    ("CACHE_READ_TIMEOUT", "soon", "must be a number"),
+    ("CACHE_READ_TIMEOUT", "-0.5", "more than 0"),
+    ("CACHE_READ_TIMEOUT", "nan", "more than 0"),
+    ("CACHE_BREAKER_FAILURES", "0", "at least 1"),
+    ("CACHE_BREAKER_RESET_SECONDS", "0", "more than 0"),
+    ("CELERY_TASK_ALWAYS_EAGER", "perhaps", "true or false"),
+    ("EMAIL_URL", "carrier-pigeon://coop", "carrier-pigeon"),
+    ("EMAIL_TIMEOUT", "0", "at least 1"),
+    ("DEFAULT_FROM_EMAIL", "nope", "not an email address"),
+    ("DEFAULT_FROM_EMAIL", "Status status@example.com", "not an email address"),
+    ("DEFAULT_FROM_EMAIL", "status@example.com, ops@example.com", "not an email address"),
+    ("DEFAULT_FROM_EMAIL", "", "not an email address"),
+    ("SECRET_KEY", "django-insecure-" + "a" * 50, "published development key"),
+    ("REQUIRE_SECRET_KEY", "true", "SECRET_KEY must be set"),
+    ("ALLOWED_HOSTS", "", "must not be empty while DEBUG is off"),
+    ("ALLOWED_HOSTS", "https://incidents.example.com", "not a host name"),
+    ("ALLOWED_HOSTS", "incidents.example.com:8000", "not a host name"),
+    ("ALLOWED_HOSTS", "*.example.com", "not a host name"),
+    ("CSRF_TRUSTED_ORIGINS", "incidents.example.com", "not an origin"),
+    ("CSRF_TRUSTED_ORIGINS", "https://incidents.example.com/", "not an origin"),
+    ("BEHIND_TLS_PROXY", "y", "true or false"),
+    ("SECURE_COOKIES", "maybe", "true or false"),
+    ("SECURE_SSL_REDIRECT", "sure", "true or false"),
+    ("SECURE_HSTS_SECONDS", "-1", "at least 0"),
+    ("SECURE_HSTS_INCLUDE_SUBDOMAINS", "sure", "true or false"),
+    ("SECURE_HSTS_PRELOAD", "sure", "true or false"),
+    ("TRUSTED_PROXY_COUNT", "-1", "at least 0"),
+    ("LOGIN_FAILURE_LIMIT", "0", "at least 1"),
+    ("LOGIN_FAILURE_LIMIT_PER_IP", "0", "at least 1"),
+    ("LOGIN_COOLOFF_MINUTES", "0", "at least 1"),
+    ("API_RATE_LIMIT_PER_MINUTE", "lots", "whole number"),
+    ("API_RATE_LIMIT_PER_MINUTE", "-1", "at least 0"),
+    ("API_AUTH_FAILURES_PER_MINUTE", "-60", "at least 0"),
+    ("API_ACCELERATION", "sometimes", "true or false"),
+    ("API_LIST_PAGE_CACHE_MB", "-1", "at least 0"),
+    ("API_EGRESS_IP_RANGES", "203.0.113.0/24,not-an-address", "does not appear to be"),
+    ("MAX_REQUEST_BODY_MB", "big", "must be a number"),
+    ("MAX_REQUEST_BODY_MB", "0", "more than 0"),
+    ("NOTIFICATIONS_FROM_EMAIL", "status at example.com", "not an email address"),
+    ("NOTIFICATIONS_REPLY_TO", "support@example.com,nobody", "'nobody' is not an email address"),
+    ("NOTIFICATIONS_MESSAGE_ID_DOMAIN", "example.com>", "not a domain name"),
+    ("NOTIFICATIONS_BATCH_SIZE", "0", "at least 1"),
+    ("NOTIFICATIONS_CLAIM_SECONDS", "0", "at least 1"),
+    ("NOTIFICATIONS_SWEEP_SECONDS", "-5", "at least 1"),
+    ("NOTIFICATIONS_RETRY_BASE_SECONDS", "0", "at least 1"),
+    ("NOTIFICATIONS_RETRY_MAX_SECONDS", "10", "at least NOTIFICATIONS_RETRY_BASE_SECONDS"),
+    ("NOTIFICATIONS_MAX_RETRIES", "-1", "at least 0"),
+    ("NOTIFICATIONS_SUPPRESS_AFTER_BOUNCES", "0", "at least 1"),
+    ("NOTIFICATIONS_ACCELERATION", "sometimes", "true or false"),
+    ("LOG_LEVEL", "loud", "DEBUG, INFO, WARNING, ERROR or CRITICAL"),
+    ("LOG_FORMAT", "xml", "text or json"),
+]
+START = "from django.conf import settings; settings.INSTALLED_APPS"
+
+
+def _start(tmp_path, **env) -> subprocess.CompletedProcess:
+    """A fresh interpreter that reads the settings, as every process does when it starts."""
+    return subprocess.run([sys.executable, "-c", START], cwd=ROOT, env=_environment(tmp_path, **env), capture_output=True, text=True)
+
+
+@pytest.mark.parametrize("variable, value, words", REFUSALS)
+def test_a_value_the_settings_cannot_use_stops_the_process_naming_it(tmp_path, variable, value, words):
+    result = _start(tmp_path, **{variable: value})
+    assert result.returncode != 0
+    message = result.stderr.strip().splitlines()[-1]
+    assert message.startswith(f"django.core.exceptions.ImproperlyConfigured: {variable}"), result.stderr
+    assert words in message
+
+
+def test_every_declared_variable_has_a_refusal_or_takes_any_text():
+    refused = {variable for variable, _, _ in REFUSALS}
+    assert {name for name, v in VARIABLES.items() if v.kind.accepts != "text"} <= refused
+
+
+def test_a_refusal_never_repeats_a_secret(tmp_path):
+    result = _start(tmp_path, SECRET_KEY="django-insecure-do-not-print-me")
+    assert result.returncode != 0 and "do-not-print-me" not in result.stderr and "SECRET_KEY=(hidden)" in result.stderr
+
+
+def test_a_rule_names_the_default_it_checked(tmp_path):
+    result = _start(tmp_path, NOTIFICATIONS_RETRY_BASE_SECONDS="7200")
+    assert "NOTIFICATIONS_RETRY_MAX_SECONDS (unset, so '3600'): must be at least NOTIFICATIONS_RETRY_BASE_SECONDS" in result.stderr
+
+
+def test_values_are_read_leniently_where_the_meaning_is_plain(tmp_path):
+    probe = (
+        "import json; from django.conf import settings as s; print(json.dumps([s.SITE_URL, s.ALLOWED_HOSTS, s.LOGGING['root']['level'],"
+        " s.LOG_FORMAT, s.NOTIFICATIONS_REPLY_TO, s.DEBUG, s.CACHES['default']['BACKEND']]))"
+    )
+    env = _environment(tmp_path, SITE_URL="https://incidents.example.com/", ALLOWED_HOSTS="incidents.example.com, .example.org",
+                       LOG_LEVEL="warning", LOG_FORMAT="JSON", NOTIFICATIONS_REPLY_TO="Support <support@example.com>, ops@example.com",
+                       DEBUG="")
+    result = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, env=env, capture_output=True, text=True)
+    assert json.loads(result.stdout) == [
+        "https://incidents.example.com", ["incidents.example.com", ".example.org"], "WARNING", "json",
+        ["Support <support@example.com>", "ops@example.com"], False, "django.core.cache.backends.filebased.FileBasedCache",
+    ], result.stderr
+
+
+def test_no_allowed_hosts_is_fine_with_debug_on(tmp_path):
+    # Django then answers localhost only, which is what a developer runs.
+    assert _start(tmp_path, ALLOWED_HOSTS="", DEBUG="true").returncode == 0
 
 
 @pytest.mark.parametrize("value, size", [(None, 2621440), ("10", 10 * 2**20), ("0.5", 2**19)])
