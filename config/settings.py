@@ -13,7 +13,6 @@ from datetime import timedelta
 from pathlib import Path
 
 from csp.constants import NONCE, NONE, SELF
-from django.core.exceptions import ImproperlyConfigured
 
 from config.environment import load, refusal
 from config.secret_key import generated_secret_key
@@ -114,21 +113,8 @@ else:
     # while idle (a restart, pg_terminate_backend) is replaced, not failed on. Django's
     # test client skips the check; tests/config/test_database.py serves through WSGI.
     DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Parameters bound by the server, and statements run five times on a connection
-    # prepared there (psycopg's prepare_threshold; Django turns it off by default): a
-    # prepared primary-key lookup costs PostgreSQL less than half the CPU of a planned
-    # one. Behind PgBouncer's transaction pooling (before 1.21), which cannot keep a
-    # connection's prepared statements, set DATABASE_URL=postgres://...?prepare_threshold=none.
-    _options = DATABASES["default"].setdefault("OPTIONS", {})
-    _options["server_side_binding"] = str(_options.get("server_side_binding", True)).lower() in ("1", "true", "yes", "on")
-    _threshold = str(_options.get("prepare_threshold", 5)).strip().lower()
-    if _threshold in ("", "none", "off", "false"):
-        _options["prepare_threshold"] = None
-    elif _threshold.isdigit():
-        _options["prepare_threshold"] = int(_threshold)
-    else:
-        raise ImproperlyConfigured(f"DATABASE_URL: prepare_threshold must be a number or none, not {_threshold!r}")
+# PostgreSQL's OPTIONS (server-side binding, statements prepared after five runs) come
+# typed from DATABASE_URL's query options, declared in config/environment.py.
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {
@@ -167,13 +153,13 @@ EMAIL_HOST = _mail["EMAIL_HOST"]
 EMAIL_PORT = _mail["EMAIL_PORT"]
 EMAIL_HOST_USER = _mail["EMAIL_HOST_USER"]
 EMAIL_HOST_PASSWORD = _mail["EMAIL_HOST_PASSWORD"]
-EMAIL_USE_TLS = _mail.get("EMAIL_USE_TLS", False)
-EMAIL_USE_SSL = _mail.get("EMAIL_USE_SSL", False)
+EMAIL_USE_TLS = _mail["EMAIL_USE_TLS"]
+EMAIL_USE_SSL = _mail["EMAIL_USE_SSL"]
 # filemail:/// (the default) writes each message as a file under var/mail, readable
 # locally; filemail:///some/dir picks the folder (relative to the project).
-EMAIL_FILE_PATH = _mail["EMAIL_FILE_PATH"]
+EMAIL_FILE_PATH = None
 if EMAIL_BACKEND.endswith("filebased.EmailBackend"):
-    EMAIL_FILE_PATH = str(BASE_DIR / EMAIL_FILE_PATH if EMAIL_FILE_PATH else VAR_DIR / "mail")
+    EMAIL_FILE_PATH = str(BASE_DIR / _mail["EMAIL_FILE_PATH"] if _mail["EMAIL_FILE_PATH"] else VAR_DIR / "mail")
 # A mail server that stops answering must not hold a worker (and its claimed rows) forever.
 EMAIL_TIMEOUT = env["EMAIL_TIMEOUT"]
 DEFAULT_FROM_EMAIL = env["DEFAULT_FROM_EMAIL"]

@@ -80,6 +80,65 @@ def test_server_side_binding_can_be_turned_off(tmp_path):
     assert s["options"]["server_side_binding"] is False
 
 
+def _read(tmp_path, expression: str, **env):
+    probe = f"import json; from django.conf import settings; print(json.dumps({expression}, default=str))"
+    result = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, env=_environment(tmp_path, **env), capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_the_database_urls_query_options_are_typed_and_put_where_django_reads_them(tmp_path):
+    database = _read(
+        tmp_path, "settings.DATABASES['default']", API_ACCELERATION="false",
+        DATABASE_URL="postgres://app@db.internal/incidents?sslmode=verify-full&connect_timeout=5&application_name=incidents"
+                     "&conn_max_age=0&disable_server_side_cursors=true&PREPARE_THRESHOLD=none",
+    )
+    assert database["OPTIONS"] == {"server_side_binding": True, "prepare_threshold": None, "sslmode": "verify-full",
+                                   "connect_timeout": 5, "application_name": "incidents"}
+    assert (database["CONN_MAX_AGE"], database["DISABLE_SERVER_SIDE_CURSORS"], database["CONN_HEALTH_CHECKS"]) == (0, True, True)
+
+
+def test_conn_max_age_applies_to_postgresql_only(tmp_path):
+    assert _read(tmp_path, "settings.DATABASES['default']['CONN_MAX_AGE']", CONN_MAX_AGE="5",
+                 DATABASE_URL="postgres://app@db.internal/incidents") == 5
+    assert _read(tmp_path, "settings.DATABASES['default'].get('CONN_MAX_AGE')", CONN_MAX_AGE="5") is None
+
+
+EMAIL = "[settings.EMAIL_BACKEND.rsplit('.', 2)[1], settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_HOST_USER, " \
+        "settings.EMAIL_HOST_PASSWORD, settings.EMAIL_USE_TLS, settings.EMAIL_USE_SSL, settings.EMAIL_FILE_PATH, settings.EMAIL_TIMEOUT]"
+
+
+@pytest.mark.parametrize("url, timeout, expected", [
+    ("smtp+tls://mailer:pw@smtp.example.com:587", "30", ["smtp", "smtp.example.com", 587, "mailer", "pw", True, False, None, 30]),
+    ("smtp+ssl://smtp.example.com", "5", ["smtp", "smtp.example.com", 465, "", "", False, True, None, 5]),
+    ("smtp://127.0.0.1:8025?email_use_tls=true", "30", ["smtp", "127.0.0.1", 8025, "", "", True, False, None, 30]),
+    ("smtp://smtp.example.com", "30", ["smtp", "smtp.example.com", 25, "", "", False, False, None, 30]),
+    ("consolemail://", "30", ["console", "localhost", 25, "", "", False, False, None, 30]),
+])
+def test_the_mail_settings_are_assigned_by_name(tmp_path, url, timeout, expected):
+    assert _read(tmp_path, EMAIL, EMAIL_URL=url, EMAIL_TIMEOUT=timeout) == expected
+
+
+def test_filemail_writes_under_var_or_under_the_checkout(tmp_path):
+    assert _read(tmp_path, "settings.EMAIL_FILE_PATH") == str(tmp_path / "var" / "mail")
+    assert _read(tmp_path, "settings.EMAIL_FILE_PATH", EMAIL_URL="filemail:///some/dir") == str(ROOT / "some" / "dir")
+
+
+def test_the_mail_url_adds_no_other_setting(tmp_path):
+    # vars().update() used to add whatever the URL parser returned, OPTIONS among them.
+    assert _read(tmp_path, "hasattr(settings, 'OPTIONS')", EMAIL_URL="smtp://smtp.example.com") is False
+
+
+def test_the_cache_urls_options_are_typed(tmp_path):
+    cache = _read(tmp_path, "settings.CACHES['default']", CACHE_URL="locmemcache://?max_entries=500&cull_frequency=0&timeout=60")
+    assert (cache["OPTIONS"], cache["TIMEOUT"]) == ({"MAX_ENTRIES": 500, "CULL_FREQUENCY": 0}, 60)
+
+
+def test_the_broker_url_may_list_failovers(tmp_path):
+    url = "redis://a.internal:6379/0;redis://b.internal:6379/0"
+    assert _read(tmp_path, "settings.CELERY_BROKER_URL", CELERY_BROKER_URL=url) == url
+
+
 def test_acceleration_off_keeps_djangos_redis_cache(tmp_path):
     s = _settings(tmp_path, CACHE_URL="redis://cache.internal:6379/1", API_ACCELERATION="false", API_LIST_PAGE_CACHE_MB="8")
     assert s["accel"] is False and s["pages"] == 8
@@ -117,18 +176,50 @@ REFUSALS = [
     ("TIME_ZONE", "Mars/Olympus_Mons", "not a time zone"),
     ("TIME_ZONE", "", "not a time zone"),
     ("STATIC_ROOT", " ", "must not be empty"),
-    ("DATABASE_URL", "postgres://app@db.internal/incidents?prepare_threshold=often", "prepare_threshold"),
+    ("DATABASE_URL", "nosuchdb://x", "scheme 'nosuchdb' is not one of sqlite://, postgres://"),
+    ("DATABASE_URL", "mysql://app@db.internal/incidents", "is not one of"),
+    ("DATABASE_URL", "db.sqlite3", "no scheme"),
+    ("DATABASE_URL", "postgres://app@db.internal/incidents?server_side_bindng=false",
+     "unknown query option 'server_side_bindng' for postgres:// (known: server_side_binding, prepare_threshold, sslmode"),
+    ("DATABASE_URL", "postgres://app@db.internal/incidents?server_side_binding=maybe", "server_side_binding='maybe' must be true or false"),
+    ("DATABASE_URL", "postgres://app@db.internal/incidents?prepare_threshold=often", "prepare_threshold='often' must be a whole number"),
+    ("DATABASE_URL", "postgres://app@db.internal/incidents?prepare_threshold=-1", "at least 0"),
+    ("DATABASE_URL", "postgres://app@db.internal/incidents?prepare_threshold=1&prepare_threshold=2", "given twice"),
+    ("DATABASE_URL", "postgres://app@db.internal/incidents?sslmode=required", "must be disable, allow, prefer, require"),
+    ("DATABASE_URL", "postgres://app@db.internal/incidents?conn_max_age=-5", "at least 0"),
+    ("DATABASE_URL", "postgres://app@db.internal/incidents?atomic_requests=true", "unknown query option 'atomic_requests'"),
+    ("DATABASE_URL", "postgres://app@db.internal:five/incidents", "Port"),
+    ("DATABASE_URL", "postgres://app@db.internal", "names no database"),
+    ("DATABASE_URL", "postgres://app:pass#word@db.internal/incidents", "percent-encode"),
+    ("DATABASE_URL", "sqlite:////srv/incidents/db.sqlite3?timeout=5", "unknown query option 'timeout' for sqlite:// (known: none)"),
     ("CONN_MAX_AGE", "-1", "at least 0"),
     ("CONN_MAX_AGE", "forever", "whole number"),
-    ("CACHE_URL", "carrier-pigeon://coop", "carrier-pigeon"),
+    ("CACHE_URL", "carrier-pigeon://coop", "scheme 'carrier-pigeon' is not one of filecache://"),
+    ("CACHE_URL", "memcache://cache.internal:11211", "is not one of"),
+    ("CACHE_URL", "redis://cache.internal:6379/1?socket_timout=1", "unknown query option 'socket_timout' for redis://"),
+    ("CACHE_URL", "redis://cache.internal:6379/1?socket_timeout=0", "socket_timeout='0' must be more than 0"),
+    ("CACHE_URL", "redis://cache.internal:6379/1?breaker_failures=none", "must be a whole number"),
+    ("CACHE_URL", "redis://", "names no server"),
+    ("CACHE_URL", "filecache://", "names no folder"),
+    ("CACHE_URL", "locmemcache://?max_entries=0", "at least 1"),
     ("CACHE_CONNECT_TIMEOUT", "0", "more than 0"),
     ("CACHE_READ_TIMEOUT", "soon", "must be a number"),
     ("CACHE_READ_TIMEOUT", "-0.5", "more than 0"),
     ("CACHE_READ_TIMEOUT", "nan", "more than 0"),
     ("CACHE_BREAKER_FAILURES", "0", "at least 1"),
     ("CACHE_BREAKER_RESET_SECONDS", "0", "more than 0"),
+    ("CELERY_BROKER_URL", "carrier-pigeon://coop", "scheme 'carrier-pigeon' is not one of filesystem://, redis://"),
+    ("CELERY_BROKER_URL", "redis://a.internal;kafka://b.internal", "scheme 'kafka'"),
     ("CELERY_TASK_ALWAYS_EAGER", "perhaps", "true or false"),
-    ("EMAIL_URL", "carrier-pigeon://coop", "carrier-pigeon"),
+    ("EMAIL_URL", "carrier-pigeon://coop", "scheme 'carrier-pigeon' is not one of smtp://"),
+    ("EMAIL_URL", "smtp://", "names no server"),
+    ("EMAIL_URL", "smtp://smtp.example.com:twenty-five", "Port"),
+    ("EMAIL_URL", "smtp://smtp.example.com?timeout=5", "unknown query option 'timeout' for smtp:// (known: email_use_tls, email_use_ssl)"),
+    ("EMAIL_URL", "smtp+tls://smtp.example.com:587?email_use_ssl=true", "both STARTTLS and implicit TLS"),
+    ("EMAIL_URL", "smtp+tls://smtp.example.com?email_use_tls=maybe", "true or false"),
+    ("EMAIL_URL", "smtp://smtp.example.com/outbox", "has a path"),
+    ("EMAIL_URL", "filemail://var/mail", "has a host"),
+    ("EMAIL_URL", "consolemail:///var/mail", "has a path"),
     ("EMAIL_TIMEOUT", "0", "at least 1"),
     ("DEFAULT_FROM_EMAIL", "nope", "not an email address"),
     ("DEFAULT_FROM_EMAIL", "Status status@example.com", "not an email address"),
@@ -199,6 +290,12 @@ def test_every_declared_variable_has_a_refusal_or_takes_any_text():
 def test_a_refusal_never_repeats_a_secret(tmp_path):
     result = _start(tmp_path, SECRET_KEY="django-insecure-do-not-print-me")
     assert result.returncode != 0 and "do-not-print-me" not in result.stderr and "SECRET_KEY=(hidden)" in result.stderr
+
+
+def test_a_refusal_never_repeats_a_urls_password(tmp_path):
+    result = _start(tmp_path, DATABASE_URL="postgres://app:s3cret-pw@db.internal/incidents?bogus=1")
+    assert result.returncode != 0 and "s3cret-pw" not in result.stderr
+    assert "DATABASE_URL='postgres://app:(hidden)@db.internal/incidents?bogus=1'" in result.stderr
 
 
 def test_a_rule_names_the_default_it_checked(tmp_path):
