@@ -4,9 +4,10 @@ Every variable has an embedded default under ``var/`` that works on a fresh mach
 (SQLite, a filesystem Celery broker, mail written to files); production sets
 DATABASE_URL, CELERY_BROKER_URL, CACHE_URL and EMAIL_URL (see docs/configuration.md).
 
-Every variable is declared once in config/environment.py, and read here through it:
-``load()`` parses and checks all of them at import, so a malformed or out-of-range value
-stops the process at start-up, naming the variable, rather than failing at first use.
+Every variable is declared once in config/environment/variables.py and read here
+through ``load()``, which parses and checks all of them at import: a malformed or
+out-of-range value stops the process at start-up, naming the variable, rather than
+failing at first use.
 """
 
 from datetime import timedelta
@@ -30,7 +31,7 @@ DEBUG = env["DEBUG"]
 # Unset, the key is made at random once and kept in var/secret_key (0600), so every
 # process on this machine agrees; several machines must share one SECRET_KEY
 # (REQUIRE_SECRET_KEY=true refuses to start without it). A public key never runs with
-# DEBUG off (config/environment.py refuses both).
+# DEBUG off (config/environment/variables.py refuses both).
 SECRET_KEY = env["SECRET_KEY"] or generated_secret_key(VAR_DIR / "secret_key")
 ALLOWED_HOSTS = env["ALLOWED_HOSTS"]
 CSRF_TRUSTED_ORIGINS = env["CSRF_TRUSTED_ORIGINS"]
@@ -114,7 +115,7 @@ else:
     # test client skips the check; tests/config/test_database.py serves through WSGI.
     DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
 # PostgreSQL's OPTIONS (server-side binding, statements prepared after five runs) come
-# typed from DATABASE_URL's query options, declared in config/environment.py.
+# typed from DATABASE_URL's query options, declared in config/environment/urls.py.
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {

@@ -225,7 +225,7 @@ REFUSALS = [
     ("DEFAULT_FROM_EMAIL", "Status status@example.com", "not an email address"),
     ("DEFAULT_FROM_EMAIL", "status@example.com, ops@example.com", "not an email address"),
     ("DEFAULT_FROM_EMAIL", "", "not an email address"),
-    ("SECRET_KEY", "django-insecure-" + "a" * 50, "published development key"),
+    ("SECRET_KEY", "django-insecure-" + "a" * 50, "must not be a published development key unless DEBUG is on"),
     ("REQUIRE_SECRET_KEY", "true", "SECRET_KEY must be set"),
     ("ALLOWED_HOSTS", "", "must not be empty while DEBUG is off"),
     ("ALLOWED_HOSTS", "https://incidents.example.com", "not a host name"),
