@@ -7,11 +7,14 @@ that involves other variables. config/settings.py reads them through ``load()``,
 parses every one of them when the settings are imported and refuses a value it cannot
 use with ImproperlyConfigured naming the variable and the value.
 
+``python -m config.environment > docs/configuration.md`` writes the table of them all.
+
 kinds.py: how text becomes a value; urls.py: the URL variables and their query options;
-variables.py: the declarations; reading.py: ``load()``.
+variables.py: the declarations; reading.py: ``load()``; document.py: the table.
 """
 
+from config.environment.document import render
 from config.environment.reading import Values, load, refusal
 from config.environment.variables import TOPICS, VARIABLES, Rule, Topic, Variable
 
-__all__ = ["TOPICS", "VARIABLES", "Rule", "Topic", "Values", "Variable", "load", "refusal"]
+__all__ = ["TOPICS", "VARIABLES", "Rule", "Topic", "Values", "Variable", "load", "refusal", "render"]

@@ -217,8 +217,9 @@ def email_url() -> Kind:
             mail["EMAIL_PORT"] = 25
         return mail
 
-    return Kind(parse, "`smtp://`, `smtp+tls://`, `smtp+ssl://` `user:password@host:port`, `filemail:///folder`, "
-                "`consolemail://`, `memorymail://` or `dummymail://`", redact=_redacted, options=MAIL_SCHEMES)
+    return Kind(parse, "`smtp+tls://user:password@host:port` (or `smtp://`, `smtps://`, `smtp+ssl://`), "
+                "`filemail:///folder`, `consolemail://`, `memorymail://` or `dummymail://`", redact=_redacted,
+                options=MAIL_SCHEMES)
 
 
 #: kombu's transports that need nothing we do not install (the part before a "+")

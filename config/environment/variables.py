@@ -111,8 +111,8 @@ TOPICS = (
     )),
     Topic("Security", "Keys, hosts, TLS behind a proxy, and admin login lockouts.", (
         Variable("SECRET_KEY", text(), "",
-                 "a long random string, the same on every machine; a published development key (or Django's "
-                 "`django-insecure-…`) is refused unless `DEBUG` is on",
+                 "a long random string, the same on every machine (a published key is one in this repository, "
+                 "or Django's `django-insecure-…`)",
                  default_text="made at random on first start and kept in `VAR_DIR`'s `secret_key` (mode 0600)",
                  rule=Rule(lambda key, get: get("DEBUG") or not is_known_development_key(key),
                            "must not be a published development key unless DEBUG is on"),
