@@ -137,7 +137,7 @@ def site_url() -> Kind:
         url = raw.strip()
         try:
             parts = urlsplit(url)
-            parts.port  # noqa: B018 (a port that is no number raises here)
+            _ = parts.port  # a port that is no number raises here
         except ValueError as exc:
             raise Invalid(str(exc)) from None
         if parts.scheme not in ("http", "https") or not parts.hostname:

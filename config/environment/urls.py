@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlsplit
 
 from config.environment.kinds import ENV, Invalid, Kind, choice, flag, integer, number, text
+
 
 @dataclass(frozen=True)
 class Option:
@@ -46,6 +47,15 @@ def _query(url: str, group: Schemes) -> tuple[str, dict[str, Any]]:
     if "#" in url:
         raise Invalid("has a '#': percent-encode it as %23 (in a password, say)")
     base, _, query = url.partition("?")
+    # Checked here so that django-environ's messages, which quote a port's text (a
+    # password's, when an unencoded "/" ended the host early), are never shown.
+    try:
+        parts = urlsplit(base)
+        _ = parts.port
+    except ValueError:
+        raise Invalid("has a port that is no number (or an unencoded '/' in a password: percent-encode it as %2F)") from None
+    if "@" in parts.path:
+        raise Invalid("has an '@' after its host: percent-encode '/' (%2F) and '@' (%40) in a user name or password")
     try:
         pairs = parse_qsl(query, keep_blank_values=True, strict_parsing=True) if query else []
     except ValueError:
@@ -79,17 +89,15 @@ def _place(config: dict, settings: dict[str, Any]) -> dict:
 
 
 def _redacted(raw: str) -> str:
-    """The URL(s) as a message may show them: any password replaced."""
+    """The URL(s) as a message may show them: whatever follows the user name up to the
+    last "@" hidden. Not urlsplit's reading, which a malformed URL defeats (an unencoded
+    "#" or "/" in a password ends its netloc early)."""
     shown = []
-    for url in raw.split(";"):
-        try:
-            parts = urlsplit(url)
-            hidden = parts.password is not None
-        except ValueError:
-            return "(a URL that cannot be parsed)"
-        if hidden:
-            host = parts.netloc.rpartition("@")[2]
-            url = urlunsplit(parts._replace(netloc=f"{parts.username or ''}:(hidden)@{host}"))
+    for url in raw.split(";"):  # kombu's failover list
+        scheme, separator, rest = url.partition("://")
+        userinfo, at, host = rest.rpartition("@")
+        if separator and at and ":" in userinfo:
+            url = f"{scheme}://{userinfo.partition(':')[0]}:(hidden)@{host}"
         shown.append(url)
     return ";".join(shown)
 

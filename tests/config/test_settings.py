@@ -188,7 +188,9 @@ REFUSALS = [
     ("DATABASE_URL", "postgres://app@db.internal/incidents?sslmode=required", "must be disable, allow, prefer, require"),
     ("DATABASE_URL", "postgres://app@db.internal/incidents?conn_max_age=-5", "at least 0"),
     ("DATABASE_URL", "postgres://app@db.internal/incidents?atomic_requests=true", "unknown query option 'atomic_requests'"),
-    ("DATABASE_URL", "postgres://app@db.internal:five/incidents", "Port"),
+    ("DATABASE_URL", "postgres://app@db.internal:five/incidents", "port that is no number"),
+    ("DATABASE_URL", "postgres://app:pass/word@db.internal/incidents", "port that is no number"),
+    ("DATABASE_URL", "postgres://ap/p@db.internal/incidents", "an '@' after its host"),
     ("DATABASE_URL", "postgres://app@db.internal", "names no database"),
     ("DATABASE_URL", "postgres://app:pass#word@db.internal/incidents", "percent-encode"),
     ("DATABASE_URL", "sqlite:////srv/incidents/db.sqlite3?timeout=5", "unknown query option 'timeout' for sqlite:// (known: none)"),
@@ -213,7 +215,7 @@ REFUSALS = [
     ("CELERY_TASK_ALWAYS_EAGER", "perhaps", "true or false"),
     ("EMAIL_URL", "carrier-pigeon://coop", "scheme 'carrier-pigeon' is not one of smtp://"),
     ("EMAIL_URL", "smtp://", "names no server"),
-    ("EMAIL_URL", "smtp://smtp.example.com:twenty-five", "Port"),
+    ("EMAIL_URL", "smtp://smtp.example.com:twenty-five", "port that is no number"),
     ("EMAIL_URL", "smtp://smtp.example.com?timeout=5", "unknown query option 'timeout' for smtp:// (known: email_use_tls, email_use_ssl)"),
     ("EMAIL_URL", "smtp+tls://smtp.example.com:587?email_use_ssl=true", "both STARTTLS and implicit TLS"),
     ("EMAIL_URL", "smtp+tls://smtp.example.com?email_use_tls=maybe", "true or false"),
@@ -292,10 +294,19 @@ def test_a_refusal_never_repeats_a_secret(tmp_path):
     assert result.returncode != 0 and "do-not-print-me" not in result.stderr and "SECRET_KEY=(hidden)" in result.stderr
 
 
-def test_a_refusal_never_repeats_a_urls_password(tmp_path):
-    result = _start(tmp_path, DATABASE_URL="postgres://app:s3cret-pw@db.internal/incidents?bogus=1")
-    assert result.returncode != 0 and "s3cret-pw" not in result.stderr
-    assert "DATABASE_URL='postgres://app:(hidden)@db.internal/incidents?bogus=1'" in result.stderr
+@pytest.mark.parametrize("variable, url, shown", [
+    ("DATABASE_URL", "postgres://app:s3cret-pw@db.internal/incidents?bogus=1", "postgres://app:(hidden)@db.internal/incidents?bogus=1"),
+    # an unencoded "#" or "/" ends urlsplit's netloc inside the password
+    ("DATABASE_URL", "postgres://app:s3cret#pw@db.internal/incidents", "postgres://app:(hidden)@db.internal/incidents"),
+    ("CACHE_URL", "redis://:s3cret/pw@cache.internal:6379/1?bogus=1", "redis://:(hidden)@cache.internal:6379/1?bogus=1"),
+    ("EMAIL_URL", "smtp://mailer:s3cret/pw@smtp.example.com", "smtp://mailer:(hidden)@smtp.example.com"),
+    ("CELERY_BROKER_URL", "redis://:s3cret-pw@a.internal;kafka://app:s3cret-pw@b.internal",
+     "redis://:(hidden)@a.internal;kafka://app:(hidden)@b.internal"),
+])
+def test_a_refusal_never_repeats_a_urls_password(tmp_path, variable, url, shown):
+    result = _start(tmp_path, **{variable: url})
+    assert result.returncode != 0 and "s3cret" not in result.stderr
+    assert f"{variable}={shown!r}" in result.stderr
 
 
 def test_a_rule_names_the_default_it_checked(tmp_path):
