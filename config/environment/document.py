@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from config.environment.urls import Option
+from config.environment.kinds import Option
 from config.environment.variables import TOPICS, Variable
 
 PREAMBLE = """# Configuration
@@ -24,11 +24,14 @@ but empty, a `true`/`false` variable takes its default.
 """
 
 
+_RULE = "| --- | --- | --- | --- |"
+
+
 def render() -> str:
     """docs/configuration.md: a table per topic, then each URL's query options."""
     out = [PREAMBLE, " · ".join(f"[{topic.title}](#{_anchor(topic.title)})" for topic in TOPICS), ""]
     for topic in TOPICS:
-        out += [f"## {topic.title}", "", topic.intro, "", "| variable | default | accepts | meaning |", "| --- | --- | --- | --- |"]
+        out += [f"## {topic.title}", "", topic.intro, "", "| variable | default | accepts | meaning |", _RULE]
         for variable in topic.variables:
             accepts = variable.kind.accepts + (f"; {variable.rule.says}" if variable.rule else "")
             out.append(_row(f"`{variable.name}`", _default(variable), accepts, variable.means))
@@ -52,7 +55,7 @@ def _options_of(variable: Variable) -> list[str]:
         if group.options:
             seen.setdefault(group.options, []).extend(group.names)
     for options, names in seen.items():
-        out += [f"{', '.join(f'`{name}://`' for name in names)}:", "", "| option | default | accepts | meaning |", "| --- | --- | --- | --- |"]
+        out += [f"{', '.join(f'`{name}://`' for name in names)}:", "", "| option | default | accepts | meaning |", _RULE]
         out += [_row(f"`{option.name}`", f"`{option.default}`" if option.default is not None else "not set", option.kind.accepts,
                      option.means) for option in options]
         out.append("")

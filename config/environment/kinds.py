@@ -12,16 +12,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from email.utils import parseaddr
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import urlsplit
 
 import environ
 from django.core.exceptions import ValidationError
 from django.core.mail.message import sanitize_address
 from django.core.validators import validate_email
-
-if TYPE_CHECKING:
-    from config.environment.urls import Schemes
 
 #: The one Env: every variable is read from its ENVIRON, and its parsers read the URLs.
 ENV = environ.Env()
@@ -45,6 +42,27 @@ class Kind:
     redact: Callable[[str], str] | None = None
     #: URLs: the query options each group of schemes takes
     options: tuple[Schemes, ...] = ()
+
+
+@dataclass(frozen=True)
+class Option:
+    """A query option a URL takes (``?name=value``), and the key of the parsed URL's dict
+    it sets: ``OPTIONS.<key>`` inside its OPTIONS, or a key of the dict itself."""
+
+    name: str
+    kind: Kind
+    setting: str
+    means: str
+    #: as the query would spell it; None: not set at all unless given
+    default: str | None = None
+
+
+@dataclass(frozen=True)
+class Schemes:
+    """URL schemes that take the same query options."""
+
+    names: tuple[str, ...]
+    options: tuple[Option, ...] = ()
 
 
 _TRUE, _FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off")

@@ -4,32 +4,10 @@ the dict Django reads; anything else is refused, naming what is known."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from config.environment.kinds import ENV, Invalid, Kind, choice, flag, integer, number, text
-
-
-@dataclass(frozen=True)
-class Option:
-    """A query option a URL takes (``?name=value``), and the key of the parsed URL's dict
-    it sets: ``OPTIONS.<key>`` inside its OPTIONS, or a key of the dict itself."""
-
-    name: str
-    kind: Kind
-    setting: str
-    means: str
-    #: as the query would spell it; None: not set at all unless given
-    default: str | None = None
-
-
-@dataclass(frozen=True)
-class Schemes:
-    """URL schemes that take the same query options."""
-
-    names: tuple[str, ...]
-    options: tuple[Option, ...] = ()
+from config.environment.kinds import ENV, Invalid, Kind, Option, Schemes, choice, flag, integer, number, text
 
 
 def _scheme_of(url: str, groups: tuple[Schemes, ...]) -> Schemes:
@@ -170,7 +148,9 @@ _CULLED = (
     Option("cull_frequency", integer(minimum=0), "OPTIONS.CULL_FREQUENCY",
            "1/n of the entries culled when full (3; `0`: all)"),
 )
-CACHE_SCHEMES = (Schemes(("filecache",), _CULLED), Schemes(("locmemcache",), _CULLED), Schemes(("dummycache",), _CACHE_OPTIONS), REDIS)
+CACHE_SCHEMES = (
+    Schemes(("filecache",), _CULLED), Schemes(("locmemcache",), _CULLED), Schemes(("dummycache",), _CACHE_OPTIONS), REDIS,
+)
 
 
 def cache_url() -> Kind:
