@@ -4,6 +4,7 @@ the dict Django reads; anything else is refused, naming what is known."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
@@ -57,6 +58,15 @@ def _query(url: str, group: Schemes) -> tuple[str, dict[str, Any]]:
         except Invalid as exc:
             raise Invalid(f"query option {option.name}={raw!r} {exc}") from None
     return base, settings
+
+
+def _parsed(raw: str, groups: tuple[Schemes, ...], reader: Callable[[str], dict]) -> tuple[Schemes, str, dict, dict[str, Any]]:
+    """The URL's group of schemes, the URL without its query, django-environ's reading of
+    that, and the query's options by setting."""
+    url = raw.strip()
+    group = _scheme_of(url, groups)
+    base, settings = _query(url, group)
+    return group, base, reader(base), settings
 
 
 def _place(config: dict, settings: dict[str, Any]) -> dict:
@@ -118,10 +128,7 @@ DATABASE_SCHEMES = (Schemes(("sqlite",)), POSTGRESQL)
 
 def database_url() -> Kind:
     def parse(raw: str) -> dict:
-        url = raw.strip()
-        group = _scheme_of(url, DATABASE_SCHEMES)
-        base, settings = _query(url, group)
-        config = ENV.db_url_config(base)
+        group, _, config, settings = _parsed(raw, DATABASE_SCHEMES, ENV.db_url_config)
         if group is POSTGRESQL and not config["NAME"]:
             raise Invalid("names no database (postgres://user:password@host:5432/name)")
         return _place(config, settings)
@@ -155,10 +162,7 @@ CACHE_SCHEMES = (
 
 def cache_url() -> Kind:
     def parse(raw: str) -> dict:
-        url = raw.strip()
-        group = _scheme_of(url, CACHE_SCHEMES)
-        base, settings = _query(url, group)
-        config = ENV.cache_url_config(base)
+        group, base, config, settings = _parsed(raw, CACHE_SCHEMES, ENV.cache_url_config)
         if group.names == ("filecache",) and not config["LOCATION"]:
             raise Invalid("names no folder (filecache:///path/to/folder)")
         if group is REDIS and not (urlsplit(base).hostname or urlsplit(base).path):
@@ -180,10 +184,7 @@ def email_url() -> Kind:
     """Django's EMAIL_* settings, by name; EMAIL_FILE_PATH as written (relative to the checkout)."""
 
     def parse(raw: str) -> dict[str, Any]:
-        url = raw.strip()
-        group = _scheme_of(url, MAIL_SCHEMES)
-        base, settings = _query(url, group)
-        parsed = ENV.email_url_config(base)
+        group, base, parsed, settings = _parsed(raw, MAIL_SCHEMES, ENV.email_url_config)
         mail = {"EMAIL_BACKEND": parsed["EMAIL_BACKEND"], "EMAIL_HOST": parsed["EMAIL_HOST"] or "localhost",
                 "EMAIL_HOST_USER": parsed["EMAIL_HOST_USER"] or "", "EMAIL_HOST_PASSWORD": parsed["EMAIL_HOST_PASSWORD"] or "",
                 "EMAIL_USE_TLS": parsed.get("EMAIL_USE_TLS", False), "EMAIL_USE_SSL": parsed.get("EMAIL_USE_SSL", False),
