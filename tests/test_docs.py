@@ -36,7 +36,6 @@ TEST_COMMAND = ".venv/bin/python -m pytest"
 NOT_IN_THE_REPOSITORY = {
     "var/": "the embedded default's files (database, mail, static files), made on first start",
     "test-artifacts/": "the browser tests' screenshots, made when they run",
-    "docs/configuration.md": "every environment variable, written in parallel with this page split",
     "incidents/unresolved.json": "a URL under a status page's address (docs/dialects/statuspage-json.md)",
     **dict.fromkeys(
         ["incidents/api/hot.py", "incidents/caching.py", "config/cache.py", "config/postgresql/base.py"],
