@@ -10,6 +10,13 @@ from .pages import (
     banner,
     latest_first_updates,
     page_overview,
+)
+from .visibility import (
+    is_public,
+    may_open,
     pages_for,
+    sees,
+    visibilities,
     visible_incidents,
+    visible_maintenance,
 )

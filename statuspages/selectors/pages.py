@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from statuspages.models import (
@@ -21,21 +21,10 @@ from statuspages.models import (
     PageIncidentUpdate,
     StatusPage,
     UptimeDisplay,
-    Visibility,
 )
 
-from .components import RANKS, UNDER_MAINTENANCE, Availability, availability, component_statuses, worst
-
-
-def visible_incidents(*, staff: bool = False) -> Q:
-    """Which page incidents a reader may see: public ones, and staff-only ones for staff."""
-    return Q(visibility__in=[Visibility.PUBLIC, Visibility.STAFF] if staff else [Visibility.PUBLIC])
-
-
-def pages_for(*, staff: bool = False) -> QuerySet[StatusPage]:
-    """The pages a reader may open: public ones, and private ones for staff."""
-    pages = StatusPage.objects.all()
-    return pages if staff else pages.filter(is_public=True)
+from .components import UNDER_MAINTENANCE, Availability, availability, component_statuses, worst
+from .visibility import visible_incidents
 
 
 @dataclass

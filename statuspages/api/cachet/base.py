@@ -13,6 +13,7 @@ from core.api.base import ApiViewSet
 from core.api.renderers import FastJSONRenderer
 from core.exceptions import DomainError
 from core.models import ApiRole
+from statuspages.selectors import may_open
 from statuspages.services import pages as services
 
 from . import reads
@@ -71,7 +72,7 @@ class CachetViewSet(ApiViewSet):
     def reader(self) -> reads.Reader:
         """The site as this request may read it (1 query)."""
         site = reads.site_page()
-        if site is not None and not site.is_public and not self.staff:
+        if site is not None and not may_open(site, staff=self.staff):
             site = None
         return reads.Reader(site=site, staff=self.staff)
 
