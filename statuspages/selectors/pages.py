@@ -84,7 +84,9 @@ def latest_first_updates() -> Prefetch:
 
 
 def page_overview(page: StatusPage, *, staff: bool = False, with_availability: bool = True) -> PageOverview:
-    """Everything the page's front shows, in 7 queries whatever its history: placements
+    """Everything the page's front shows to an audience (the public unless ``staff``, who
+    may open the page), its statuses and availability derived from what that audience
+    may read of (``visibility``), in 7 queries whatever its history: placements
     (with components and groups), maintenance to come or under way (and what it
     affects), open impacts, the impacts of the availability window, incidents under way
     (and their updates)."""
@@ -102,11 +104,11 @@ def page_overview(page: StatusPage, *, staff: bool = False, with_availability: b
     )
     under_way = [m for m in maintenances if m.status == MaintenanceStatus.IN_PROGRESS]
     statuses = component_statuses(
-        (p.component_id for p in placements), under_maintenance=[c.pk for m in under_way for c in m.components.all()]
+        (p.component_id for p in placements), staff=staff, under_maintenance=[c.pk for m in under_way for c in m.components.all()]
     )
     shown_uptime = page.display_uptime != UptimeDisplay.NOTHING
     uptimes = (
-        availability([p.component_id for p in placements if p.display_uptime], time_zone=page.time_zone)
+        availability([p.component_id for p in placements if p.display_uptime], staff=staff, time_zone=page.time_zone)
         if with_availability and shown_uptime
         else {}
     )

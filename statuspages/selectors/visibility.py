@@ -15,6 +15,14 @@ public.
   since subscribing to a page is reading it as its public does (a private page's
   subscribers were let in by staff).
 - **Maintenance**: seen by whoever may open its page (``visible_maintenance``).
+- **Status**: a component's status for an audience, the banner, the badges, summary.json
+  and availability are derived from what that audience sees, and from nothing else
+  (``counted_impacts``, ``counted_maintenance``): the status set by hand (seen by all),
+  the impacts of the incidents the audience sees (on any page it may open: components are
+  shared, so an incident on another public page moves a component here too), and
+  maintenance under way that it sees. So the public never sees a component hurt by an
+  incident it cannot read (hidden, staff-only, or on a private page), and staff see what
+  they can read explained as well.
 """
 
 from __future__ import annotations
@@ -23,6 +31,7 @@ from django.db.models import Q, QuerySet
 
 from statuspages.models import (
     Maintenance,
+    MaintenanceStatus,
     MaintenanceUpdate,
     PageIncident,
     PageIncidentUpdate,
@@ -93,3 +102,17 @@ def _parent(item) -> tuple[PageIncident | None, Maintenance | None]:
         return None, item.maintenance
     return None, item
 
+
+# --- what a component's status is made of -----------------------------------------------------
+
+
+def counted_impacts(*, staff: bool = False) -> Q:
+    """Component impacts that count towards a component's status and availability for an
+    audience: those set by hand (no incident) and those of incidents it sees."""
+    return Q(page_incident__isnull=True) | visible_incidents(staff=staff, prefix="page_incident__")
+
+
+def counted_maintenance(*, staff: bool = False) -> Q:
+    """Rows of ``Maintenance.components.through`` that put a component under maintenance
+    for an audience: of maintenance in progress that it sees."""
+    return Q(maintenance__status=MaintenanceStatus.IN_PROGRESS) & visible_maintenance(staff=staff, prefix="maintenance__")

@@ -131,9 +131,10 @@ class Included:
         return list(self.resources.values())
 
 
-def with_statuses(rows: list[Component], statuses: dict[str, str] | None = None) -> list[Component]:
-    """Attach each component's derived status (2 queries unless ``statuses`` are known)."""
-    statuses = statuses if statuses is not None else component_statuses([row.pk for row in rows])
+def with_statuses(reader: Reader, rows: list[Component], statuses: dict[str, str] | None = None) -> list[Component]:
+    """Attach each component's status as the reader sees it (2 queries unless
+    ``statuses`` are known)."""
+    statuses = statuses if statuses is not None else component_statuses([row.pk for row in rows], staff=reader.staff)
     for row in rows:
         row.cachet_status = statuses[row.pk]
     return rows
@@ -156,7 +157,7 @@ def _components_by(reader: Reader, links: Iterable[tuple[str, str]], include_gro
     document's ``included`` of incidents and schedules has no room for groups)."""
     links = list(links)
     rows = {row.pk: row for row in components(reader).filter(pk__in={component for _, component in links})}
-    with_statuses(list(rows.values()))
+    with_statuses(reader, list(rows.values()))
     if include_group:
         _groups_of(reader, list(rows.values()), None)
     by_owner = defaultdict(list)

@@ -35,10 +35,10 @@ class CachetComponentViewSet(CachetViewSet):
         if "status" in wanted:
             # A status is derived, never stored: filter on the derived one.
             asked = set(query.integers(wanted["status"]))
-            statuses = component_statuses(rows.values_list("pk", flat=True))
+            statuses = component_statuses(rows.values_list("pk", flat=True), staff=reader.staff)
             rows = rows.filter(pk__in=[pk for pk, status in statuses.items() if enums.COMPONENT_STATUSES[status] in asked])
         page = query.paginate(query.sort(rows, request, SORTS), request)
-        reads.with_statuses(page.rows, statuses)
+        reads.with_statuses(reader, page.rows, statuses)
         included = reads.include_for_components(reader, page.rows, include)
         data = ComponentSerializer(page.rows, many=True, context={"include": include}).data
         return self.document(data, included, include, page)
@@ -93,6 +93,6 @@ class CachetComponentViewSet(CachetViewSet):
 
     def _show(self, reader, number: int, include: set[str]) -> Response:
         row = self.find(reads.components(reader), number, "Component")
-        reads.with_statuses([row])
+        reads.with_statuses(reader, [row])
         included = reads.include_for_components(reader, [row], include)
         return self.document(ComponentSerializer(row, context={"include": include}).data, included, include)
