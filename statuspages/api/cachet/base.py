@@ -14,7 +14,6 @@ from core.api.renderers import FastJSONRenderer
 from core.exceptions import DomainError
 from core.models import ApiRole
 from statuspages.selectors import may_open
-from statuspages.services import pages as services
 
 from . import reads
 from .errors import exception_handler
@@ -86,20 +85,6 @@ class CachetViewSet(ApiViewSet):
                 field="status_page",
             )
         return reads.Reader(site=site, staff=True)
-
-    def place(self, site, component, **moves):
-        """Show ``component`` on the site in ``group`` and at ``order`` (either left as it
-        is when not given), keeping how the page shows it otherwise."""
-        placement = component.placements.filter(status_page=site).select_related("group").first()
-        services.place_component(
-            actor=self.key,
-            component=component,
-            status_page=site,
-            group=moves.get("group", placement.group if placement else None),
-            position=moves.get("order"),
-            hidden=placement.hidden if placement else False,
-            display_uptime=placement.display_uptime if placement else True,
-        )
 
     # --- lookups and answers --------------------------------------------------------------------
 

@@ -6,11 +6,9 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 
-from django.db import transaction
 from django.db.models import Case, IntegerField, Value, When
 from rest_framework.response import Response
 
-from core.exceptions import DomainError
 from statuspages.models import ComponentStatus, IncidentStatus
 from statuspages.services import incidents as services
 
@@ -156,19 +154,16 @@ class CachetIncidentViewSet(CachetViewSet):
         rows = reads.incidents(writer, any_visibility=True)
         row = self.find(rows, incident, "Incident")
         data = self.parse(UpdateIncidentRequestDataSerializer)
-        if "occurred_at" in data and data["occurred_at"].replace(microsecond=0) != row.published_at.replace(microsecond=0):
-            raise DomainError("invalid_value", "The occurred at of a published incident cannot be changed.", field="occurred_at")
-        with transaction.atomic():
-            fields = {name: data[name] for name in ("name", "stickied") if name in data}
-            if "visible" in data:
-                fields["visibility"] = enums.INCIDENT_VISIBLE[data["visible"]]
-            if fields:
-                services.edit_page_incident(actor=self.key, page_incident=row, **fields)
-            if "message" in data:
-                first = row.updates.get(pk=row.first_update_id)
-                services.edit_page_incident_update(actor=self.key, update=first, message=data["message"] or "")
-            if "status" in data and data["status"] != row.status:
-                services.post_incident_update(actor=self.key, page_incident=row, message="", status=data["status"])
+        services.revise_page_incident(
+            actor=self.key,
+            page_incident=row,
+            name=data.get("name"),
+            stickied=data.get("stickied"),
+            visibility=enums.INCIDENT_VISIBLE[data["visible"]] if "visible" in data else None,
+            first_message=data.get("message"),
+            status=data.get("status"),
+            published_at=data.get("occurred_at"),
+        )
         return self._show(writer, rows, incident, set())
 
     def destroy(self, request, incident):

@@ -5,7 +5,6 @@ itself (``automate``), starting from where the window stands when it is announce
 
 from __future__ import annotations
 
-from django.db import transaction
 from django.utils import timezone
 from rest_framework.response import Response
 
@@ -88,18 +87,15 @@ class CachetScheduleViewSet(CachetViewSet):
         writer = self.writer()
         maintenance = self.find(reads.schedules(writer), schedule, "Schedule")
         data = self.parse(UpdateScheduleRequestDataSerializer)
-        with transaction.atomic():
-            services.edit_maintenance(
-                actor=self.key,
-                maintenance=maintenance,
-                name=data.get("name"),
-                starts_at=data.get("scheduled_at"),
-                ends_at=data.get("completed_at"),
-                components=data.get("components"),
-            )
-            if "message" in data:
-                first = maintenance.updates.get(pk=maintenance.first_update_id)
-                services.edit_maintenance_update(actor=self.key, update=first, message=data["message"])
+        services.edit_maintenance(
+            actor=self.key,
+            maintenance=maintenance,
+            name=data.get("name"),
+            starts_at=data.get("scheduled_at"),
+            ends_at=data.get("completed_at"),
+            components=data.get("components"),
+            first_message=data.get("message"),
+        )
         return self._show(writer, schedule, set())
 
     def destroy(self, request, schedule):

@@ -259,7 +259,10 @@ def test_updating_with_the_same_status_posts_nothing(publisher, site):
 def test_an_incidents_time_cannot_be_moved(publisher, site):
     incident = publish(site)
     answer = cachet(publisher.put(f"/api/incidents/{incident.number}", {"occurred_at": "2020-01-01 00:00:00"}), "cachet.api.incidents.update", 422)
-    assert list(answer["errors"]) == ["occurred_at"]
+    assert answer == {
+        "message": "The occurred at of a published incident cannot be changed.",
+        "errors": {"occurred_at": ["The occurred at of a published incident cannot be changed."]},
+    }
 
 
 def test_updating_or_deleting_an_unknown_incident_is_404(publisher, site):
