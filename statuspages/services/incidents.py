@@ -4,9 +4,11 @@ internal incident, or after the fact), its updates, and incident templates.
 Rules enforced here:
 - every update says the incident's status and may move components; a component's
   status then follows from its open impacts (``common.apply_component_statuses``);
-- resolving ends every impact the incident still holds, at the update's time;
+- resolving ends every impact the incident still holds, at the update's time, and hurts
+  no component: the components a resolving update names are operational;
 - an incident names only components its page shows; a resolved one's cannot change;
-- when an incident was published cannot change;
+- when an incident was published cannot change; correcting an update cannot resolve or
+  reopen the incident (a new update does that);
 - nothing of a linked internal incident is shown: the public name and messages are given;
 - with an API key and an idempotency key, a repeated publication answers with the first.
 """
@@ -154,7 +156,9 @@ def _record_update(page_incident: PageIncident, update: PastUpdate, *, actor: Ac
     at = update.published_at
     statuses = dict(update.component_statuses)
     if update.status == IncidentStatus.RESOLVED:
-        # Every component the incident still holds is operational again, unless said otherwise.
+        # A resolved incident hurts nothing: what this update names, and every component the
+        # incident still holds, is operational again.
+        statuses = dict.fromkeys(statuses, ComponentStatus.OPERATIONAL)
         for component in end_impacts(page_incident, at):
             statuses.setdefault(component, ComponentStatus.OPERATIONAL)
     apply_component_statuses(page_incident, statuses, at)
@@ -305,9 +309,13 @@ def delete_page_incident(*, actor: Actor | None, page_incident: PageIncident) ->
 
 @transaction.atomic
 def edit_page_incident_update(*, actor: Actor | None, update: PageIncidentUpdate, message: str | None = None, status: str | None = None) -> PageIncidentUpdate:
-    """Correct an update's message or status (a typo); its component statuses stay."""
+    """Correct an update's message or status (a typo); its component statuses stay. A
+    correction cannot resolve or reopen the incident: only a new update ends or restarts
+    what it holds."""
     if status is not None:
         _check_status(status)
+        if (status == IncidentStatus.RESOLVED) != (update.status == IncidentStatus.RESOLVED):
+            raise DomainError("invalid_value", "To resolve or reopen an incident, post a new update", field="incident_status")
         update.status = status
     if message is not None:
         update.message = message

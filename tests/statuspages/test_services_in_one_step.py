@@ -158,6 +158,26 @@ def test_a_resolved_incidents_components_cannot_change(page):
     assert status_of(api) == "operational" and incident.updates.count() == 2
 
 
+def test_a_resolving_update_hurts_no_component(page):
+    api = named(page, "API")
+    incident = services.publish_incident(
+        actor=None, status_page=page, name="After the fact", message="It was down", status="resolved", component_statuses={api: "full_outage"}
+    )
+    assert status_of(api) == "operational"
+    assert list(incident.updates.get().component_statuses.values_list("status", flat=True)) == ["operational"]
+
+
+def test_a_correction_cannot_resolve_or_reopen(page):
+    incident = publish(page, API="partial_outage")
+    first = incident.updates.get()
+    with pytest.raises(DomainError) as refused:
+        services.edit_page_incident_update(actor=None, update=first, status="resolved")
+    assert (refused.value.message, refused.value.field) == ("To resolve or reopen an incident, post a new update", "incident_status")
+    services.edit_page_incident_update(actor=None, update=first, status="identified")
+    incident.refresh_from_db()
+    assert incident.status == "identified" and status_of(named(page, "API")) == "partial_outage"
+
+
 def test_reopening_puts_the_components_named_back_at_the_status_given(page):
     api, cards = named(page, "API"), named(page, "Cards")
     incident = publish(page, API="partial_outage", Cards="partial_outage")

@@ -9,7 +9,6 @@ from datetime import datetime, time, timedelta
 from django.db.models import Case, IntegerField, Value, When
 from rest_framework.response import Response
 
-from statuspages.models import ComponentStatus, IncidentStatus
 from statuspages.services import incidents as services
 
 from .. import enums, query, reads, templates
@@ -84,15 +83,6 @@ def message_from(data: dict) -> str:
     return templates.render(template.template, variables)
 
 
-def component_statuses(data: dict) -> dict:
-    """The components an incident (or update) names, at their statuses; a fixed incident
-    hurts none of them any more (Cachet counts a component's impacts of unresolved
-    incidents only), so they are named as operational."""
-    if data["status"] == IncidentStatus.RESOLVED:
-        return dict.fromkeys(data["component_statuses"], ComponentStatus.OPERATIONAL)
-    return data["component_statuses"]
-
-
 class CachetIncidentViewSet(CachetViewSet):
     def list(self, request):
         """cachet.api.incidents.index: site, incidents (2 queries, newest first; 1 to 4 more
@@ -137,7 +127,7 @@ class CachetIncidentViewSet(CachetViewSet):
             name=data["name"],
             message=message_from(data),
             status=data["status"],
-            component_statuses=component_statuses(data),
+            component_statuses=data["component_statuses"],
             notify_subscribers=data["notifications"],
             visibility=enums.INCIDENT_VISIBLE[data["visible"]],
             stickied=data["stickied"],
@@ -210,7 +200,7 @@ class CachetIncidentUpdateViewSet(CachetViewSet):
             page_incident=parent,
             message=data["message"],
             status=data["status"],
-            component_statuses=component_statuses(data),
+            component_statuses=data["component_statuses"],
         )
         return self._document(row, parent, set())
 

@@ -8,10 +8,8 @@ change, and when it is reopened; resolving it makes them operational again."""
 from django.urls import path
 from rest_framework.response import Response
 
-from core.exceptions import DomainError
-
 from statuspages import services
-from statuspages.models import ComponentStatus, IncidentStatus
+from statuspages.models import IncidentStatus
 
 from .. import reads
 from ..base import READ, WRITE, ChecklyViewSet, page_of
@@ -49,20 +47,18 @@ class IncidentChecklyViewSet(ChecklyViewSet):
     def retrieve(self, request, pk):
         return Response(self._render(pk))
 
-    # postV1StatuspagesIncidents: 201.
+    # postV1StatuspagesIncidents: 201. Its services are at its severity's status (a
+    # resolved one hurts none: published after the fact).
     def create(self, request):
         data = self.parse(CreateStatusPageV2IncidentSerializer)
         first = data["incidentUpdates"][0]
-        status = first.get("status", IncidentStatus.INVESTIGATING)
-        # Published resolved (after the fact): its services are named, but not hurt.
-        level = ComponentStatus.OPERATIONAL if status == IncidentStatus.RESOLVED else LEVELS[data["severity"]]
         incident = services.publish_incident(
             actor=self.key,
             status_page=data["status_page"],
             name=data["name"],
             message=first["description"],
-            status=status,
-            component_statuses=dict.fromkeys(data["services"], level),
+            status=first.get("status", IncidentStatus.INVESTIGATING),
+            component_statuses=dict.fromkeys(data["services"], LEVELS[data["severity"]]),
             notify_subscribers=first["notifySubscribers"],
             severity=data["severity"],
             published_at=first.get("publicIncidentUpdateDate"),
@@ -129,15 +125,11 @@ class IncidentUpdateChecklyViewSet(ChecklyViewSet):
         return Response(StatusPageV2IncidentUpdateSerializer(update).data, status=200)
 
     # putV1StatuspagesIncidentsIncidentidIncidentupdatesIncidentupdateid: corrects the
-    # message or the status (a typo). Resolving or reopening moves components, which only
-    # a new update does.
+    # message or the status (a typo); resolving or reopening is a new update's.
     def update(self, request, incident_pk, pk):
         update = self._update(incident_pk, pk)
         data = self.parse(IncidentUpdatePayloadSerializer)
-        status = data.get("status")
-        if status is not None and (status == IncidentStatus.RESOLVED) != (update.status == IncidentStatus.RESOLVED):
-            raise DomainError("invalid_value", "To resolve or reopen an incident, post a new update", field="status")
-        update = services.edit_page_incident_update(actor=self.key, update=update, message=data["description"], status=status)
+        update = services.edit_page_incident_update(actor=self.key, update=update, message=data["description"], status=data.get("status"))
         return Response(StatusPageV2IncidentUpdateSerializer(update).data)
 
     # deleteV1StatuspagesIncidentsIncidentidIncidentupdatesIncidentupdateid: 204.
