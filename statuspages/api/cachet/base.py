@@ -18,6 +18,7 @@ from statuspages.selectors import may_open
 from . import reads
 from .errors import exception_handler
 from .query import Page
+from .serializers.resources import UpdateSerializer
 
 #: keys with these roles read as Cachet's signed-in users (global_access always does)
 READERS = (ApiRole.STATUS_PAGE_VIEWER, ApiRole.STATUS_PAGE_PUBLISHER)
@@ -106,3 +107,20 @@ class CachetViewSet(ApiViewSet):
             body["meta"] = page.meta
         return Response(body)
 
+
+class CachetUpdatesViewSet(CachetViewSet):
+    """The updates after a parent's first (an incident's or a schedule's: the first is the
+    parent's own ``message``), answered with the parent included when asked."""
+
+    #: the updates' foreign key to their parent, how ``include`` names it, its serializer
+    parent_field: str
+    parent_include: str
+    parent_serializer: type
+
+    def updates_document(self, data, parent, include: set[str], page: Page | None = None) -> Response:
+        rows = data if isinstance(data, list) else [data]
+        for row in rows:
+            setattr(row, self.parent_field, parent)
+        included = self.parent_serializer([parent], many=True).data if self.parent_include in include else []
+        rendered = UpdateSerializer(data, many=isinstance(data, list), context={"include": include}).data
+        return self.document(rendered, included, include, page)

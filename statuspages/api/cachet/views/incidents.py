@@ -12,14 +12,14 @@ from rest_framework.response import Response
 from statuspages.services import incidents as services
 
 from .. import enums, query, reads, templates
-from ..base import CachetViewSet
+from ..base import CachetUpdatesViewSet, CachetViewSet
 from ..serializers.payloads import (
     CreateIncidentRequestDataSerializer,
     CreateIncidentUpdateRequestDataSerializer,
     EditIncidentUpdateRequestDataSerializer,
     UpdateIncidentRequestDataSerializer,
 )
-from ..serializers.resources import IncidentSerializer, UpdateSerializer
+from ..serializers.resources import IncidentSerializer
 
 INCLUDES = (
     "components", "componentsCount", "componentsExists",
@@ -168,8 +168,12 @@ class CachetIncidentViewSet(CachetViewSet):
         return self.document(IncidentSerializer(row, context={"include": include}).data, included, include)
 
 
-class CachetIncidentUpdateViewSet(CachetViewSet):
+class CachetIncidentUpdateViewSet(CachetUpdatesViewSet):
     """Updates after an incident's first (the first is the incident's ``message``)."""
+
+    parent_field = "page_incident"
+    parent_include = "incident"
+    parent_serializer = IncidentSerializer
 
     def list(self, request, incident):
         """cachet.api.incidents.updates.index: site, incident, updates (3 queries)."""
@@ -180,13 +184,13 @@ class CachetIncidentUpdateViewSet(CachetViewSet):
         if "status" in wanted:
             rows = rows.filter(status__in=_statuses(wanted["status"]))
         page = query.paginate(query.sort(rows, request, UPDATE_SORTS), request)
-        return self._document(page.rows, parent, include, page)
+        return self.updates_document(page.rows, parent, include, page)
 
     def retrieve(self, request, incident, update):
         """cachet.api.incidents.updates.show"""
         parent = self.find(reads.incidents(self.reader()), incident, "Incident")
         row = self.find(reads.incident_updates(parent), update, "Update")
-        return self._document(row, parent, query.includes(request, UPDATE_INCLUDES))
+        return self.updates_document(row, parent, query.includes(request, UPDATE_INCLUDES))
 
     def create(self, request, incident):
         """cachet.api.incidents.updates.store: the incident's new status and, beyond Cachet's
@@ -202,7 +206,7 @@ class CachetIncidentUpdateViewSet(CachetViewSet):
             status=data["status"],
             component_statuses=data["component_statuses"],
         )
-        return self._document(row, parent, set())
+        return self.updates_document(row, parent, set())
 
     def update(self, request, incident, update):
         """cachet.api.incidents.updates.update: a correction of its message or status."""
@@ -211,7 +215,7 @@ class CachetIncidentUpdateViewSet(CachetViewSet):
         row = self.find(reads.incident_updates(parent), update, "Update")
         data = self.parse(EditIncidentUpdateRequestDataSerializer)
         row = services.edit_page_incident_update(actor=self.key, update=row, message=data.get("message"), status=data.get("status"))
-        return self._document(row, parent, set())
+        return self.updates_document(row, parent, set())
 
     def destroy(self, request, incident, update):
         """cachet.api.incidents.updates.destroy"""
@@ -219,11 +223,3 @@ class CachetIncidentUpdateViewSet(CachetViewSet):
         row = self.find(reads.incident_updates(parent), update, "Update")
         services.delete_page_incident_update(actor=self.key, update=row)
         return Response(status=204)
-
-    def _document(self, data, parent, include, page=None) -> Response:
-        rows = data if isinstance(data, list) else [data]
-        for row in rows:
-            row.page_incident = parent
-        included = IncidentSerializer([parent], many=True).data if "incident" in include else []
-        rendered = UpdateSerializer(data, many=isinstance(data, list), context={"include": include}).data
-        return self.document(rendered, included, include, page)
