@@ -7,7 +7,8 @@ component, or chose one of the components it concerns. What an update concerns:
 - a maintenance update: the maintenance's components (component subscriptions count for
   maintenance too).
 An update that concerns no component is about the whole page: every subscriber gets it.
-An incident that is not public (staff-only or hidden) reaches nobody, ever.
+An incident that is not public (staff-only or hidden) reaches nobody, ever: what is public
+is decided once, by ``statuspages.selectors.is_public``.
 """
 
 from __future__ import annotations
@@ -16,14 +17,8 @@ from collections.abc import Iterable
 
 from django.db.models import Q, QuerySet
 
-from statuspages.models import (
-    Component,
-    MaintenanceUpdate,
-    PageIncidentUpdate,
-    StatusPage,
-    UpdateComponentStatus,
-    Visibility,
-)
+from statuspages import selectors as pages
+from statuspages.models import Component, MaintenanceUpdate, PageIncident, PageIncidentUpdate, StatusPage, UpdateComponentStatus
 
 from .models import Subscriber
 
@@ -37,8 +32,8 @@ def page_of(update: Update) -> StatusPage:
 
 
 def is_public(update: Update) -> bool:
-    """Staff-only and hidden incidents are never emailed."""
-    return not isinstance(update, PageIncidentUpdate) or update.page_incident.visibility == Visibility.PUBLIC
+    """Staff-only and hidden incidents are never emailed (``statuspages.selectors.is_public``)."""
+    return pages.is_public(update)
 
 
 def concerned_component_ids(update: Update) -> list:
@@ -73,8 +68,11 @@ def reach(update: Update) -> int:
     return notifiable_subscribers(update).count()
 
 
-def count_reach(*, status_page: StatusPage, components: Iterable[Component] = ()) -> int:
+def count_reach(*, status_page: StatusPage, components: Iterable[Component] = (), page_incident: PageIncident | None = None) -> int:
     """How many subscribers an update of ``status_page`` about ``components`` would reach
-    (no component: an announcement to the whole page, which every subscriber gets)."""
+    (no component: an announcement to the whole page, which every subscriber gets); an
+    update of ``page_incident`` when it is not public reaches nobody."""
+    if page_incident is not None and not pages.is_public(page_incident):
+        return 0
     ids = [component.pk for component in components]
     return _reaching(status_page.pk, ids or None).count()

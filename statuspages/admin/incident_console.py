@@ -6,12 +6,12 @@ from django import forms
 
 from incidents.admin import register_update_extension
 from statuspages import services
-from statuspages.models import Component, IncidentStatus, PageIncident, UpdateComponentStatus, Visibility
+from statuspages.models import Component, IncidentStatus, PageIncident, UpdateComponentStatus
 
 
 class PublishOnStatusPage:
     title = "Status page"
-    #: ``count_reach(*, status_page, components) -> int``, how many subscribers an update
+    #: ``count_reach(*, status_page, components, page_incident) -> int``, how many subscribers an update
     #: reaches: set by the notifications app, which builds on status pages (an import from
     #: here would climb up); None leaves the number out.
     count_reach = None
@@ -32,8 +32,10 @@ class PublishOnStatusPage:
         for pk, page_incident in loaded.items():
             page_incident.reach = None
             if self.count_reach is not None:
-                page_incident.reach = 0 if page_incident.visibility != Visibility.PUBLIC else self.count_reach(
-                    status_page=page_incident.status_page, components=[Component(pk=c) for c in sorted(components.get(pk, ()))]
+                page_incident.reach = self.count_reach(
+                    status_page=page_incident.status_page,
+                    components=[Component(pk=c) for c in sorted(components.get(pk, ()))],
+                    page_incident=page_incident,
                 )
         return loaded
 

@@ -13,7 +13,7 @@ from django.urls import path, reverse
 from core.exceptions import DomainError
 from core.markdown import render_markdown
 from incidents.models import Incident
-from statuspages import services
+from statuspages import selectors, services
 from statuspages.models import (
     Component,
     IncidentStatus,
@@ -58,7 +58,7 @@ class UpdateForm(ComponentStatusesMixin):
         self.add_component_fields(
             PageComponent.objects.filter(status_page=page_incident.status_page_id).select_related("component").order_by("position")
         )
-        if page_incident.visibility != Visibility.PUBLIC:
+        if not selectors.is_public(page_incident):
             # The sender never emails about an incident the public does not see.
             self.fields["notify_subscribers"].help_text = "Emails nobody: this incident is not public."
             return

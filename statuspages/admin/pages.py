@@ -113,7 +113,7 @@ class ComponentAdmin(DomainErrorsAsMessages, admin.ModelAdmin):
     def get_changelist_instance(self, request):
         # Every row's status in two queries, not two per row.
         changelist = super().get_changelist_instance(request)
-        statuses = selectors.component_statuses(component.pk for component in changelist.result_list)
+        statuses = selectors.component_statuses((component.pk for component in changelist.result_list), staff=True)
         for component in changelist.result_list:
             component.current_status = statuses[component.pk]
         return changelist
@@ -129,7 +129,7 @@ class ComponentAdmin(DomainErrorsAsMessages, admin.ModelAdmin):
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
         if obj is not None:
-            form.base_fields["status"].initial = selectors.component_statuses([obj.pk])[obj.pk] if obj.pk else ""
+            form.base_fields["status"].initial = selectors.component_statuses([obj.pk], staff=True)[obj.pk] if obj.pk else ""
         return form
 
     def save_model(self, request, obj, form, change):

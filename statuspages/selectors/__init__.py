@@ -2,6 +2,7 @@
 the admin), each with a constant number of queries."""
 
 from .components import RANKS, UNDER_MAINTENANCE, Availability, Day, availability, component_statuses, worst
+from .incidents import components_named_by, named_components
 from .pages import (
     Banner,
     ComponentView,
@@ -10,6 +11,13 @@ from .pages import (
     banner,
     latest_first_updates,
     page_overview,
+)
+from .visibility import (
+    is_public,
+    may_open,
     pages_for,
+    sees,
+    visibilities,
     visible_incidents,
+    visible_maintenance,
 )

@@ -1,5 +1,6 @@
 """A component's status, derived from its open impacts and the maintenance under way
-(never stored), and its availability over time, computed from its impacts."""
+(never stored), and its availability over time, computed from its impacts; both for an
+audience, from what it may read (``visibility.counted_impacts``)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,9 @@ from zoneinfo import ZoneInfo
 from django.db.models import Q
 from django.utils import timezone
 
-from statuspages.models import ComponentImpact, ComponentStatus, Maintenance, MaintenanceStatus
+from statuspages.models import ComponentImpact, ComponentStatus, Maintenance
+
+from .visibility import counted_impacts, counted_maintenance
 
 UNDER_MAINTENANCE = "under_maintenance"
 #: from best to worst: a component shows the worst that holds for it
@@ -36,22 +39,24 @@ def worst(statuses: Iterable[str]) -> str:
     return max(statuses, key=RANKS.__getitem__, default=ComponentStatus.OPERATIONAL.value)
 
 
-def component_statuses(component_ids: Iterable[str], *, under_maintenance: Iterable[str] | None = None) -> dict[str, str]:
-    """The current status of each component: the worst of its open impacts, or under
-    maintenance while a maintenance affecting it is in progress, else operational (2
-    queries; 1 when the caller knows which are ``under_maintenance``)."""
+def component_statuses(
+    component_ids: Iterable[str], *, staff: bool = False, under_maintenance: Iterable[str] | None = None
+) -> dict[str, str]:
+    """The current status of each component as an audience sees it (the public unless
+    ``staff``): the worst of its open impacts it may read of (``counted_impacts``), or
+    under maintenance while a maintenance it may read of affecting it is in progress, else
+    operational (2 queries; 1 when the caller knows which are ``under_maintenance``)."""
     ids = list(component_ids)
     statuses = dict.fromkeys(ids, ComponentStatus.OPERATIONAL.value)
     if under_maintenance is None:
         under_maintenance = Maintenance.components.through.objects.filter(
-            component_id__in=ids, maintenance__status=MaintenanceStatus.IN_PROGRESS
+            counted_maintenance(staff=staff), component_id__in=ids
         ).values_list("component_id", flat=True)
     for component_id in under_maintenance:
         if component_id in statuses:
             statuses[component_id] = UNDER_MAINTENANCE
-    for component_id, level in ComponentImpact.objects.filter(component_id__in=ids, end_at__isnull=True).values_list(
-        "component_id", "level"
-    ):
+    open_impacts = ComponentImpact.objects.filter(counted_impacts(staff=staff), component_id__in=ids, end_at__isnull=True)
+    for component_id, level in open_impacts.values_list("component_id", "level"):
         statuses[component_id] = worst([statuses[component_id], level])
     return statuses
 
@@ -90,9 +95,12 @@ class Availability:
         return round(100 * sum(day.uptime for day in self.days) / len(self.days), 4)
 
 
-def availability(component_ids: Iterable[str], *, days: int = 90, time_zone: str = "UTC", today: date | None = None) -> dict[str, Availability]:
+def availability(
+    component_ids: Iterable[str], *, staff: bool = False, days: int = 90, time_zone: str = "UTC", today: date | None = None
+) -> dict[str, Availability]:
     """Each component's availability over the ``days`` days up to ``today`` (in
-    ``time_zone``; today included, counted as a whole day), from its impacts (1 query)."""
+    ``time_zone``; today included, counted as a whole day), from the impacts an audience
+    may read of (the public unless ``staff``; ``counted_impacts``) (1 query)."""
     ids = list(component_ids)
     zone = ZoneInfo(time_zone)
     today = today or timezone.now().astimezone(zone).date()
@@ -100,7 +108,9 @@ def availability(component_ids: Iterable[str], *, days: int = 90, time_zone: str
     start = datetime.combine(first, time.min, tzinfo=zone)
     end = datetime.combine(today + timedelta(days=1), time.min, tzinfo=zone)
     intervals = defaultdict(list)
-    impacts = ComponentImpact.objects.filter(component_id__in=ids, start_at__lt=end).filter(Q(end_at__isnull=True) | Q(end_at__gt=start))
+    impacts = ComponentImpact.objects.filter(counted_impacts(staff=staff), component_id__in=ids, start_at__lt=end).filter(
+        Q(end_at__isnull=True) | Q(end_at__gt=start)
+    )
     now = timezone.now()
     for component_id, level, start_at, end_at in impacts.values_list("component_id", "level", "start_at", "end_at"):
         intervals[component_id].append((max(start_at, start), min(end_at or now, end), level))

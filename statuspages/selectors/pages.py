@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from statuspages.models import (
@@ -21,21 +21,10 @@ from statuspages.models import (
     PageIncidentUpdate,
     StatusPage,
     UptimeDisplay,
-    Visibility,
 )
 
-from .components import RANKS, UNDER_MAINTENANCE, Availability, availability, component_statuses, worst
-
-
-def visible_incidents(*, staff: bool = False) -> Q:
-    """Which page incidents a reader may see: public ones, and staff-only ones for staff."""
-    return Q(visibility__in=[Visibility.PUBLIC, Visibility.STAFF] if staff else [Visibility.PUBLIC])
-
-
-def pages_for(*, staff: bool = False) -> QuerySet[StatusPage]:
-    """The pages a reader may open: public ones, and private ones for staff."""
-    pages = StatusPage.objects.all()
-    return pages if staff else pages.filter(is_public=True)
+from .components import UNDER_MAINTENANCE, Availability, availability, component_statuses, worst
+from .visibility import visible_incidents
 
 
 @dataclass
@@ -95,7 +84,9 @@ def latest_first_updates() -> Prefetch:
 
 
 def page_overview(page: StatusPage, *, staff: bool = False, with_availability: bool = True) -> PageOverview:
-    """Everything the page's front shows, in 7 queries whatever its history: placements
+    """Everything the page's front shows to an audience (the public unless ``staff``, who
+    may open the page), its statuses and availability derived from what that audience
+    may read of (``visibility``), in 7 queries whatever its history: placements
     (with components and groups), maintenance to come or under way (and what it
     affects), open impacts, the impacts of the availability window, incidents under way
     (and their updates)."""
@@ -113,11 +104,11 @@ def page_overview(page: StatusPage, *, staff: bool = False, with_availability: b
     )
     under_way = [m for m in maintenances if m.status == MaintenanceStatus.IN_PROGRESS]
     statuses = component_statuses(
-        (p.component_id for p in placements), under_maintenance=[c.pk for m in under_way for c in m.components.all()]
+        (p.component_id for p in placements), staff=staff, under_maintenance=[c.pk for m in under_way for c in m.components.all()]
     )
     shown_uptime = page.display_uptime != UptimeDisplay.NOTHING
     uptimes = (
-        availability([p.component_id for p in placements if p.display_uptime], time_zone=page.time_zone)
+        availability([p.component_id for p in placements if p.display_uptime], staff=staff, time_zone=page.time_zone)
         if with_availability and shown_uptime
         else {}
     )

@@ -18,20 +18,27 @@ from .incidents import (
     post_incident_update,
     publish_incident,
     publish_retrospective_incident,
+    revise_page_incident,
     save_incident_template,
 )
 from .maintenance import (
     advance_due_maintenance,
     delete_maintenance,
+    delete_maintenance_update,
     edit_maintenance,
+    edit_maintenance_update,
     post_maintenance_update,
     schedule_maintenance,
 )
 from .pages import (
+    KEEP,
+    GroupLayout,
+    arrange_status_page,
     create_component,
     delete_component,
     delete_group,
     delete_status_page,
+    move_component,
     place_component,
     remove_component,
     save_group,

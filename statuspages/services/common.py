@@ -47,10 +47,15 @@ def published(update) -> None:
         transaction.on_commit(lambda: update_published.send(sender=type(update), update=update))
 
 
+def stray_components(components: Iterable[Component], status_page: StatusPage) -> list[str]:
+    """The names of those of ``components`` the page does not show (1 query)."""
+    shown = set(status_page.placements.values_list("component_id", flat=True))
+    return [component.name for component in components if component.pk not in shown]
+
+
 def check_components(components: Iterable[Component], status_page: StatusPage, field: str) -> None:
     """Only components the page shows may be named in its incidents and maintenance."""
-    shown = set(status_page.placements.values_list("component_id", flat=True))
-    stray = [component.name for component in components if component.pk not in shown]
+    stray = stray_components(components, status_page)
     if stray:
         raise DomainError("invalid_value", f"Not on {status_page.name}: {', '.join(stray)}", field=field)
 

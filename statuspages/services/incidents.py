@@ -4,8 +4,11 @@ internal incident, or after the fact), its updates, and incident templates.
 Rules enforced here:
 - every update says the incident's status and may move components; a component's
   status then follows from its open impacts (``common.apply_component_statuses``);
-- resolving ends every impact the incident still holds, at the update's time;
-- an incident names only components its page shows;
+- resolving ends every impact the incident still holds, at the update's time, and hurts
+  no component: the components a resolving update names are operational;
+- an incident names only components its page shows; a resolved one's cannot change;
+- when an incident was published cannot change; correcting an update cannot resolve or
+  reopen the incident (a new update does that);
 - nothing of a linked internal incident is shown: the public name and messages are given;
 - with an API key and an idempotency key, a repeated publication answers with the first.
 """
@@ -23,6 +26,7 @@ from core.exceptions import DomainError
 from core.models import ApiKey
 from core.services import Actor, actor_fields
 from incidents.models import Incident
+from statuspages.selectors import components_named_by
 from statuspages.models import (
     Component,
     ComponentStatus,
@@ -35,7 +39,7 @@ from statuspages.models import (
     Visibility,
 )
 
-from .common import apply_component_statuses, changed, check_components, end_impacts, number_for, published, save_valid
+from .common import apply_component_statuses, changed, check_components, end_impacts, number_for, published, save_valid, stray_components
 
 
 @dataclass(frozen=True)
@@ -152,7 +156,9 @@ def _record_update(page_incident: PageIncident, update: PastUpdate, *, actor: Ac
     at = update.published_at
     statuses = dict(update.component_statuses)
     if update.status == IncidentStatus.RESOLVED:
-        # Every component the incident still holds is operational again, unless said otherwise.
+        # A resolved incident hurts nothing: what this update names, and every component the
+        # incident still holds, is operational again.
+        statuses = dict.fromkeys(statuses, ComponentStatus.OPERATIONAL)
         for component in end_impacts(page_incident, at):
             statuses.setdefault(component, ComponentStatus.OPERATIONAL)
     apply_component_statuses(page_incident, statuses, at)
@@ -184,10 +190,14 @@ def post_incident_update(
     component_statuses: Mapping[Component, str] | None = None,
     notify_subscribers: bool = False,
     published_at: datetime | None = None,
+    reopen_status: str | None = None,
 ) -> PageIncidentUpdate:
     """Post an update: its message, the incident's status (unchanged if not given) and the
-    components it moves. Reopening a resolved incident needs a status other than resolved."""
-    statuses = component_statuses or {}
+    components it moves. Reopening a resolved incident needs a status other than resolved;
+    given ``reopen_status``, reopening puts every component the incident names back at
+    that status (Checkly's incidents hold their services at their severity's while open),
+    unless ``component_statuses`` says otherwise."""
+    statuses = dict(component_statuses or {})
     if status is not None:
         _check_status(status)
     _check_statuses(statuses)
@@ -195,6 +205,10 @@ def post_incident_update(
         raise DomainError("empty_update", "An update needs a message, a status or component statuses", field="message")
     with transaction.atomic():
         locked = PageIncident.objects.select_for_update().select_related("status_page").get(pk=page_incident.pk)
+        if reopen_status is not None and locked.is_resolved and status not in (None, IncidentStatus.RESOLVED):
+            named = components_named_by(locked)
+            statuses = {**{said.component: reopen_status for said in named.values()}, **statuses}
+            _check_statuses(statuses)
         check_components(statuses, locked.status_page, "component_statuses")
         update = _record_update(
             locked,
@@ -225,6 +239,66 @@ def edit_page_incident(*, actor: Actor | None, page_incident: PageIncident, **fi
 
 
 @transaction.atomic
+def revise_page_incident(
+    *,
+    actor: Actor | None,
+    page_incident: PageIncident,
+    name: str | None = None,
+    severity: str | None = None,
+    visibility: int | None = None,
+    stickied: bool | None = None,
+    first_message: str | None = None,
+    status: str | None = None,
+    published_at: datetime | None = None,
+    components: Mapping[Component, str] | None = None,
+) -> PageIncident:
+    """Change an incident in one step, as Cachet's and Checkly's updates send it (None
+    leaves a part as it is):
+
+    - what the page shows of it (``edit_page_incident``: name, severity, visibility, pin);
+    - its first update's message (the incident's own, as Cachet shows it);
+    - a new ``status`` and the ``components`` it names from now on, each at its status,
+      posted as one update without a message when they change something: components it
+      did not name, or named at another status, move; those it names no longer are
+      operational again.
+
+    Refused: another ``published_at`` (to the second: when it was published cannot
+    change); components its page does not show; changing a resolved incident's
+    components (reopen it with an update first)."""
+    locked = PageIncident.objects.select_for_update().select_related("status_page").get(pk=page_incident.pk)
+    if published_at is not None and published_at.replace(microsecond=0) != locked.published_at.replace(microsecond=0):
+        raise DomainError("unchangeable", "When an incident was published cannot change", field="published_at")
+    moves = {}
+    if components is not None:
+        named = components_named_by(locked)
+        if locked.is_resolved:
+            if set(named) != {component.pk for component in components}:
+                raise DomainError(
+                    "resolved_components", "A resolved incident's components cannot change: post an update to reopen it first",
+                    field="component_statuses",
+                )
+        else:
+            stray = stray_components(components, locked.status_page)
+            if stray:
+                raise DomainError(
+                    "invalid_value", f"Not on the incident's page ({locked.status_page.name}): {', '.join(stray)}", field="component_statuses"
+                )
+            moves = {c: s for c, s in components.items() if c.pk not in named or named[c.pk].status != s}
+            wanted = {component.pk for component in components}
+            moves.update({said.component: ComponentStatus.OPERATIONAL for pk, said in named.items() if pk not in wanted})
+    fields = {k: v for k, v in {"name": name, "severity": severity, "visibility": visibility, "stickied": stickied}.items() if v is not None}
+    if fields:
+        edit_page_incident(actor=actor, page_incident=locked, **fields)
+    if first_message is not None:
+        first = locked.updates.order_by("published_at", "id").first()
+        edit_page_incident_update(actor=actor, update=first, message=first_message)
+    new_status = status if status is not None and status != locked.status else None
+    if new_status is not None or moves:
+        post_incident_update(actor=actor, page_incident=locked, message="", status=new_status, component_statuses=moves)
+    return locked
+
+
+@transaction.atomic
 def delete_page_incident(*, actor: Actor | None, page_incident: PageIncident) -> None:
     """Take an incident off its page, with its updates and impacts (a mistake, not history:
     resolve an incident to end it)."""
@@ -235,9 +309,13 @@ def delete_page_incident(*, actor: Actor | None, page_incident: PageIncident) ->
 
 @transaction.atomic
 def edit_page_incident_update(*, actor: Actor | None, update: PageIncidentUpdate, message: str | None = None, status: str | None = None) -> PageIncidentUpdate:
-    """Correct an update's message or status (a typo); its component statuses stay."""
+    """Correct an update's message or status (a typo); its component statuses stay. A
+    correction cannot resolve or reopen the incident: only a new update ends or restarts
+    what it holds."""
     if status is not None:
         _check_status(status)
+        if (status == IncidentStatus.RESOLVED) != (update.status == IncidentStatus.RESOLVED):
+            raise DomainError("invalid_value", "To resolve or reopen an incident, post a new update", field="incident_status")
         update.status = status
     if message is not None:
         update.message = message

@@ -114,8 +114,11 @@ def post_maintenance_update(
     status: str | None = None,
     notify_subscribers: bool = False,
     at: datetime | None = None,
+    by_hand: bool = False,
 ) -> MaintenanceUpdate:
-    """Post an update, moving the maintenance on if ``status`` says so (never back)."""
+    """Post an update, moving the maintenance on if ``status`` says so (never back). With
+    ``by_hand``, an update that sets the status takes over from the window: the
+    maintenance no longer moves by itself (incident.io's rule)."""
     if status is not None:
         _check_status(status)
     if not message.strip() and status is None:
@@ -123,6 +126,7 @@ def post_maintenance_update(
     at = at or timezone.now()
     with transaction.atomic():
         locked = Maintenance.objects.select_for_update().select_related("status_page").get(pk=maintenance.pk)
+        takes_over = by_hand and status is not None and locked.automate
         status = status or locked.status
         if _ORDER.index(status) < _ORDER.index(locked.status):
             raise DomainError(
@@ -136,8 +140,12 @@ def post_maintenance_update(
             if status == MaintenanceStatus.COMPLETE:
                 locked.completed_at = at
             locked.save(update_fields=["status", "started_at", "completed_at", "updated_at"])
+        if takes_over:
+            locked.automate = False
+            locked.save(update_fields=["automate", "updated_at"])
         changed(locked.status_page)
     maintenance.status, maintenance.started_at, maintenance.completed_at = locked.status, locked.started_at, locked.completed_at
+    maintenance.automate = locked.automate
     return update
 
 
@@ -151,8 +159,11 @@ def edit_maintenance(
     ends_at: datetime | None = None,
     components: Iterable[Component] | None = None,
     automate: bool | None = None,
+    first_message: str | None = None,
 ) -> Maintenance:
-    """Rename a maintenance, move its window or change what it affects."""
+    """Rename a maintenance, move its window or change what it affects; given
+    ``first_message``, correct its first update's message too (the maintenance's own, as
+    Cachet shows it), in the same step."""
     if name is not None:
         if not name.strip():
             raise DomainError("missing_name", "A maintenance needs a name", field="name")
@@ -167,6 +178,9 @@ def edit_maintenance(
         components = list(components)
         check_components(components, maintenance.status_page, "affected_component_ids")
         maintenance.components.set(components)
+    if first_message is not None:
+        first = maintenance.updates.order_by("published_at", "id").first()
+        edit_maintenance_update(actor=actor, update=first, message=first_message)
     changed(maintenance.status_page)
     return maintenance
 

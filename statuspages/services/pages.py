@@ -9,8 +9,10 @@ exists (its impacts go with it).
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 from django.db import transaction
 from django.utils import timezone
@@ -21,17 +23,31 @@ from statuspages.models import Component, ComponentGroup, ComponentStatus, PageC
 
 from .common import apply_component_statuses, changed, number_for, save_valid
 
+
+class _Keep(enum.Enum):
+    KEEP = "keep"
+
+
+#: a placement's group left as the page has it (None is the page's top level)
+KEEP = _Keep.KEEP
+Keep = Literal[_Keep.KEEP]
+
 # --- pages ------------------------------------------------------------------------------------
 
 
 @transaction.atomic
-def save_status_page(*, page: StatusPage | None = None, actor: Actor | None, **fields) -> StatusPage:
+def save_status_page(
+    *, page: StatusPage | None = None, actor: Actor | None, groups: Sequence[GroupLayout] | None = None, **fields
+) -> StatusPage:
     """Create a page (``page=None``) or change one; a page made the default takes over
-    from the one before."""
+    from the one before. Given ``groups``, its whole structure is set too, in the same
+    step (``arrange_status_page``: as Checkly's API sends a page, cards included)."""
     page = page or StatusPage()
     if fields.get("is_default"):
         StatusPage.objects.filter(is_default=True).exclude(pk=page.pk).update(is_default=False)
     page = save_valid(page, **fields)
+    if groups is not None:
+        arrange_status_page(actor=actor, status_page=page, groups=groups)
     changed(page)
     return page
 
@@ -56,19 +72,42 @@ def create_component(
     status_page: StatusPage | None = None,
     group: ComponentGroup | None = None,
     position: int | None = None,
+    status: str | None = None,
 ) -> Component:
-    """Create a component and, given a page (or a group, whose page it is), show it there."""
+    """Create a component and, given a page (or a group, whose page it is), show it there;
+    given a ``status``, it is set by hand at once (``set_component_status``)."""
     component = save_valid(Component(number=number_for(Component)), name=name.strip(), description=description, link=link, enabled=enabled)
     if group is not None or status_page is not None:
         place_component(actor=actor, component=component, status_page=status_page or group.status_page, group=group, position=position)
+    if status is not None:
+        set_component_status(actor=actor, component=component, status=status)
     changed(None)
     return component
 
 
 @transaction.atomic
-def update_component(*, component: Component, actor: Actor | None, **fields) -> Component:
-    component = save_valid(component, **fields)
-    changed(None)
+def update_component(
+    *,
+    component: Component,
+    actor: Actor | None,
+    status: str | None = None,
+    status_page: StatusPage | None = None,
+    group: ComponentGroup | None | Keep = KEEP,
+    position: int | None = None,
+    **fields,
+) -> Component:
+    """Change a component in one step (as Cachet's update sends it): its own ``fields``
+    (saved only when some are given); given ``status_page`` and a ``group`` or a
+    ``position``, where that page shows it (``move_component``); given ``status``, its
+    status set by hand (``set_component_status``)."""
+    if fields:
+        component = save_valid(component, **fields)
+    if status_page is not None and (group is not KEEP or position is not None):
+        move_component(actor=actor, component=component, status_page=status_page, group=group, position=position)
+    if status is not None:
+        set_component_status(actor=actor, component=component, status=status)
+    if fields or status is not None:
+        changed(None)
     return component
 
 
@@ -101,6 +140,31 @@ def place_component(
     return placement
 
 
+@transaction.atomic
+def move_component(
+    *,
+    actor: Actor | None,
+    component: Component,
+    status_page: StatusPage,
+    group: ComponentGroup | None | Keep = KEEP,
+    position: int | None = None,
+) -> PageComponent:
+    """Show a component on a page in ``group`` (None: at the top level) and at
+    ``position``, each left as the page has it when not given (a component the page does
+    not show yet goes to its top level, last); whether the page hides it and shows its
+    uptime stays as it was."""
+    placement = PageComponent.objects.filter(status_page=status_page, component=component).select_related("group").first()
+    return place_component(
+        actor=actor,
+        component=component,
+        status_page=status_page,
+        group=(placement.group if placement else None) if group is KEEP else group,
+        position=position,
+        hidden=placement.hidden if placement else False,
+        display_uptime=placement.display_uptime if placement else True,
+    )
+
+
 def _next_position(status_page: StatusPage, group: ComponentGroup | None) -> int:
     """After the last item of the group or, at the page's top level, after the last group
     or component there (both share one order)."""
@@ -131,13 +195,23 @@ def set_component_status(*, actor: Actor | None, component: Component, status: s
 
 
 @transaction.atomic
-def save_group(*, group: ComponentGroup | None = None, actor: Actor | None, **fields) -> ComponentGroup:
-    """Create a group on a page (``group=None``, with ``status_page``) or change one."""
+def save_group(
+    *, group: ComponentGroup | None = None, actor: Actor | None, components: Sequence[Component] = (), **fields
+) -> ComponentGroup:
+    """Create a group on a page (``group=None``, with ``status_page``) or change the
+    ``fields`` given (None leaves one as it is), and move ``components`` into it, in
+    the same step (``move_component``: each keeps how the page shows it otherwise)."""
+    fields = {k: v for k, v in fields.items() if v is not None}
     if group is None:
         group = ComponentGroup(number=number_for(ComponentGroup))
         if fields.get("position") is None:
             fields["position"] = _next_position(fields["status_page"], None)
-    group = save_valid(group, **{k: v for k, v in fields.items() if v is not None})
+    elif not fields and not components:
+        return group
+    if fields:
+        group = save_valid(group, **fields)
+    for component in components:
+        move_component(actor=actor, component=component, status_page=group.status_page, group=group)
     changed(group.status_page)
     return group
 

@@ -10,7 +10,7 @@ from django.shortcuts import render
 from statuspages import selectors
 from statuspages.models import PageComponent, StatusPage
 
-from .serving import public_view
+from .serving import public_state, public_view
 
 WORDS = {
     "operational": "operational",
@@ -50,7 +50,7 @@ def _badge(request, label: str, status: str, title: str):
 @public_view("badge", cors=True)
 def page_badge(request, page: StatusPage):
     """The page's overall status: the worst a component shows, or maintenance (6 queries)."""
-    overview = selectors.page_overview(page, with_availability=False)
+    overview = selectors.page_overview(page, staff=public_state(request).staff, with_availability=False)
     status = selectors.worst(view.status for view in overview.components)
     if status == "operational" and overview.banner.level == "maintenance":
         status = selectors.UNDER_MAINTENANCE
@@ -67,6 +67,6 @@ def component_badge(request, page: StatusPage, component_id: str):
     )
     if placement is None or (placement.group is not None and placement.group.hidden):
         raise Http404("The page shows no such component")
-    status = selectors.component_statuses([placement.component_id])[placement.component_id]
+    status = selectors.component_statuses([placement.component_id], staff=public_state(request).staff)[placement.component_id]
     name = placement.component.name
     return _badge(request, name, status, f"{name}: {WORDS[status]}")

@@ -6,7 +6,8 @@ How ours maps onto theirs:
 - component statuses are the same words, except ``full_outage``, which is their
   ``major_outage``; groups are components with ``"group": true`` and their members' ids;
 - ``status.indicator`` follows the banner, i.e. the worst status a component shows now
-  (the open impacts of unresolved incidents and statuses set by hand): degraded
+  (the open impacts of unresolved incidents the reader may read, and statuses set by
+  hand: ``selectors.visibility``): degraded
   performance ``minor``, partial outage ``major``, full outage ``critical``,
   ``maintenance`` while maintenance is under way, else ``none``; ``description`` is the
   banner's sentence;

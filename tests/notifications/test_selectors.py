@@ -93,3 +93,13 @@ def test_count_reach_counts_the_whole_page_or_the_followers_of_some_components(p
     assert selectors.count_reach(status_page=page, components=[]) == 3
     assert selectors.count_reach(status_page=page, components=[page.test_components["API"]]) == 2
     assert selectors.count_reach(status_page=page, components=[page.test_components["Dashboard"]]) == 1
+
+
+@pytest.mark.parametrize("visibility, count", [(Visibility.PUBLIC, 2), (Visibility.STAFF, 0), (Visibility.HIDDEN, 0)])
+def test_count_reach_of_an_incident_that_is_not_public_is_nobody(page, visibility, count):
+    subscribe(page, "all@example.com")
+    subscribe(page, "api@example.com", components=["API"])
+    published = incident(page, visibility, API="partial_outage")
+    api = page.test_components["API"]
+    assert selectors.count_reach(status_page=page, components=[api], page_incident=published) == count
+    assert selectors.reach(published.updates.get()) == count

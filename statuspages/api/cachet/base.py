@@ -13,11 +13,12 @@ from core.api.base import ApiViewSet
 from core.api.renderers import FastJSONRenderer
 from core.exceptions import DomainError
 from core.models import ApiRole
-from statuspages.services import pages as services
+from statuspages.selectors import may_open
 
 from . import reads
 from .errors import exception_handler
 from .query import Page
+from .serializers.resources import UpdateSerializer
 
 #: keys with these roles read as Cachet's signed-in users (global_access always does)
 READERS = (ApiRole.STATUS_PAGE_VIEWER, ApiRole.STATUS_PAGE_PUBLISHER)
@@ -71,7 +72,7 @@ class CachetViewSet(ApiViewSet):
     def reader(self) -> reads.Reader:
         """The site as this request may read it (1 query)."""
         site = reads.site_page()
-        if site is not None and not site.is_public and not self.staff:
+        if site is not None and not may_open(site, staff=self.staff):
             site = None
         return reads.Reader(site=site, staff=self.staff)
 
@@ -85,20 +86,6 @@ class CachetViewSet(ApiViewSet):
                 field="status_page",
             )
         return reads.Reader(site=site, staff=True)
-
-    def place(self, site, component, **moves):
-        """Show ``component`` on the site in ``group`` and at ``order`` (either left as it
-        is when not given), keeping how the page shows it otherwise."""
-        placement = component.placements.filter(status_page=site).select_related("group").first()
-        services.place_component(
-            actor=self.key,
-            component=component,
-            status_page=site,
-            group=moves.get("group", placement.group if placement else None),
-            position=moves.get("order"),
-            hidden=placement.hidden if placement else False,
-            display_uptime=placement.display_uptime if placement else True,
-        )
 
     # --- lookups and answers --------------------------------------------------------------------
 
@@ -120,3 +107,20 @@ class CachetViewSet(ApiViewSet):
             body["meta"] = page.meta
         return Response(body)
 
+
+class CachetUpdatesViewSet(CachetViewSet):
+    """The updates after a parent's first (an incident's or a schedule's: the first is the
+    parent's own ``message``), answered with the parent included when asked."""
+
+    #: the updates' foreign key to their parent, how ``include`` names it, its serializer
+    parent_field: str
+    parent_include: str
+    parent_serializer: type
+
+    def updates_document(self, data, parent, include: set[str], page: Page | None = None) -> Response:
+        rows = data if isinstance(data, list) else [data]
+        for row in rows:
+            setattr(row, self.parent_field, parent)
+        included = self.parent_serializer([parent], many=True).data if self.parent_include in include else []
+        rendered = UpdateSerializer(data, many=isinstance(data, list), context={"include": include}).data
+        return self.document(rendered, included, include, page)

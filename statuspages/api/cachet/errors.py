@@ -29,6 +29,7 @@ FIELDS = {
     "incident_status": "status",
     "maintenance_status": "status",
     "end_at": "completed_at",
+    "published_at": "occurred_at",
     "update": "update",
 }
 
@@ -38,6 +39,7 @@ RULES = {
     "is_required": "The {attribute} field is required.",
     "invalid_enum_value": "The selected {attribute} is invalid.",
     "max_length": "The {attribute} field must not be greater than {limit} characters.",
+    "unchangeable": "The {attribute} of a published incident cannot be changed.",
     "min_value": "The {attribute} field must be at least {limit}.",
     "not_a_list": "The {attribute} field must be an array.",
     "not_a_dict": "The {attribute} field must be an array.",

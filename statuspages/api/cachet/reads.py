@@ -131,9 +131,10 @@ class Included:
         return list(self.resources.values())
 
 
-def with_statuses(rows: list[Component], statuses: dict[str, str] | None = None) -> list[Component]:
-    """Attach each component's derived status (2 queries unless ``statuses`` are known)."""
-    statuses = statuses if statuses is not None else component_statuses([row.pk for row in rows])
+def with_statuses(reader: Reader, rows: list[Component], statuses: dict[str, str] | None = None) -> list[Component]:
+    """Attach each component's status as the reader sees it (2 queries unless
+    ``statuses`` are known)."""
+    statuses = statuses if statuses is not None else component_statuses([row.pk for row in rows], staff=reader.staff)
     for row in rows:
         row.cachet_status = statuses[row.pk]
     return rows
@@ -156,7 +157,7 @@ def _components_by(reader: Reader, links: Iterable[tuple[str, str]], include_gro
     document's ``included`` of incidents and schedules has no room for groups)."""
     links = list(links)
     rows = {row.pk: row for row in components(reader).filter(pk__in={component for _, component in links})}
-    with_statuses(list(rows.values()))
+    with_statuses(reader, list(rows.values()))
     if include_group:
         _groups_of(reader, list(rows.values()), None)
     by_owner = defaultdict(list)
@@ -202,32 +203,37 @@ def include_for_groups(reader: Reader, rows: list[ComponentGroup], include: set[
     return included.as_list()
 
 
+def _attach_components(reader: Reader, rows: list, links, include: set[str], included: Included) -> None:
+    """Each row's components from ``(row id, component id)`` links, by Cachet id, as
+    ``cachet_components`` (3 queries; 4 with ``components.group``)."""
+    by_owner = _components_by(reader, links, "components.group" in include, included)
+    for row in rows:
+        row.cachet_components = sorted(by_owner[row.pk], key=lambda component: component.number)
+
+
+def _attach_updates(rows: list, model: type[PageIncidentUpdate | MaintenanceUpdate], parent: str, included: Included) -> None:
+    """Each row's updates (of ``model``, whose key to the rows is ``parent``) after its
+    first, oldest first, as ``cachet_updates`` (1 query)."""
+    by_parent = {row.pk: row for row in rows}
+    for row in rows:
+        row.cachet_updates = []
+    found = model.objects.filter(**{f"{parent}__in": rows}).exclude(pk__in=[row.first_update_id for row in rows])
+    for update in found.order_by("published_at", "id"):
+        owner = by_parent[getattr(update, f"{parent}_id")]
+        setattr(update, parent, owner)
+        owner.cachet_updates.append(update)
+    included.add(UpdateSerializer([u for row in rows for u in row.cachet_updates], many=True).data)
+
+
 def include_for_incidents(reader: Reader, rows: list[PageIncident], include: set[str]) -> list[dict]:
     """``components`` (3 queries; 4 with ``components.group``), ``updates`` (1), ``user``
     (read with the incidents)."""
     included = Included()
     if include & {"components", "components.group"}:
-        links = (
-            UpdateComponentStatus.objects.filter(update__page_incident__in=rows)
-            .values_list("update__page_incident_id", "component_id")
-            .distinct()
-        )
-        by_incident = _components_by(reader, links, "components.group" in include, included)
-        for row in rows:
-            row.cachet_components = sorted(by_incident[row.pk], key=lambda component: component.number)
+        links = UpdateComponentStatus.objects.filter(update__page_incident__in=rows).values_list("update__page_incident_id", "component_id")
+        _attach_components(reader, rows, links.distinct(), include, included)
     if "updates" in include:
-        by_incident = {row.pk: row for row in rows}
-        updates = (
-            PageIncidentUpdate.objects.filter(page_incident__in=rows)
-            .exclude(pk__in=[row.first_update_id for row in rows])
-            .order_by("published_at", "id")
-        )
-        for row in rows:
-            row.cachet_updates = []
-        for update in updates:
-            update.page_incident = by_incident[update.page_incident_id]
-            update.page_incident.cachet_updates.append(update)
-        included.add(UpdateSerializer([u for row in rows for u in row.cachet_updates], many=True).data)
+        _attach_updates(rows, PageIncidentUpdate, "page_incident", included)
     if "user" in include:
         included.add(user_resource(row.actor_user) for row in rows if row.actor_user is not None)
     return included.as_list()
@@ -238,20 +244,7 @@ def include_for_schedules(reader: Reader, rows: list[Maintenance], include: set[
     included = Included()
     if include & {"components", "components.group"}:
         links = Maintenance.components.through.objects.filter(maintenance__in=rows).values_list("maintenance_id", "component_id")
-        by_maintenance = _components_by(reader, links, "components.group" in include, included)
-        for row in rows:
-            row.cachet_components = sorted(by_maintenance[row.pk], key=lambda component: component.number)
+        _attach_components(reader, rows, links, include, included)
     if "updates" in include:
-        by_maintenance = {row.pk: row for row in rows}
-        updates = (
-            MaintenanceUpdate.objects.filter(maintenance__in=rows)
-            .exclude(pk__in=[row.first_update_id for row in rows])
-            .order_by("published_at", "id")
-        )
-        for row in rows:
-            row.cachet_updates = []
-        for update in updates:
-            update.maintenance = by_maintenance[update.maintenance_id]
-            update.maintenance.cachet_updates.append(update)
-        included.add(UpdateSerializer([u for row in rows for u in row.cachet_updates], many=True).data)
+        _attach_updates(rows, MaintenanceUpdate, "maintenance", included)
     return included.as_list()

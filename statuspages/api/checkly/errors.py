@@ -23,9 +23,15 @@ FIELD_NAMES = {
 }
 
 
+#: our services' refusals, in Checkly's words where they differ (by the error's code)
+MESSAGES = {
+    "resolved_components": "A resolved incident's services cannot change: post an update to reopen it first",
+}
+
+
 def _message(error: dict) -> str:
     field = (error.get("source") or {}).get("field")
-    message = error["message"]
+    message = MESSAGES.get(error.get("code"), error["message"])
     if not field:
         return message
     name = FIELD_NAMES.get(field, field)

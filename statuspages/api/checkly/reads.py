@@ -13,15 +13,13 @@ from django.db.models import Prefetch, QuerySet
 from statuspages.models import (
     Component,
     ComponentGroup,
-    ComponentStatus,
-    IncidentStatus,
     PageComponent,
     PageIncident,
     PageIncidentUpdate,
     StatusPage,
     UpdateComponentStatus,
 )
-from statuspages.selectors import visible_incidents, worst
+from statuspages.selectors import named_components, visible_incidents, worst
 
 from .mapping import DERIVED_SEVERITIES, LEVELS
 
@@ -87,23 +85,20 @@ def incident_views(rows: Iterable[PageIncident]) -> list[IncidentView]:
 
 
 def named_services(updates_oldest_first: Iterable[PageIncidentUpdate], statuses: dict[str, list[UpdateComponentStatus]]):
-    """The services an incident names, and the worst status it gave any of them.
+    """The services an incident names (``selectors.named_components``), and the worst
+    status it ever gave any component (what its derived severity stands for)."""
+    updates = list(updates_oldest_first)
+    named = named_components(updates, statuses)
+    seen = [status.status for update in updates for status in statuses.get(update.pk, ())]
+    return [said.component for said in named.values()], worst(seen)
 
-    Our incidents do not list components; their updates set component statuses. A
-    component is one of the incident's services once an update gives it a status other
-    than operational (or names it in the update that resolves the incident), until a later
-    update that does not resolve the incident sets it operational again (it was taken out
-    of the incident)."""
-    named: dict[str, Component] = {}
-    seen = []
-    for update in updates_oldest_first:
-        for status in statuses.get(update.pk, ()):
-            seen.append(status.status)
-            if status.status != ComponentStatus.OPERATIONAL or update.status == IncidentStatus.RESOLVED:
-                named.setdefault(status.component_id, status.component)
-            else:
-                named.pop(status.component_id, None)
-    return list(named.values()), worst(seen)
+
+def level_of(incident: PageIncident) -> str:
+    """What an incident's severity makes of its services: its stored severity's (no query),
+    or the one its worst component status stands for (2 queries)."""
+    if incident.severity:
+        return LEVELS[incident.severity]
+    return incident_views([incident])[0].level
 
 
 def page_showing(components: list[Component]) -> StatusPage | None:

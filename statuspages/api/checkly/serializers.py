@@ -1,11 +1,16 @@
 """Checkly's shapes, named after the contract's components. Output serializers read our
-models (and ``reads.IncidentView``); input serializers parse requests, and the views hand
-what they parse to the services."""
+models (and ``reads.IncidentView``); input serializers parse requests into what the
+services take: the services and cards a body names are resolved into our components and
+groups here (an unknown one is refused, naming it), and the views hand the result on."""
 
 from datetime import UTC
 
 from rest_framework import serializers
 
+from statuspages.models import Component, ComponentGroup
+from statuspages.services import GroupLayout
+
+from . import reads
 from .ids import account_id, guid, pk_from_guid
 from .mapping import SEVERITIES, STATUSES, checkly_severity, checkly_status
 
@@ -151,6 +156,15 @@ class StatusPageV2IncidentSerializer(serializers.Serializer):
 # --- input ------------------------------------------------------------------------------------
 
 
+def services_named(ids: list[str], field: str) -> dict[str, Component]:
+    """The components of these service ids (1 query); the first unknown one is refused."""
+    found = Component.objects.in_bulk(set(ids))
+    missing = [pk for pk in ids if pk not in found]
+    if missing:
+        raise serializers.ValidationError({field: [f"No service with id {missing[0]}"]})
+    return found
+
+
 class CreateOrUpdateServiceSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=255)
 
@@ -190,6 +204,33 @@ class StatusPageV2PublicApiUpdateSerializer(serializers.Serializer):
         # x-convert: {case: lower}
         return value.lower()
 
+    def validate(self, attrs):
+        """-> ``services.save_status_page``: our page's fields (an optional field left out
+        keeps its value; what we do not store is listed in docs/dialects/checkly.md) and its
+        structure, a card's id keeping one of the page's groups (``context["page"]``)."""
+        fields = {"name": attrs["name"].strip(), "slug": attrs["url"]}
+        if "description" in attrs:
+            fields["description"] = attrs["description"] or ""
+        if "logo" in attrs:
+            fields["logo_url"] = attrs["logo"] or ""
+        if "isPrivate" in attrs:
+            fields["is_public"] = not attrs["isPrivate"]
+        cards = attrs["cards"]
+        components = services_named([service["id"] for card in cards for service in card["services"]], "cards")
+        page, groups = self.context.get("page"), {}
+        if page is not None:
+            ids = [card["id"] for card in cards if card.get("id")]
+            groups = {group.pk: group for group in ComponentGroup.objects.filter(status_page=page, pk__in=ids)}
+        layout = [
+            GroupLayout(
+                name=card["name"],
+                components=[components[service["id"]] for service in card["services"]],
+                group=groups.get(card.get("id")),
+            )
+            for card in cards
+        ]
+        return {**fields, "groups": layout}
+
 
 class IncidentServiceRefSerializer(serializers.Serializer):
     """A service an incident names: only its id is read."""
@@ -220,6 +261,12 @@ class StatusPageV2IncidentCommonSerializer(serializers.Serializer):
     def validate_severity(self, value):
         return SEVERITIES[value]
 
+    def validate(self, attrs):
+        """The services named, in the body's order, once each, as our components."""
+        ids = list(dict.fromkeys(ref["id"] for ref in attrs["services"]))
+        found = services_named(ids, "services")
+        return {**attrs, "services": [found[pk] for pk in ids]}
+
 
 class CreateStatusPageV2IncidentSerializer(StatusPageV2IncidentCommonSerializer):
     incidentUpdates = IncidentUpdatePayloadSerializer(many=True)
@@ -229,3 +276,13 @@ class CreateStatusPageV2IncidentSerializer(StatusPageV2IncidentCommonSerializer)
         if len(value) != 1:
             raise serializers.ValidationError("must hold exactly one update")
         return value
+
+    def validate(self, attrs):
+        """Checkly's incidents name services, not a page: one goes on the page that shows
+        all of them (``reads.page_showing``)."""
+        attrs = super().validate(attrs)
+        attrs["status_page"] = reads.page_showing(attrs["services"])
+        if attrs["status_page"] is None:
+            names = ", ".join(component.name for component in attrs["services"])
+            raise serializers.ValidationError({"services": [f"No status page shows all of these services: {names}"]})
+        return attrs

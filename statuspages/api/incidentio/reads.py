@@ -162,5 +162,5 @@ def availability_percent(component_id: str, *, start_at: datetime, end_at: datet
         return None
     first = start.astimezone(UTC).date()
     last = (end - timedelta(microseconds=1)).astimezone(UTC).date()
-    window = selectors.availability([component_id], days=(last - first).days + 1, time_zone="UTC", today=last)
+    window = selectors.availability([component_id], staff=True, days=(last - first).days + 1, time_zone="UTC", today=last)
     return str(Decimal(str(window[component_id].percent)).quantize(Decimal("0.01"), rounding=ROUND_FLOOR))

@@ -3,11 +3,10 @@ site page; a status set here is a status set by hand (``services.set_component_s
 
 from __future__ import annotations
 
-from django.db import transaction
 from rest_framework.response import Response
 
 from statuspages.selectors import component_statuses
-from statuspages.services import pages as services
+from statuspages import services
 
 from .. import enums, query, reads
 from ..base import CachetViewSet
@@ -35,10 +34,10 @@ class CachetComponentViewSet(CachetViewSet):
         if "status" in wanted:
             # A status is derived, never stored: filter on the derived one.
             asked = set(query.integers(wanted["status"]))
-            statuses = component_statuses(rows.values_list("pk", flat=True))
+            statuses = component_statuses(rows.values_list("pk", flat=True), staff=reader.staff)
             rows = rows.filter(pk__in=[pk for pk, status in statuses.items() if enums.COMPONENT_STATUSES[status] in asked])
         page = query.paginate(query.sort(rows, request, SORTS), request)
-        reads.with_statuses(page.rows, statuses)
+        reads.with_statuses(reader, page.rows, statuses)
         included = reads.include_for_components(reader, page.rows, include)
         data = ComponentSerializer(page.rows, many=True, context={"include": include}).data
         return self.document(data, included, include, page)
@@ -54,19 +53,17 @@ class CachetComponentViewSet(CachetViewSet):
         201; its document, which we follow, says 200)."""
         site = reads.site_page()
         data = self.parse(CreateComponentRequestDataSerializer, site=site)
-        with transaction.atomic():
-            component = services.create_component(
-                actor=self.key,
-                name=data["name"],
-                description=data.get("description") or "",
-                link=data.get("link") or "",
-                enabled=data["enabled"],
-                status_page=site,
-                group=data.get("group"),
-                position=data.get("order"),
-            )
-            if data.get("status") is not None:
-                services.set_component_status(actor=self.key, component=component, status=data["status"])
+        component = services.create_component(
+            actor=self.key,
+            name=data["name"],
+            description=data.get("description") or "",
+            link=data.get("link") or "",
+            enabled=data["enabled"],
+            status_page=site,
+            group=data.get("group"),
+            position=data.get("order"),
+            status=data.get("status"),
+        )
         return self._show(reads.Reader(site=site, staff=True), component.number, set())
 
     def update(self, request, component):
@@ -75,14 +72,15 @@ class CachetComponentViewSet(CachetViewSet):
         writer = reads.Reader(site=site, staff=True)
         row = self.find(reads.components(writer), component, "Component")
         data = {name: value for name, value in self.parse(UpdateComponentRequestDataSerializer, site=site).items() if value is not None}
-        with transaction.atomic():
-            fields = {name: data[name] for name in ("name", "description", "link", "enabled") if name in data}
-            if fields:
-                services.update_component(component=row, actor=self.key, **fields)
-            if site is not None and ("group" in data or "order" in data):
-                self.place(site, row, **{name: data[name] for name in ("group", "order") if name in data})
-            if "status" in data:
-                services.set_component_status(actor=self.key, component=row, status=data["status"])
+        services.update_component(
+            component=row,
+            actor=self.key,
+            status=data.get("status"),
+            status_page=site,
+            group=data.get("group", services.KEEP),
+            position=data.get("order"),
+            **{name: data[name] for name in ("name", "description", "link", "enabled") if name in data},
+        )
         return self._show(writer, component, set())
 
     def destroy(self, request, component):
@@ -93,6 +91,6 @@ class CachetComponentViewSet(CachetViewSet):
 
     def _show(self, reader, number: int, include: set[str]) -> Response:
         row = self.find(reads.components(reader), number, "Component")
-        reads.with_statuses([row])
+        reads.with_statuses(reader, [row])
         included = reads.include_for_components(reader, [row], include)
         return self.document(ComponentSerializer(row, context={"include": include}).data, included, include)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.db import transaction
 from rest_framework.response import Response
 
 from statuspages.services import pages as services
@@ -51,10 +50,7 @@ class CachetComponentGroupViewSet(CachetViewSet):
         moved into it."""
         writer = self.writer()
         data = self.parse(CreateComponentGroupRequestDataSerializer)
-        with transaction.atomic():
-            fields = _fields(data)
-            group = services.save_group(actor=self.key, status_page=writer.site, **fields)
-            self._move_in(writer, group, data["components"])
+        group = services.save_group(actor=self.key, status_page=writer.site, components=data["components"], **_fields(data))
         return self._show(writer, group.number, set())
 
     def update(self, request, componentGroup):
@@ -62,11 +58,7 @@ class CachetComponentGroupViewSet(CachetViewSet):
         writer = self.writer()
         group = self.find(reads.groups(writer), componentGroup, "ComponentGroup")
         data = self.parse(UpdateComponentGroupRequestDataSerializer)
-        with transaction.atomic():
-            fields = _fields(data)
-            if fields:
-                services.save_group(group=group, actor=self.key, **fields)
-            self._move_in(writer, group, data["components"])
+        services.save_group(group=group, actor=self.key, components=data["components"], **_fields(data))
         return self._show(writer, componentGroup, set())
 
     def destroy(self, request, componentGroup):
@@ -74,10 +66,6 @@ class CachetComponentGroupViewSet(CachetViewSet):
         group = self.find(reads.groups(self.writer()), componentGroup, "ComponentGroup")
         services.delete_group(group=group, actor=self.key)
         return Response(status=204)
-
-    def _move_in(self, writer, group, components) -> None:
-        for component in components:
-            self.place(writer.site, component, group=group)
 
     def _show(self, reader, number: int, include: set[str]) -> Response:
         group = self.find(reads.groups(reader), number, "ComponentGroup")

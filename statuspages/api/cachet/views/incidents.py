@@ -6,23 +6,20 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 
-from django.db import transaction
 from django.db.models import Case, IntegerField, Value, When
 from rest_framework.response import Response
 
-from core.exceptions import DomainError
-from statuspages.models import ComponentStatus, IncidentStatus
 from statuspages.services import incidents as services
 
 from .. import enums, query, reads, templates
-from ..base import CachetViewSet
+from ..base import CachetUpdatesViewSet, CachetViewSet
 from ..serializers.payloads import (
     CreateIncidentRequestDataSerializer,
     CreateIncidentUpdateRequestDataSerializer,
     EditIncidentUpdateRequestDataSerializer,
     UpdateIncidentRequestDataSerializer,
 )
-from ..serializers.resources import IncidentSerializer, UpdateSerializer
+from ..serializers.resources import IncidentSerializer
 
 INCLUDES = (
     "components", "componentsCount", "componentsExists",
@@ -86,15 +83,6 @@ def message_from(data: dict) -> str:
     return templates.render(template.template, variables)
 
 
-def component_statuses(data: dict) -> dict:
-    """The components an incident (or update) names, at their statuses; a fixed incident
-    hurts none of them any more (Cachet counts a component's impacts of unresolved
-    incidents only), so they are named as operational."""
-    if data["status"] == IncidentStatus.RESOLVED:
-        return dict.fromkeys(data["component_statuses"], ComponentStatus.OPERATIONAL)
-    return data["component_statuses"]
-
-
 class CachetIncidentViewSet(CachetViewSet):
     def list(self, request):
         """cachet.api.incidents.index: site, incidents (2 queries, newest first; 1 to 4 more
@@ -139,7 +127,7 @@ class CachetIncidentViewSet(CachetViewSet):
             name=data["name"],
             message=message_from(data),
             status=data["status"],
-            component_statuses=component_statuses(data),
+            component_statuses=data["component_statuses"],
             notify_subscribers=data["notifications"],
             visibility=enums.INCIDENT_VISIBLE[data["visible"]],
             stickied=data["stickied"],
@@ -156,19 +144,16 @@ class CachetIncidentViewSet(CachetViewSet):
         rows = reads.incidents(writer, any_visibility=True)
         row = self.find(rows, incident, "Incident")
         data = self.parse(UpdateIncidentRequestDataSerializer)
-        if "occurred_at" in data and data["occurred_at"].replace(microsecond=0) != row.published_at.replace(microsecond=0):
-            raise DomainError("invalid_value", "The occurred at of a published incident cannot be changed.", field="occurred_at")
-        with transaction.atomic():
-            fields = {name: data[name] for name in ("name", "stickied") if name in data}
-            if "visible" in data:
-                fields["visibility"] = enums.INCIDENT_VISIBLE[data["visible"]]
-            if fields:
-                services.edit_page_incident(actor=self.key, page_incident=row, **fields)
-            if "message" in data:
-                first = row.updates.get(pk=row.first_update_id)
-                services.edit_page_incident_update(actor=self.key, update=first, message=data["message"] or "")
-            if "status" in data and data["status"] != row.status:
-                services.post_incident_update(actor=self.key, page_incident=row, message="", status=data["status"])
+        services.revise_page_incident(
+            actor=self.key,
+            page_incident=row,
+            name=data.get("name"),
+            stickied=data.get("stickied"),
+            visibility=enums.INCIDENT_VISIBLE[data["visible"]] if "visible" in data else None,
+            first_message=data.get("message"),
+            status=data.get("status"),
+            published_at=data.get("occurred_at"),
+        )
         return self._show(writer, rows, incident, set())
 
     def destroy(self, request, incident):
@@ -183,8 +168,12 @@ class CachetIncidentViewSet(CachetViewSet):
         return self.document(IncidentSerializer(row, context={"include": include}).data, included, include)
 
 
-class CachetIncidentUpdateViewSet(CachetViewSet):
+class CachetIncidentUpdateViewSet(CachetUpdatesViewSet):
     """Updates after an incident's first (the first is the incident's ``message``)."""
+
+    parent_field = "page_incident"
+    parent_include = "incident"
+    parent_serializer = IncidentSerializer
 
     def list(self, request, incident):
         """cachet.api.incidents.updates.index: site, incident, updates (3 queries)."""
@@ -195,13 +184,13 @@ class CachetIncidentUpdateViewSet(CachetViewSet):
         if "status" in wanted:
             rows = rows.filter(status__in=_statuses(wanted["status"]))
         page = query.paginate(query.sort(rows, request, UPDATE_SORTS), request)
-        return self._document(page.rows, parent, include, page)
+        return self.updates_document(page.rows, parent, include, page)
 
     def retrieve(self, request, incident, update):
         """cachet.api.incidents.updates.show"""
         parent = self.find(reads.incidents(self.reader()), incident, "Incident")
         row = self.find(reads.incident_updates(parent), update, "Update")
-        return self._document(row, parent, query.includes(request, UPDATE_INCLUDES))
+        return self.updates_document(row, parent, query.includes(request, UPDATE_INCLUDES))
 
     def create(self, request, incident):
         """cachet.api.incidents.updates.store: the incident's new status and, beyond Cachet's
@@ -215,9 +204,9 @@ class CachetIncidentUpdateViewSet(CachetViewSet):
             page_incident=parent,
             message=data["message"],
             status=data["status"],
-            component_statuses=component_statuses(data),
+            component_statuses=data["component_statuses"],
         )
-        return self._document(row, parent, set())
+        return self.updates_document(row, parent, set())
 
     def update(self, request, incident, update):
         """cachet.api.incidents.updates.update: a correction of its message or status."""
@@ -226,7 +215,7 @@ class CachetIncidentUpdateViewSet(CachetViewSet):
         row = self.find(reads.incident_updates(parent), update, "Update")
         data = self.parse(EditIncidentUpdateRequestDataSerializer)
         row = services.edit_page_incident_update(actor=self.key, update=row, message=data.get("message"), status=data.get("status"))
-        return self._document(row, parent, set())
+        return self.updates_document(row, parent, set())
 
     def destroy(self, request, incident, update):
         """cachet.api.incidents.updates.destroy"""
@@ -234,11 +223,3 @@ class CachetIncidentUpdateViewSet(CachetViewSet):
         row = self.find(reads.incident_updates(parent), update, "Update")
         services.delete_page_incident_update(actor=self.key, update=row)
         return Response(status=204)
-
-    def _document(self, data, parent, include, page=None) -> Response:
-        rows = data if isinstance(data, list) else [data]
-        for row in rows:
-            row.page_incident = parent
-        included = IncidentSerializer([parent], many=True).data if "incident" in include else []
-        rendered = UpdateSerializer(data, many=isinstance(data, list), context={"include": include}).data
-        return self.document(rendered, included, include, page)

@@ -5,7 +5,6 @@ itself (``automate``), starting from where the window stands when it is announce
 
 from __future__ import annotations
 
-from django.db import transaction
 from django.utils import timezone
 from rest_framework.response import Response
 
@@ -13,14 +12,14 @@ from statuspages.models import MaintenanceStatus
 from statuspages.services import maintenance as services
 
 from .. import enums, query, reads
-from ..base import CachetViewSet
+from ..base import CachetUpdatesViewSet, CachetViewSet
 from ..serializers.payloads import (
     CreateScheduleRequestDataSerializer,
     CreateScheduleUpdateRequestDataSerializer,
     EditScheduleUpdateRequestDataSerializer,
     UpdateScheduleRequestDataSerializer,
 )
-from ..serializers.resources import ScheduleSerializer, UpdateSerializer
+from ..serializers.resources import ScheduleSerializer
 
 INCLUDES = (
     "components", "componentsCount", "componentsExists",
@@ -88,18 +87,15 @@ class CachetScheduleViewSet(CachetViewSet):
         writer = self.writer()
         maintenance = self.find(reads.schedules(writer), schedule, "Schedule")
         data = self.parse(UpdateScheduleRequestDataSerializer)
-        with transaction.atomic():
-            services.edit_maintenance(
-                actor=self.key,
-                maintenance=maintenance,
-                name=data.get("name"),
-                starts_at=data.get("scheduled_at"),
-                ends_at=data.get("completed_at"),
-                components=data.get("components"),
-            )
-            if "message" in data:
-                first = maintenance.updates.get(pk=maintenance.first_update_id)
-                services.edit_maintenance_update(actor=self.key, update=first, message=data["message"])
+        services.edit_maintenance(
+            actor=self.key,
+            maintenance=maintenance,
+            name=data.get("name"),
+            starts_at=data.get("scheduled_at"),
+            ends_at=data.get("completed_at"),
+            components=data.get("components"),
+            first_message=data.get("message"),
+        )
         return self._show(writer, schedule, set())
 
     def destroy(self, request, schedule):
@@ -114,8 +110,12 @@ class CachetScheduleViewSet(CachetViewSet):
         return self.document(ScheduleSerializer(maintenance, context={"include": include}).data, included, include)
 
 
-class CachetScheduleUpdateViewSet(CachetViewSet):
+class CachetScheduleUpdateViewSet(CachetUpdatesViewSet):
     """Updates after a schedule's first (the first is the schedule's ``message``)."""
+
+    parent_field = "maintenance"
+    parent_include = "schedule"
+    parent_serializer = ScheduleSerializer
 
     def list(self, request, schedule):
         """cachet.api.schedules.updates.index: site, schedule, updates (3 queries)."""
@@ -123,20 +123,20 @@ class CachetScheduleUpdateViewSet(CachetViewSet):
         include = query.includes(request, UPDATE_INCLUDES)
         query.filters(request, ())
         page = query.paginate(query.sort(reads.schedule_updates(parent), request, UPDATE_SORTS), request)
-        return self._document(page.rows, parent, include, page)
+        return self.updates_document(page.rows, parent, include, page)
 
     def retrieve(self, request, schedule, update):
         """cachet.api.schedules.updates.show"""
         parent = self.find(reads.schedules(self.reader()), schedule, "Schedule")
         row = self.find(reads.schedule_updates(parent), update, "Update")
-        return self._document(row, parent, query.includes(request, UPDATE_INCLUDES))
+        return self.updates_document(row, parent, query.includes(request, UPDATE_INCLUDES))
 
     def create(self, request, schedule):
         """cachet.api.schedules.updates.store: news of the work; the window moves it on."""
         parent = self.find(reads.schedules(self.writer()), schedule, "Schedule")
         data = self.parse(CreateScheduleUpdateRequestDataSerializer)
         row = services.post_maintenance_update(actor=self.key, maintenance=parent, message=data["message"])
-        return self._document(row, parent, set())
+        return self.updates_document(row, parent, set())
 
     def update(self, request, schedule, update):
         """cachet.api.schedules.updates.update"""
@@ -145,7 +145,7 @@ class CachetScheduleUpdateViewSet(CachetViewSet):
         data = self.parse(EditScheduleUpdateRequestDataSerializer)
         if data.get("message") is not None:
             row = services.edit_maintenance_update(actor=self.key, update=row, message=data["message"])
-        return self._document(row, parent, set())
+        return self.updates_document(row, parent, set())
 
     def destroy(self, request, schedule, update):
         """cachet.api.schedules.updates.destroy"""
@@ -153,11 +153,3 @@ class CachetScheduleUpdateViewSet(CachetViewSet):
         row = self.find(reads.schedule_updates(parent), update, "Update")
         services.delete_maintenance_update(actor=self.key, update=row)
         return Response(status=204)
-
-    def _document(self, data, parent, include, page=None) -> Response:
-        rows = data if isinstance(data, list) else [data]
-        for row in rows:
-            row.maintenance = parent
-        included = ScheduleSerializer([parent], many=True).data if "schedule" in include else []
-        rendered = UpdateSerializer(data, many=isinstance(data, list), context={"include": include}).data
-        return self.document(rendered, included, include, page)

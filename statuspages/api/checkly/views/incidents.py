@@ -5,13 +5,11 @@ them (``reads.page_showing``). Its severity is stored, and sets the status of it
 services (``mapping.LEVELS``) when it is published, when its services or severity
 change, and when it is reopened; resolving it makes them operational again."""
 
-from django.db import transaction
 from django.urls import path
 from rest_framework.response import Response
 
-from core.exceptions import DomainError
 from statuspages import services
-from statuspages.models import Component, ComponentStatus, IncidentStatus
+from statuspages.models import IncidentStatus
 
 from .. import reads
 from ..base import READ, WRITE, ChecklyViewSet, page_of
@@ -26,25 +24,6 @@ from ..serializers import (
 
 #: getV1StatuspagesIncidentsIncidentidIncidentupdates answers "the 100 latest"
 LATEST_UPDATES = 100
-
-
-def named_components(refs: list[dict]) -> list[Component]:
-    """The services a body names, in its order, once each (1 query); an unknown one is
-    refused, naming it."""
-    wanted = list(dict.fromkeys(ref["id"] for ref in refs))
-    found = {component.pk: component for component in Component.objects.filter(pk__in=wanted)}
-    missing = [pk for pk in wanted if pk not in found]
-    if missing:
-        raise DomainError("invalid_value", f"No service with id {missing[0]}", field="services")
-    return [found[pk] for pk in wanted]
-
-
-def check_shown(components: list[Component], page) -> None:
-    """An incident stays on its page: the services it names must all be on that page."""
-    shown = set(page.placements.values_list("component_id", flat=True))
-    stray = [component.name for component in components if component.pk not in shown]
-    if stray:
-        raise DomainError("invalid_value", f"Not on the incident's page ({page.name}): {', '.join(stray)}", field="services")
 
 
 class IncidentChecklyViewSet(ChecklyViewSet):
@@ -68,25 +47,18 @@ class IncidentChecklyViewSet(ChecklyViewSet):
     def retrieve(self, request, pk):
         return Response(self._render(pk))
 
-    # postV1StatuspagesIncidents: 201.
+    # postV1StatuspagesIncidents: 201. Its services are at its severity's status (a
+    # resolved one hurts none: published after the fact).
     def create(self, request):
         data = self.parse(CreateStatusPageV2IncidentSerializer)
-        components = named_components(data["services"])
-        page = reads.page_showing(components)
-        if page is None:
-            names = ", ".join(component.name for component in components)
-            raise DomainError("invalid_value", f"No status page shows all of these services: {names}", field="services")
         first = data["incidentUpdates"][0]
-        status = first.get("status", IncidentStatus.INVESTIGATING)
-        # Published resolved (after the fact): its services are named, but not hurt.
-        level = ComponentStatus.OPERATIONAL if status == IncidentStatus.RESOLVED else LEVELS[data["severity"]]
         incident = services.publish_incident(
             actor=self.key,
-            status_page=page,
+            status_page=data["status_page"],
             name=data["name"],
             message=first["description"],
-            status=status,
-            component_statuses={component: level for component in components},
+            status=first.get("status", IncidentStatus.INVESTIGATING),
+            component_statuses=dict.fromkeys(data["services"], LEVELS[data["severity"]]),
             notify_subscribers=first["notifySubscribers"],
             severity=data["severity"],
             published_at=first.get("publicIncidentUpdateDate"),
@@ -97,27 +69,15 @@ class IncidentChecklyViewSet(ChecklyViewSet):
     # join or leave, or a new severity, move the components at once, in an update without
     # a message (the page's timeline records when they moved).
     def update(self, request, pk):
-        view = self._view(pk)
-        incident = view.incident
+        incident = self.get_or_404(self.get_queryset(), pk, "incident")
         data = self.parse(StatusPageV2IncidentCommonSerializer)
-        components = named_components(data["services"])
-        before = {component.pk for component in view.services}
-        after = {component.pk for component in components}
-        moves = {}
-        if incident.is_resolved:
-            if before != after:
-                raise DomainError(
-                    "invalid_value", "A resolved incident's services cannot change: post an update to reopen it first", field="services"
-                )
-        else:
-            check_shown(components, incident.status_page)
-            level = LEVELS[data["severity"]]
-            moves = {component: level for component in components if component.pk not in before or level != view.level}
-            moves.update({component: ComponentStatus.OPERATIONAL for component in view.services if component.pk not in after})
-        with transaction.atomic():
-            services.edit_page_incident(actor=self.key, page_incident=incident, name=data["name"], severity=data["severity"])
-            if moves:
-                services.post_incident_update(actor=self.key, page_incident=incident, message="", component_statuses=moves)
+        services.revise_page_incident(
+            actor=self.key,
+            page_incident=incident,
+            name=data["name"],
+            severity=data["severity"],
+            components=dict.fromkeys(data["services"], LEVELS[data["severity"]]),
+        )
         return Response(self._render(incident.pk))
 
     # deleteV1StatuspagesIncidentsIncidentid: 204, no body.
@@ -153,32 +113,23 @@ class IncidentUpdateChecklyViewSet(ChecklyViewSet):
     def create(self, request, incident_pk):
         incident = self._incident(incident_pk)
         data = self.parse(IncidentUpdatePayloadSerializer)
-        status = data.get("status")
-        moves = {}
-        if incident.is_resolved and status not in (None, IncidentStatus.RESOLVED):
-            view = reads.incident_views([incident])[0]
-            moves = {component: view.level for component in view.services}
         update = services.post_incident_update(
             actor=self.key,
             page_incident=incident,
             message=data["description"],
-            status=status,
-            component_statuses=moves,
+            status=data.get("status"),
             notify_subscribers=data["notifySubscribers"],
             published_at=data.get("publicIncidentUpdateDate"),
+            reopen_status=reads.level_of(incident),
         )
         return Response(StatusPageV2IncidentUpdateSerializer(update).data, status=200)
 
     # putV1StatuspagesIncidentsIncidentidIncidentupdatesIncidentupdateid: corrects the
-    # message or the status (a typo). Resolving or reopening moves components, which only
-    # a new update does.
+    # message or the status (a typo); resolving or reopening is a new update's.
     def update(self, request, incident_pk, pk):
         update = self._update(incident_pk, pk)
         data = self.parse(IncidentUpdatePayloadSerializer)
-        status = data.get("status")
-        if status is not None and (status == IncidentStatus.RESOLVED) != (update.status == IncidentStatus.RESOLVED):
-            raise DomainError("invalid_value", "To resolve or reopen an incident, post a new update", field="status")
-        update = services.edit_page_incident_update(actor=self.key, update=update, message=data["description"], status=status)
+        update = services.edit_page_incident_update(actor=self.key, update=update, message=data["description"], status=data.get("status"))
         return Response(StatusPageV2IncidentUpdateSerializer(update).data)
 
     # deleteV1StatuspagesIncidentsIncidentidIncidentupdatesIncidentupdateid: 204.

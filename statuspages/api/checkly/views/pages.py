@@ -1,54 +1,15 @@
 """Status Pages: pages with their cards (our component groups on the page, each with the
 components placed in it). Creating or updating a page sends its whole structure, which
-``arrange_status_page`` sets in one step."""
+``services.save_status_page`` sets with the page in one step."""
 
-from django.db import transaction
 from django.urls import path
 from rest_framework.response import Response
 
-from core.exceptions import DomainError
 from statuspages import services
-from statuspages.models import Component, ComponentGroup
-from statuspages.services.pages import GroupLayout, arrange_status_page
 
 from .. import reads
 from ..base import READ, WRITE, ChecklyViewSet, page_of
 from ..serializers import StatusPageV2PublicApiUpdateSerializer, StatusPageV2WithIdReadSerializer
-
-
-def page_fields(data: dict) -> dict:
-    """Our page's fields from Checkly's body: an optional field left out keeps its value
-    (what we do not store is listed in docs/dialects/checkly.md)."""
-    fields = {"name": data["name"].strip(), "slug": data["url"]}
-    if "description" in data:
-        fields["description"] = data["description"] or ""
-    if "logo" in data:
-        fields["logo_url"] = data["logo"] or ""
-    if "isPrivate" in data:
-        fields["is_public"] = not data["isPrivate"]
-    return fields
-
-
-def layout(cards: list[dict], page=None) -> list[GroupLayout]:
-    """The cards as a page structure: a card's id keeps one of the page's groups; the
-    services are looked up at once (2 queries); an unknown one is refused, naming it."""
-    wanted = [service["id"] for card in cards for service in card["services"]]
-    components = {component.pk: component for component in Component.objects.filter(pk__in=wanted)}
-    missing = [pk for pk in wanted if pk not in components]
-    if missing:
-        raise DomainError("invalid_value", f"No service with id {missing[0]}", field="cards")
-    groups = {}
-    if page is not None:
-        ids = [card["id"] for card in cards if card.get("id")]
-        groups = {group.pk: group for group in ComponentGroup.objects.filter(status_page=page, pk__in=ids)}
-    return [
-        GroupLayout(
-            name=card["name"],
-            components=[components[service["id"]] for service in card["services"]],
-            group=groups.get(card.get("id")),
-        )
-        for card in cards
-    ]
 
 
 class StatusPageChecklyViewSet(ChecklyViewSet):
@@ -74,21 +35,13 @@ class StatusPageChecklyViewSet(ChecklyViewSet):
 
     # postV1Statuspages: 201.
     def create(self, request):
-        data = self.parse(StatusPageV2PublicApiUpdateSerializer)
-        groups = layout(data["cards"])
-        with transaction.atomic():
-            page = services.save_status_page(actor=self.key, **page_fields(data))
-            arrange_status_page(actor=self.key, status_page=page, groups=groups)
+        page = services.save_status_page(actor=self.key, **self.parse(StatusPageV2PublicApiUpdateSerializer))
         return Response(self._render(page), status=201)
 
     # putV1StatuspagesStatuspageid: the whole page, cards included, is replaced.
     def update(self, request, pk):
         page = self.get_or_404(self.get_queryset(), pk, "status page")
-        data = self.parse(StatusPageV2PublicApiUpdateSerializer)
-        groups = layout(data["cards"], page)
-        with transaction.atomic():
-            page = services.save_status_page(page=page, actor=self.key, **page_fields(data))
-            arrange_status_page(actor=self.key, status_page=page, groups=groups)
+        page = services.save_status_page(page=page, actor=self.key, **self.parse(StatusPageV2PublicApiUpdateSerializer, page=page))
         return Response(self._render(page))
 
     # deleteV1StatuspagesStatuspageid: 204, no body.

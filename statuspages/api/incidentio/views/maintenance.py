@@ -1,6 +1,5 @@
 """Scheduled maintenance (list, show, schedule, reschedule, delete) and its updates."""
 
-from django.db import transaction
 from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
 
@@ -98,11 +97,9 @@ class StatusPageMaintenanceUpdateV2ViewSet(ApiViewSet):
         responses={201: StatusPagesCreateStatusPageMaintenanceUpdateResultV2Serializer},
     )
     def create(self, request):
-        data = self.parse(StatusPagesCreateStatusPageMaintenanceUpdatePayloadV2Serializer)
-        with transaction.atomic():
-            update = services.post_maintenance_update(actor=self.key, **data)
-            if data["status"] is not None and data["maintenance"].automate:
-                # incident.io: an update that sets the status by hand turns automation off.
-                services.edit_maintenance(actor=self.key, maintenance=data["maintenance"], automate=False)
+        # incident.io: an update that sets the status by hand turns automation off.
+        update = services.post_maintenance_update(
+            actor=self.key, by_hand=True, **self.parse(StatusPagesCreateStatusPageMaintenanceUpdatePayloadV2Serializer)
+        )
         update = reads.maintenance_update(update.pk)
         return Response({"status_page_maintenance_update": StatusPageMaintenanceUpdateV2Serializer(update).data}, status=201)

@@ -115,3 +115,14 @@ def test_update_list_query_count_is_constant(guest, incident, n, django_assert_n
     # site, incident, updates
     with django_assert_num_queries(3):
         cachet(guest.get(f"/api/incidents/{incident.number}/updates", {"per_page": 50, "include": "incident"}), "cachet.api.incidents.updates.index")
+
+
+@pytest.mark.parametrize("first, correction", [("identified", 4), ("resolved", 2)])
+def test_a_correction_cannot_resolve_or_reopen_the_incident(publisher, incident, first, correction):
+    # Only a new update ends or restarts what the incident holds on its components.
+    update = services.post_incident_update(actor=None, page_incident=incident, message="Said", status=first)
+    url = f"/api/incidents/{incident.number}/updates/{update.number}"
+    answer = cachet(publisher.put(url, {"status": correction}), "cachet.api.incidents.updates.update", 422)
+    assert answer == {"message": "To resolve or reopen an incident, post a new update", "errors": {"status": ["To resolve or reopen an incident, post a new update"]}}
+    incident.refresh_from_db()
+    assert incident.status == first

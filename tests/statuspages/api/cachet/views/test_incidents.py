@@ -259,7 +259,10 @@ def test_updating_with_the_same_status_posts_nothing(publisher, site):
 def test_an_incidents_time_cannot_be_moved(publisher, site):
     incident = publish(site)
     answer = cachet(publisher.put(f"/api/incidents/{incident.number}", {"occurred_at": "2020-01-01 00:00:00"}), "cachet.api.incidents.update", 422)
-    assert list(answer["errors"]) == ["occurred_at"]
+    assert answer == {
+        "message": "The occurred at of a published incident cannot be changed.",
+        "errors": {"occurred_at": ["The occurred at of a published incident cannot be changed."]},
+    }
 
 
 def test_updating_or_deleting_an_unknown_incident_is_404(publisher, site):
@@ -286,3 +289,15 @@ def test_a_filter_on_several_statuses_is_beyond_the_document(guest, site):
     body = cachet(guest.get("/api/incidents", {"filter[status]": "1,2"}), "cachet.api.incidents.index")
     assert names(body) == ["Checkout is failing"]
     assert_cachet_error(guest.get("/api/incidents", {"filter[severity]": "major"}), 400)
+
+
+def test_an_incident_not_visible_to_guests_does_not_move_what_guests_are_told(publisher, guest, reader, client, site):
+    # Issue 17, item 2: "visible": 0 naming a component turned the public page to a major outage.
+    api = site.test_components["API"]
+    body = {"name": "Quiet", "status": 1, "message": "Hush", "visible": False, "component_id": api.number, "component_status": 4}
+    cachet(publisher.post("/api/incidents", body), "cachet.api.incidents.store")
+    status = lambda who: cachet(who.get(f"/api/components/{api.number}"), "cachet.api.components.show")["data"]["attributes"]["status"]  # noqa: E731
+    assert status(guest)["value"] == "1" and status(reader)["value"] == "4"
+    system = lambda who: cachet(who.get("/api/status"), "cachet.api.status")["data"]["status"]  # noqa: E731
+    assert (system(guest), system(reader)) == ("operational", "major_outage")
+    assert client.get("/status/acme/api/v2/summary.json").json()["status"]["indicator"] == "none"
