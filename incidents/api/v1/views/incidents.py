@@ -10,7 +10,7 @@ from core.api.base import ApiViewSet
 from core.models import ApiRole
 from incidents import selectors, services
 from incidents.api.configuration import incident_config
-from incidents.api.filters import IncidentV1FilterSet
+from incidents.api.v1.filters import IncidentV1FilterSet
 from incidents.api.rendering import IncidentParts
 from incidents.api.v1.serializers.incidents import (
     V1_STATUSES,
