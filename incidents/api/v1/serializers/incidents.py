@@ -13,6 +13,7 @@ from rest_framework import serializers
 from incidents.api.v1.serializers.shapes import (
     ActorV1Serializer,
     CustomFieldOptionV1Serializer,
+    CustomFieldTypeInfoV1Serializer,
     IncidentRoleV1Serializer,
     IncidentTypeV1Serializer,
     PaginationMetaResultV1Serializer,
@@ -74,7 +75,7 @@ def status_for_v1(name: str) -> IncidentStatus | None:
 def render_incident_v1(incident: Incident, parts: IncidentParts) -> dict:
     values_set = parts.timestamp_values(incident)
     timestamps = []
-    for timestamp, _ in parts.timestamps:
+    for timestamp, _ in parts.timestamps():
         value = values_set.get(timestamp.pk)
         timestamps.append({"name": timestamp.name, "last_occurred_at": iso(value, parts.tz)} if value is not None else {"name": timestamp.name})
     data = {
@@ -85,8 +86,10 @@ def render_incident_v1(incident: Incident, parts: IncidentParts) -> dict:
         "mode": V1_MODE[incident.mode],
         "visibility": incident.visibility,
         "creator": parts.actor(incident.creator),
-        "incident_role_assignments": parts.role_assignments(incident),
-        "custom_field_entries": parts.custom_field_entries(incident),
+        "incident_role_assignments": parts.role_assignments(incident, IncidentRoleV1Serializer),
+        "custom_field_entries": parts.custom_field_entries(
+            incident, CustomFieldTypeInfoV1Serializer, CustomFieldOptionV1Serializer
+        ),
         "timestamps": timestamps,
         "permalink": incident.permalink,
         # We run no Slack workspace: the contract requires these, so they are empty.
@@ -109,14 +112,6 @@ def render_incident_v1(incident: Incident, parts: IncidentParts) -> dict:
 
 
 # --- response shapes --------------------------------------------------------------------------
-
-
-class CustomFieldTypeInfoV1Serializer(serializers.Serializer):
-    id = serializers.CharField()
-    name = serializers.CharField()
-    description = serializers.CharField()
-    field_type = serializers.CharField()
-    options = CustomFieldOptionV1Serializer(many=True)
 
 
 class CustomFieldValueV1Serializer(serializers.Serializer):

@@ -57,6 +57,16 @@ class CustomFieldOptionV1Serializer(serializers.Serializer):
     sort_key = serializers.IntegerField()
 
 
+class CustomFieldTypeInfoV1Serializer(serializers.Serializer):
+    """A custom field with its options (prefetched), as embedded in incidents."""
+
+    id = serializers.CharField()
+    name = serializers.CharField()
+    description = serializers.CharField()
+    field_type = serializers.CharField()
+    options = CustomFieldOptionV1Serializer(many=True, source="options.all")
+
+
 # CustomFieldV1 speaks of `required` (deprecated) and `required_v2`; we store one value,
 # under the old names, and only "before closure" is spelled differently.
 REQUIRED_V2_FROM_REQUIRED = {"before_closure": "before_resolution"}

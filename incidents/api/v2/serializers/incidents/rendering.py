@@ -1,16 +1,25 @@
-"""How v2 renders an incident, from the pieces both dialects share (``incidents.api.rendering``)."""
+"""How v2 renders an incident, from the pieces both dialects share (``incidents.api.rendering``);
+the configuration inside it is rendered by the v2 serializers named here."""
 
 from __future__ import annotations
 
 from incidents.api.rendering import IncidentParts, iso
-from incidents.api.v2.serializers.shapes import IncidentStatusV2Serializer, IncidentTypeV2Serializer, SeverityV2Serializer
+from incidents.api.v2.serializers.shapes import (
+    CustomFieldOptionV2Serializer,
+    CustomFieldTypeInfoV2Serializer,
+    EmbeddedIncidentRoleV2Serializer,
+    IncidentStatusV2Serializer,
+    IncidentTimestampV2Serializer,
+    IncidentTypeV2Serializer,
+    SeverityV2Serializer,
+)
 from incidents.models import Incident
 
 
 def render_incident_v2(incident: Incident, parts: IncidentParts) -> dict:
     values_set = parts.timestamp_values(incident)
     timestamp_values = []
-    for timestamp, shape in parts.timestamps:
+    for timestamp, shape in parts.timestamps(IncidentTimestampV2Serializer):
         value = values_set.get(timestamp.pk)
         timestamp_values.append(
             {"incident_timestamp": shape, "value": {"value": iso(value, parts.tz)}}
@@ -25,8 +34,10 @@ def render_incident_v2(incident: Incident, parts: IncidentParts) -> dict:
         "mode": incident.mode,
         "visibility": incident.visibility,
         "creator": parts.actor(incident.creator),
-        "incident_role_assignments": parts.role_assignments(incident),
-        "custom_field_entries": parts.custom_field_entries(incident),
+        "incident_role_assignments": parts.role_assignments(incident, EmbeddedIncidentRoleV2Serializer),
+        "custom_field_entries": parts.custom_field_entries(
+            incident, CustomFieldTypeInfoV2Serializer, CustomFieldOptionV2Serializer
+        ),
         "incident_timestamp_values": timestamp_values,
         "permalink": incident.permalink,
         # We run no Slack workspace: the contract requires these, so they are empty.
