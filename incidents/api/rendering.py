@@ -5,7 +5,9 @@ A page lists every configured role, custom field (with all its options) and time
 each incident. ``IncidentParts`` renders that configuration with the dialect's
 serializers once per configuration version, and memoises the statuses, severities, types
 and people incidents share; each dialect then builds an incident as plain dicts from what
-``selectors.with_details`` loaded (``render_incident_v1``, ``render_incident_v2``).
+``selectors.with_details`` loaded (``render_incident_v1``, ``render_incident_v2``). Those
+dicts are the shapes' only definition: our OpenAPI document describes them with
+incident.io's own schemas (``incidents.api.openapi`` says why).
 """
 
 from __future__ import annotations
@@ -149,11 +151,3 @@ class IncidentParts:
 
     def timestamp_values(self, incident: Incident) -> dict[str, datetime]:
         return {row.timestamp_id: row.value for row in incident.loaded_timestamp_values}
-
-
-def parts_from(context: dict) -> IncidentParts:
-    """The request's IncidentParts (views put one in the context), or a fresh one."""
-    parts = context.get("parts")
-    if parts is None:
-        parts = context["parts"] = IncidentParts(selectors.incident_config())
-    return parts

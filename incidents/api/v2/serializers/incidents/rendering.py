@@ -1,5 +1,8 @@
-"""How v2 renders an incident, from the pieces both dialects share (``incidents.api.rendering``);
-the configuration inside it is rendered by the v2 serializers named here."""
+"""How v2 renders incidents, incident updates and postmortem documents: plain dicts, from
+the pieces both dialects share (``incidents.api.rendering``). These functions are the
+shapes' only definition; the views document them with incident.io's components
+(``incidents.api.openapi``), and the configuration inside them is rendered by the v2
+serializers named here."""
 
 from __future__ import annotations
 
@@ -13,10 +16,11 @@ from incidents.api.v2.serializers.shapes import (
     IncidentTypeV2Serializer,
     SeverityV2Serializer,
 )
-from incidents.models import Incident
+from incidents.models import Incident, IncidentUpdate
 
 
 def render_incident_v2(incident: Incident, parts: IncidentParts) -> dict:
+    """IncidentV2 of an incident read through ``selectors.with_details``."""
     values_set = parts.timestamp_values(incident)
     timestamp_values = []
     for timestamp, shape in parts.timestamps(IncidentTimestampV2Serializer):
@@ -66,3 +70,37 @@ def render_incident_v2(incident: Incident, parts: IncidentParts) -> dict:
             "issue_permalink": incident.external_issue_url,
         }
     return data
+
+
+def render_incident_update_v2(update: IncidentUpdate, parts: IncidentParts) -> dict:
+    """IncidentUpdateV2 of an update read through ``selectors.incident_updates_visible_to``."""
+    data = {
+        "id": update.pk,
+        "incident_id": update.incident_id,
+        "message": update.message,
+        "new_incident_status": parts.once(IncidentStatusV2Serializer, update.new_status),
+        "updater": parts.actor(update.actor),
+        "created_at": iso(update.created_at, parts.tz),
+    }
+    if update.new_severity_id:
+        data["new_severity"] = parts.once(SeverityV2Serializer, update.new_severity)
+    return data
+
+
+def render_postmortem_document_v1(incident: Incident) -> dict:
+    """PostmortemDocumentV1 of the postmortem imported into ``incident``. We keep one
+    document per incident, in the app, whose page is the incident's."""
+    imported_at = iso(incident.postmortem_imported_at)
+    return {
+        "id": incident.postmortem_document_id,
+        "incident_id": incident.pk,
+        "title": incident.postmortem_title,
+        # Imported markdown is a finished document held here, not a draft elsewhere.
+        "status": "completed",
+        "type": "in_app",
+        "document_url": incident.permalink,
+        "exported_urls": [],
+        "editors": [],
+        "created_at": imported_at,
+        "updated_at": imported_at,
+    }
