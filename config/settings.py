@@ -323,12 +323,16 @@ SPECTACULAR_SETTINGS = {
     # One name for a choice set several fields share (spectacular warns otherwise).
     "ENUM_NAME_OVERRIDES": {
         "APIKeyRoleNameEnum": "incidents.api.v1.serializers.api_keys.ROLE_NAMES",
-        "UserSeatEnum": "incidents.api.v2.serializers.users.SEATS",
         "IncidentV1StatusEnum": "incidents.api.v1.serializers.incidents.V1_STATUSES",
-        "IncidentV1ModeEnum": "incidents.api.v1.serializers.incidents.V1_MODES",
         "IncidentsCreatePayloadV1ModeEnum": "incidents.api.v1.serializers.incidents.V1_CREATE_MODES",
         "IncidentModeEnum": "incidents.models.Mode.values",
     },
+    # Shapes we build as plain dicts (incidents, updates, people) are documented with
+    # incident.io's own components, added after the enums are named (incidents/api/openapi).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "incidents.api.openapi.add_vendor_components",
+    ],
 }
 
 # Every line carries the request's id (X-Request-Id, an error body's request_id) or the

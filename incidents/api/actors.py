@@ -1,4 +1,8 @@
-"""Helpers both dialects share for people and keys (functions, never base classes)."""
+"""Helpers both dialects share for people and keys (functions, never base classes).
+
+``user_shape`` and ``actor_shape`` are the only definitions of UserV1/UserV2 and
+ActorV1/ActorV2 (the two dialects' shapes are the same here: we have no Slack ids):
+our OpenAPI document describes them with incident.io's components (``incidents.api.openapi``)."""
 
 from core.models import ApiKey
 

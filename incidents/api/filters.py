@@ -1,4 +1,5 @@
-"""Query filters of the incident lists, built on django-filter.
+"""Query filters of the v2 incident list, built on django-filter (v1's, by its own status
+names, are in ``incidents.api.v1.filters``).
 
 GET /v2/incidents takes incident.io's deep-object parameters: ``status[one_of]=ID``,
 ``created_at[date_range]=2024-12-02~2024-12-08``, ``incident_role[ROLE_ID][one_of]=USER_ID``,
@@ -27,14 +28,12 @@ from rest_framework.exceptions import ValidationError
 
 from core.numbers import BIGINT_MAX, whole_number
 from incidents import selectors
-from incidents.api.v1.serializers.incidents import V1_STATUSES, v1_status
 from incidents.models import (
     CustomField,
     CustomFieldValue,
     Incident,
     IncidentRole,
     IncidentRoleAssignment,
-    IncidentStatus,
     Mode,
     Severity,
     StatusCategory,
@@ -333,26 +332,3 @@ def newest_first(request) -> bool:
     if sort_by not in ("created_at_newest_first", "created_at_oldest_first"):
         raise ValidationError({"sort_by": ["must be created_at_newest_first or created_at_oldest_first"]}, code="invalid_value")
     return sort_by == "created_at_newest_first"
-
-
-class IncidentV1FilterSet(django_filters.FilterSet):
-    """Incidents V1#List: ``status`` is a list of v1 status names, each matching the
-    incidents whose status shows as that name in v1."""
-
-    status = django_filters.MultipleChoiceFilter(choices=[(s, s) for s in V1_STATUSES], method="filter_status")
-
-    class Meta:
-        model = Incident
-        fields = ["status"]
-
-    def filter_status(self, queryset, name, value):
-        if not value:
-            return queryset
-        wanted = set(value)
-        ids = [status.pk for status in IncidentStatus.objects.all() if v1_status(status) in wanted]
-        return queryset.filter(status_id__in=ids)
-
-    def filtered(self, queryset: QuerySet[Incident]) -> QuerySet[Incident]:
-        if not self.form.is_valid():
-            raise ValidationError(dict(self.form.errors), code="invalid_value")
-        return self.filter_queryset(queryset)

@@ -2,7 +2,9 @@
 
 v1 predates configurable statuses: an incident's ``status`` is one of six names and its
 ``mode`` is real or test. We map our statuses onto those names (by name when one matches,
-else by category) and back. Rendering shares its pieces with v2 (``incidents.api.rendering``).
+else by category) and back. ``render_incident_v1`` builds IncidentV1 as plain dicts, from
+the pieces it shares with v2 (``incidents.api.rendering``): it is the shape's only
+definition, documented with incident.io's component (``incidents.api.openapi``).
 """
 
 from __future__ import annotations
@@ -10,17 +12,15 @@ from __future__ import annotations
 from django.db.models import Case, Q, Value, When
 from rest_framework import serializers
 
+from incidents.api.rendering import IncidentParts, iso
+from incidents.api.resolve import PayloadResolver
 from incidents.api.v1.serializers.shapes import (
-    ActorV1Serializer,
     CustomFieldOptionV1Serializer,
+    CustomFieldTypeInfoV1Serializer,
     IncidentRoleV1Serializer,
     IncidentTypeV1Serializer,
-    PaginationMetaResultV1Serializer,
     SeverityV1Serializer,
-    UserV1Serializer,
 )
-from incidents.api.rendering import IncidentParts, iso, parts_from
-from incidents.api.resolve import PayloadResolver
 from incidents.models import Incident, IncidentStatus, Mode, StatusCategory, Visibility
 
 V1_STATUSES = ("triage", "investigating", "fixing", "monitoring", "closed", "declined")
@@ -48,7 +48,6 @@ CATEGORY_FOR_V1_STATUS = {
 }
 
 V1_MODE = {Mode.STANDARD: "real", Mode.RETROSPECTIVE: "real", Mode.TEST: "test", Mode.TUTORIAL: "tutorial"}
-V1_MODES = ("real", "test", "tutorial")
 # v1 declares real or test incidents only.
 MODE_FOR_V1 = {"real": Mode.STANDARD, "test": Mode.TEST}
 V1_CREATE_MODES = tuple(MODE_FOR_V1)
@@ -72,9 +71,10 @@ def status_for_v1(name: str) -> IncidentStatus | None:
 
 
 def render_incident_v1(incident: Incident, parts: IncidentParts) -> dict:
+    """IncidentV1 of an incident read through ``selectors.with_details``."""
     values_set = parts.timestamp_values(incident)
     timestamps = []
-    for timestamp, _ in parts.timestamps:
+    for timestamp, _ in parts.timestamps():
         value = values_set.get(timestamp.pk)
         timestamps.append({"name": timestamp.name, "last_occurred_at": iso(value, parts.tz)} if value is not None else {"name": timestamp.name})
     data = {
@@ -85,8 +85,10 @@ def render_incident_v1(incident: Incident, parts: IncidentParts) -> dict:
         "mode": V1_MODE[incident.mode],
         "visibility": incident.visibility,
         "creator": parts.actor(incident.creator),
-        "incident_role_assignments": parts.role_assignments(incident),
-        "custom_field_entries": parts.custom_field_entries(incident),
+        "incident_role_assignments": parts.role_assignments(incident, IncidentRoleV1Serializer),
+        "custom_field_entries": parts.custom_field_entries(
+            incident, CustomFieldTypeInfoV1Serializer, CustomFieldOptionV1Serializer
+        ),
         "timestamps": timestamps,
         "permalink": incident.permalink,
         # We run no Slack workspace: the contract requires these, so they are empty.
@@ -106,87 +108,6 @@ def render_incident_v1(incident: Incident, parts: IncidentParts) -> dict:
     if incident.postmortem_document_url:
         data["postmortem_document_url"] = incident.postmortem_document_url
     return data
-
-
-# --- response shapes --------------------------------------------------------------------------
-
-
-class CustomFieldTypeInfoV1Serializer(serializers.Serializer):
-    id = serializers.CharField()
-    name = serializers.CharField()
-    description = serializers.CharField()
-    field_type = serializers.CharField()
-    options = CustomFieldOptionV1Serializer(many=True)
-
-
-class CustomFieldValueV1Serializer(serializers.Serializer):
-    value_option = CustomFieldOptionV1Serializer(required=False)
-    value_text = serializers.CharField(required=False)
-    value_link = serializers.CharField(required=False)
-    value_numeric = serializers.CharField(required=False)
-
-
-class CustomFieldEntryV1Serializer(serializers.Serializer):
-    custom_field = CustomFieldTypeInfoV1Serializer()
-    values = CustomFieldValueV1Serializer(many=True)
-
-
-class IncidentRoleAssignmentV1Serializer(serializers.Serializer):
-    role = IncidentRoleV1Serializer()
-    assignee = UserV1Serializer(required=False)
-
-
-class IncidentTimestampValueV1Serializer(serializers.Serializer):
-    name = serializers.CharField()
-    last_occurred_at = serializers.DateTimeField(required=False)
-
-
-class IncidentV1Serializer(serializers.Serializer):
-    """Renders an incident read through ``selectors.incidents_visible_to``; the context's
-    ``parts`` carries the request's configuration."""
-
-    id = serializers.CharField()
-    reference = serializers.CharField()
-    name = serializers.CharField()
-    summary = serializers.CharField(required=False)
-    status = serializers.ChoiceField(choices=V1_STATUSES)
-    severity = SeverityV1Serializer(required=False)
-    incident_type = IncidentTypeV1Serializer(required=False)
-    mode = serializers.ChoiceField(choices=V1_MODES)
-    visibility = serializers.ChoiceField(choices=Visibility.values)
-    creator = ActorV1Serializer()
-    incident_role_assignments = IncidentRoleAssignmentV1Serializer(many=True)
-    custom_field_entries = CustomFieldEntryV1Serializer(many=True)
-    timestamps = IncidentTimestampValueV1Serializer(many=True, required=False)
-    call_url = serializers.CharField(required=False)
-    permalink = serializers.CharField(required=False)
-    postmortem_document_url = serializers.CharField(required=False)
-    slack_team_id = serializers.CharField()
-    slack_channel_id = serializers.CharField()
-    created_at = serializers.DateTimeField()
-    updated_at = serializers.DateTimeField()
-
-    def to_representation(self, incident):
-        return render_incident_v1(incident, parts_from(self.context))
-
-
-class PaginationMetaResultWithTotalV1Serializer(PaginationMetaResultV1Serializer):
-    # total_record_count is optional and left out: counting every matching row would make
-    # a page's latency grow with the table.
-    pass
-
-
-class IncidentsListResultV1Serializer(serializers.Serializer):
-    incidents = IncidentV1Serializer(many=True)
-    pagination_meta = PaginationMetaResultWithTotalV1Serializer(required=False)
-
-
-class IncidentsShowResultV1Serializer(serializers.Serializer):
-    incident = IncidentV1Serializer()
-
-
-class IncidentsCreateResultV1Serializer(IncidentsShowResultV1Serializer):
-    pass
 
 
 # --- request payloads -------------------------------------------------------------------------

@@ -1,11 +1,14 @@
 """Response shapes of incident.io's v1 dialect shared by several endpoints. Each class is
-named after the contract component it renders (drf-spectacular drops "Serializer")."""
+named after the contract component it renders (drf-spectacular drops "Serializer"), and
+renders it, inside incidents too (``IncidentParts``). People and actors are built as plain
+dicts (``incidents.api.actors``) and documented with incident.io's schemas."""
 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.models import ApiRole
-from incidents.api.actors import actor_shape, user_shape
+from incidents.api.actors import actor_shape
+from incidents.api.openapi import vendor_component
 
 
 class SeverityV1Serializer(serializers.Serializer):
@@ -57,6 +60,16 @@ class CustomFieldOptionV1Serializer(serializers.Serializer):
     sort_key = serializers.IntegerField()
 
 
+class CustomFieldTypeInfoV1Serializer(serializers.Serializer):
+    """A custom field with its options (prefetched), as embedded in incidents."""
+
+    id = serializers.CharField()
+    name = serializers.CharField()
+    description = serializers.CharField()
+    field_type = serializers.CharField()
+    options = CustomFieldOptionV1Serializer(many=True, source="options.all")
+
+
 # CustomFieldV1 speaks of `required` (deprecated) and `required_v2`; we store one value,
 # under the old names, and only "before closure" is spelled differently.
 REQUIRED_V2_FROM_REQUIRED = {"before_closure": "before_resolution"}
@@ -83,31 +96,6 @@ class CustomFieldV1Serializer(serializers.Serializer):
         return REQUIRED_V2_FROM_REQUIRED.get(field.required, field.required)
 
 
-class UserV1Serializer(serializers.Serializer):
-    id = serializers.CharField()
-    name = serializers.CharField()
-    email = serializers.CharField(required=False)
-    role = serializers.ChoiceField(choices=["viewer", "responder", "administrator", "owner", "unset"])
-
-    def to_representation(self, user):
-        return user_shape(user)
-
-
-class APIKeyActorV1Serializer(serializers.Serializer):
-    id = serializers.CharField()
-    name = serializers.CharField()
-
-
-class ActorV1Serializer(serializers.Serializer):
-    """The user or API key behind an action; render with the actor object itself."""
-
-    api_key = APIKeyActorV1Serializer(required=False)
-    user = UserV1Serializer(required=False)
-
-    def to_representation(self, actor):
-        return actor_shape(actor)
-
-
 class APIKeyRoleV1Serializer(serializers.Serializer):
     name = serializers.ChoiceField(choices=ApiRole.values)
     description = serializers.CharField()
@@ -126,7 +114,7 @@ class APIKeyV1Serializer(serializers.Serializer):
     roles = serializers.SerializerMethodField()
     team_ids = serializers.SerializerMethodField()
     team_roles = serializers.SerializerMethodField()
-    creator = ActorV1Serializer(source="created_by")
+    creator = serializers.SerializerMethodField()
     created_at = serializers.DateTimeField()
     last_used_at = serializers.DateTimeField(required=False)
     token_last_issued_at = serializers.DateTimeField()
@@ -145,10 +133,13 @@ class APIKeyV1Serializer(serializers.Serializer):
     def get_team_roles(self, key) -> list[dict]:
         return []
 
+    # ActorV1 is an object, never null: a key created by a command has no known creator.
+    @extend_schema_field(vendor_component("ActorV1"))
+    def get_creator(self, key) -> dict:
+        return actor_shape(key.created_by)
+
     def to_representation(self, key):
         data = super().to_representation(key)
-        # ActorV1 is an object, never null: a key created by a command has no known creator.
-        data["creator"] = actor_shape(key.created_by)
         if not key.comments:
             data.pop("comments")
         if key.last_used_at is None:

@@ -10,16 +10,10 @@ from core.api.base import ApiViewSet
 from core.models import ApiRole
 from incidents import selectors, services
 from incidents.api.configuration import incident_config
-from incidents.api.filters import IncidentV1FilterSet
+from incidents.api.openapi import vendor_component
 from incidents.api.rendering import IncidentParts
-from incidents.api.v1.serializers.incidents import (
-    V1_STATUSES,
-    IncidentsCreatePayloadV1Serializer,
-    IncidentsCreateResultV1Serializer,
-    IncidentsListResultV1Serializer,
-    IncidentsShowResultV1Serializer,
-    IncidentV1Serializer,
-)
+from incidents.api.v1.filters import IncidentV1FilterSet
+from incidents.api.v1.serializers.incidents import V1_STATUSES, IncidentsCreatePayloadV1Serializer, render_incident_v1
 
 READ = (ApiRole.VIEWER,)
 CREATE = (ApiRole.INCIDENT_CREATOR,)
@@ -30,7 +24,7 @@ class IncidentV1ViewSet(ApiViewSet):
     roles = {"list": READ, "retrieve": READ, "create": CREATE}
 
     def render(self, incident, config=None) -> dict:
-        return IncidentV1Serializer(incident, context={"parts": IncidentParts(config or incident_config(self.request))}).data
+        return render_incident_v1(incident, IncidentParts(config or incident_config(self.request)))
 
     @extend_schema(
         operation_id="Incidents V1#List", tags=TAG,
@@ -39,17 +33,18 @@ class IncidentV1ViewSet(ApiViewSet):
             OpenApiParameter("after", OpenApiTypes.STR, description="Return the records after this id, in the response's order"),
             OpenApiParameter("status", {"type": "array", "items": {"type": "string", "enum": list(V1_STATUSES)}}, explode=True),
         ],
-        responses={200: IncidentsListResultV1Serializer},
+        responses={200: vendor_component("IncidentsListResultV1")},
     )
     def list(self, request):
         filters = IncidentV1FilterSet(request.query_params)
         incidents = filters.filtered(selectors.with_details(selectors.incidents_visible_to(self.key)))
         config = incident_config(self.request)
         rows, meta = self.paginate(incidents)
-        rendered = IncidentV1Serializer(rows, many=True, context={"parts": IncidentParts(config)}).data
+        parts = IncidentParts(config)
+        rendered = [render_incident_v1(incident, parts) for incident in rows]
         return Response({"incidents": rendered, "pagination_meta": meta})
 
-    @extend_schema(operation_id="Incidents V1#Show", tags=TAG, responses={200: IncidentsShowResultV1Serializer})
+    @extend_schema(operation_id="Incidents V1#Show", tags=TAG, responses={200: vendor_component("IncidentsShowResultV1")})
     def retrieve(self, request, pk):
         incident = selectors.with_details(selectors.incidents_visible_to(self.key)).filter(pk=pk).first()
         if incident is None:
@@ -58,7 +53,7 @@ class IncidentV1ViewSet(ApiViewSet):
 
     @extend_schema(
         operation_id="Incidents V1#Create", tags=TAG,
-        request=IncidentsCreatePayloadV1Serializer, responses={200: IncidentsCreateResultV1Serializer},
+        request=IncidentsCreatePayloadV1Serializer, responses={200: vendor_component("IncidentsCreateResultV1")},
     )
     def create(self, request):
         # One configuration resolves the body's roles, custom fields and options and renders

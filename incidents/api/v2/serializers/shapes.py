@@ -1,8 +1,8 @@
-"""Response shapes of incident.io's v2 dialect shared by several endpoints."""
+"""Response shapes of incident.io's v2 dialect shared by several endpoints, each rendered
+by its serializer (inside incidents too: ``IncidentParts``). People and actors are built
+as plain dicts (``incidents.api.actors``) and documented with incident.io's schemas."""
 
 from rest_framework import serializers
-
-from incidents.api.actors import actor_shape, user_shape
 
 
 class SeverityV2Serializer(serializers.Serializer):
@@ -80,30 +80,6 @@ class IncidentTimestampV2Serializer(serializers.Serializer):
     id = serializers.CharField()
     name = serializers.CharField()
     rank = serializers.IntegerField()
-
-
-class UserV2Serializer(serializers.Serializer):
-    id = serializers.CharField()
-    name = serializers.CharField()
-    email = serializers.CharField(required=False)
-    role = serializers.ChoiceField(choices=["viewer", "responder", "administrator", "owner", "unset"])
-    slack_user_id = serializers.CharField(required=False)
-
-    def to_representation(self, user):
-        return user_shape(user)
-
-
-class APIKeyActorV2Serializer(serializers.Serializer):
-    id = serializers.CharField()
-    name = serializers.CharField()
-
-
-class ActorV2Serializer(serializers.Serializer):
-    api_key = APIKeyActorV2Serializer(required=False)
-    user = UserV2Serializer(required=False)
-
-    def to_representation(self, actor):
-        return actor_shape(actor)
 
 
 class PaginationMetaResultV2Serializer(serializers.Serializer):

@@ -9,13 +9,11 @@ from rest_framework import serializers
 
 from core.numbers import BIGINT_MAX, whole_number
 from incidents.api.actors import user_name, user_role
-from incidents.api.v2.serializers.shapes import PaginationMetaResultV2Serializer
 
 # Users' ids are Django's integer keys (a bigint column), and so is the list's cursor.
 MAX_USER_ID = BIGINT_MAX
 
 BASE_ROLES = {"owner": "Owner", "responder": "Responder", "viewer": "Viewer"}
-SEATS = ["full_access", "viewer_only", "none"]
 
 
 def user_id_from(value: str) -> int | None:
@@ -44,42 +42,22 @@ def _response_seat(user) -> str:
     return "full_access" if user.is_staff or user.is_superuser else "viewer_only"
 
 
-class RBACRoleV2Serializer(serializers.Serializer):
-    id = serializers.CharField()
-    name = serializers.CharField()
-    slug = serializers.CharField()
-
-
-class UserSeatsV2Serializer(serializers.Serializer):
-    on_call = serializers.ChoiceField(choices=SEATS)
-    response = serializers.ChoiceField(choices=SEATS)
-
-
-class UserWithRolesV2Serializer(serializers.Serializer):
-    id = serializers.CharField()
-    name = serializers.CharField()
-    email = serializers.CharField(required=False)
-    role = serializers.ChoiceField(choices=["viewer", "responder", "administrator", "owner", "unset"])
-    slack_user_id = serializers.CharField(required=False)
-    is_active = serializers.BooleanField()
-    base_role = RBACRoleV2Serializer()
-    custom_roles = RBACRoleV2Serializer(many=True)
-    seats = UserSeatsV2Serializer()
-
-    def to_representation(self, user):
-        base = _base_role(user)
-        data = {
-            "id": str(user.pk),
-            "name": user_name(user),
-            "role": user_role(user),
-            "is_active": user.is_active,
-            "base_role": {"id": base, "name": BASE_ROLES[base], "slug": base},
-            "custom_roles": [],
-            "seats": {"on_call": "none", "response": _response_seat(user)},
-        }
-        if user.email:
-            data["email"] = user.email
-        return data
+def render_user_with_roles_v2(user) -> dict:
+    """UserWithRolesV2, built as a plain dict like the other people shapes
+    (``incidents.api.actors``) and documented with incident.io's component."""
+    base = _base_role(user)
+    data = {
+        "id": str(user.pk),
+        "name": user_name(user),
+        "role": user_role(user),
+        "is_active": user.is_active,
+        "base_role": {"id": base, "name": BASE_ROLES[base], "slug": base},
+        "custom_roles": [],
+        "seats": {"on_call": "none", "response": _response_seat(user)},
+    }
+    if user.email:
+        data["email"] = user.email
+    return data
 
 
 class UsersListQueryV2Serializer(serializers.Serializer):
@@ -93,12 +71,3 @@ class UsersListQueryV2Serializer(serializers.Serializer):
         if value and user_id_from(value) is None:
             raise serializers.ValidationError("must be the id of a user (a whole number)", code="invalid_value")
         return value
-
-
-class UsersListResultV2Serializer(serializers.Serializer):
-    users = UserWithRolesV2Serializer(many=True)
-    pagination_meta = PaginationMetaResultV2Serializer()
-
-
-class UsersShowResultV2Serializer(serializers.Serializer):
-    user = UserWithRolesV2Serializer()

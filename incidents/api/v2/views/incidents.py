@@ -16,24 +16,17 @@ from incidents.api.accel.renderings import incident_page
 from incidents.api.accel.show import accelerated_show
 from incidents.api.configuration import incident_config
 from incidents.api.filters import IncidentV2FilterSet, newest_first
+from incidents.api.openapi import vendor_component
 from incidents.api.rendering import IncidentParts
 from incidents.api.v2.serializers.incidents import (
     IncidentsConnectExternalIssuePayloadV2Serializer,
     IncidentsCreatePayloadV2Serializer,
-    IncidentsCreateResultV2Serializer,
     IncidentsEditPayloadV2Serializer,
-    IncidentsEditResultV2Serializer,
     IncidentsImportPostmortemDocumentPayloadV2Serializer,
-    IncidentsImportPostmortemDocumentResultV2Serializer,
-    IncidentsListResultV2Serializer,
-    IncidentsShowResultV2Serializer,
     IncidentUpdatesCreatePayloadV2Serializer,
-    IncidentUpdatesCreateResultV2Serializer,
-    IncidentUpdatesListResultV2Serializer,
-    IncidentUpdateV2Serializer,
-    IncidentV2Serializer,
-    PostmortemDocumentV1Serializer,
+    render_incident_update_v2,
     render_incident_v2,
+    render_postmortem_document_v1,
 )
 
 READ = (ApiRole.VIEWER,)
@@ -97,7 +90,7 @@ class IncidentV2ViewSet(ApiViewSet):
 
     @extend_schema(
         operation_id="Incidents V2#List", tags=TAG, parameters=[*PAGE, *LIST_FILTERS],
-        responses={200: IncidentsListResultV2Serializer},
+        responses={200: vendor_component("IncidentsListResultV2")},
     )
     def list(self, request):
         newest = newest_first(request)
@@ -119,14 +112,14 @@ class IncidentV2ViewSet(ApiViewSet):
             return incidents.filter(mode__in=selectors.DEFAULT_MODES)
         return IncidentV2FilterSet(params, roles=config.roles, custom_fields=config.custom_fields).filtered(incidents)
 
-    @extend_schema(operation_id="Incidents V2#Show", tags=TAG, responses={200: IncidentsShowResultV2Serializer})
+    @extend_schema(operation_id="Incidents V2#Show", tags=TAG, responses={200: vendor_component("IncidentsShowResultV2")})
     def retrieve(self, request, pk):
         # With acceleration, most shows are served by accel.show, which builds the same body.
         return Response({"incident": self.render(self.get_incident(pk))})
 
     @extend_schema(
         operation_id="Incidents V2#Create", tags=TAG,
-        request=IncidentsCreatePayloadV2Serializer, responses={200: IncidentsCreateResultV2Serializer},
+        request=IncidentsCreatePayloadV2Serializer, responses={200: vendor_component("IncidentsCreateResultV2")},
     )
     def create(self, request):
         # One configuration resolves the body's roles, custom fields, options and timestamps
@@ -141,7 +134,7 @@ class IncidentV2ViewSet(ApiViewSet):
 
     @extend_schema(
         operation_id="Incidents V2#Edit", tags=TAG,
-        request=IncidentsEditPayloadV2Serializer, responses={200: IncidentsEditResultV2Serializer},
+        request=IncidentsEditPayloadV2Serializer, responses={200: vendor_component("IncidentsEditResultV2")},
     )
     def edit(self, request, pk):
         incident = self.get_incident(pk, details=False)
@@ -165,13 +158,13 @@ class IncidentV2ViewSet(ApiViewSet):
     @extend_schema(
         operation_id="Incidents V2#ImportPostmortemDocument", tags=TAG,
         request=IncidentsImportPostmortemDocumentPayloadV2Serializer,
-        responses={201: IncidentsImportPostmortemDocumentResultV2Serializer},
+        responses={201: vendor_component("IncidentsImportPostmortemDocumentResultV2")},
     )
     def import_postmortem_document(self, request, pk):
         incident = self.get_incident(pk, details=False)
         data = self.parse(IncidentsImportPostmortemDocumentPayloadV2Serializer)
         incident = services.import_postmortem_document(incident=incident, actor=self.key, **data)
-        document = PostmortemDocumentV1Serializer(incident).data
+        document = render_postmortem_document_v1(incident)
         return Response({"postmortem_document": document}, status=201, headers={"Location": document["document_url"]})
 
 
@@ -181,7 +174,7 @@ class IncidentUpdateV2ViewSet(ApiViewSet):
     @extend_schema(
         operation_id="Incident Updates V2#List", tags=["Incident Updates V2"],
         parameters=[OpenApiParameter("incident_id", OpenApiTypes.STR), *PAGE],
-        responses={200: IncidentUpdatesListResultV2Serializer},
+        responses={200: vendor_component("IncidentUpdatesListResultV2")},
     )
     def list(self, request):
         updates = selectors.incident_updates_visible_to(self.key)
@@ -189,17 +182,19 @@ class IncidentUpdateV2ViewSet(ApiViewSet):
             # An incident the key may not see has, as far as it can tell, no updates.
             updates = updates.filter(incident_id=request.query_params["incident_id"])
         rows, meta = self.paginate(updates)
-        return Response({"incident_updates": IncidentUpdateV2Serializer(rows, many=True).data, "pagination_meta": meta})
+        parts = IncidentParts()
+        rendered = [render_incident_update_v2(update, parts) for update in rows]
+        return Response({"incident_updates": rendered, "pagination_meta": meta})
 
     @extend_schema(
         operation_id="Incident Updates V2#Create", tags=["Incident Updates V2"],
-        request=IncidentUpdatesCreatePayloadV2Serializer, responses={201: IncidentUpdatesCreateResultV2Serializer},
+        request=IncidentUpdatesCreatePayloadV2Serializer, responses={201: vendor_component("IncidentUpdatesCreateResultV2")},
     )
     def create(self, request):
         data = self.parse(IncidentUpdatesCreatePayloadV2Serializer)
         update = services.post_incident_update(actor=self.key, **data)
         update = selectors.incident_updates_visible_to(self.key).get(pk=update.pk)
-        return Response({"incident_update": IncidentUpdateV2Serializer(update).data}, status=201)
+        return Response({"incident_update": render_incident_update_v2(update, IncidentParts())}, status=201)
 
 
 incidents = IncidentV2ViewSet.as_view({"get": "list", "post": "create"})

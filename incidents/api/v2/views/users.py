@@ -8,13 +8,8 @@ from rest_framework.response import Response
 
 from core.api.base import ApiViewSet
 from core.models import ApiRole
-from incidents.api.v2.serializers.users import (
-    UsersListQueryV2Serializer,
-    UsersListResultV2Serializer,
-    UsersShowResultV2Serializer,
-    user_cursor,
-    user_id_from,
-)
+from incidents.api.openapi import vendor_component
+from incidents.api.v2.serializers.users import UsersListQueryV2Serializer, render_user_with_roles_v2, user_cursor, user_id_from
 
 READ = (ApiRole.VIEWER,)
 TAGS = ["Users V2"]
@@ -32,7 +27,7 @@ class UserV2ViewSet(ApiViewSet):
             UsersListQueryV2Serializer,
             OpenApiParameter("page_size", int, description="Users per page (at most 250)"),
         ],
-        responses={200: UsersListResultV2Serializer},
+        responses={200: vendor_component("UsersListResultV2")},
     )
     def list(self, request):
         query = self.parse(UsersListQueryV2Serializer, data=request.query_params)
@@ -47,15 +42,15 @@ class UserV2ViewSet(ApiViewSet):
         rows, meta = self.paginate(users, newest_first=False, cursor=user_cursor)
         if "after" in meta:
             meta["after"] = str(meta["after"])
-        return Response(UsersListResultV2Serializer({"users": rows, "pagination_meta": meta}).data)
+        return Response({"users": [render_user_with_roles_v2(user) for user in rows], "pagination_meta": meta})
 
-    @extend_schema(operation_id="Users V2#Show", tags=TAGS, responses={200: UsersShowResultV2Serializer})
+    @extend_schema(operation_id="Users V2#Show", tags=TAGS, responses={200: vendor_component("UsersShowResultV2")})
     def retrieve(self, request, pk):
         user_id = user_id_from(pk)
         if user_id is None:
             raise Http404(f"No user with id {pk}")
         user = self.get_or_404(self.get_queryset(), user_id, "user")
-        return Response(UsersShowResultV2Serializer({"user": user}).data)
+        return Response({"user": render_user_with_roles_v2(user)})
 
 
 users = UserV2ViewSet.as_view({"get": "list"})

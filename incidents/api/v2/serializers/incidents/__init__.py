@@ -1,27 +1,7 @@
-"""Incidents and incident updates in incident.io's v2 dialect: ``rendering`` (how v2
-builds an incident), ``results`` (response shapes) and ``payloads`` (request bodies)."""
+"""Incidents and incident updates in incident.io's v2 dialect: ``rendering`` (the response
+shapes, built as plain dicts) and ``payloads`` (request bodies)."""
 
 
-from incidents.api.v2.serializers.incidents.rendering import render_incident_v2  # noqa: F401
-from incidents.api.v2.serializers.incidents.results import (  # noqa: F401
-    CustomFieldEntryV2Serializer,
-    CustomFieldValueV2Serializer,
-    ExternalIssueReferenceV2Serializer,
-    IncidentRoleAssignmentV2Serializer,
-    IncidentsCreateResultV2Serializer,
-    IncidentsEditResultV2Serializer,
-    IncidentsImportPostmortemDocumentResultV2Serializer,
-    IncidentsListResultV2Serializer,
-    IncidentsShowResultV2Serializer,
-    IncidentTimestampValueV2Serializer,
-    IncidentTimestampWithValueV2Serializer,
-    IncidentUpdatesCreateResultV2Serializer,
-    IncidentUpdatesListResultV2Serializer,
-    IncidentUpdateV2Serializer,
-    IncidentV2Serializer,
-    PaginationMetaResultWithTotalV2Serializer,
-    PostmortemDocumentV1Serializer,
-)
 from incidents.api.v2.serializers.incidents.payloads import (  # noqa: F401
     CustomFieldEntryPayloadV2Serializer,
     CustomFieldValuePayloadV2Serializer,
@@ -35,4 +15,9 @@ from incidents.api.v2.serializers.incidents.payloads import (  # noqa: F401
     IncidentUpdatesCreatePayloadV2Serializer,
     RetrospectiveIncidentOptionsV2Serializer,
     UserReferencePayloadV2Serializer,
+)
+from incidents.api.v2.serializers.incidents.rendering import (  # noqa: F401
+    render_incident_update_v2,
+    render_incident_v2,
+    render_postmortem_document_v1,
 )
