@@ -165,17 +165,20 @@ if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
     }.items():
         CACHES["default"].setdefault("OPTIONS", {}).setdefault(_option, _value)
 
-# Everything the API does only for speed (incidents/api/accel): on by default, since it
-# serves the same answers faster; off, every request takes DRF's ordinary cycle.
+# Everything the site does only for speed is one backend, named by ACCELERATION_BACKEND
+# (core/acceleration.py). API_ACCELERATION picks the accelerated one (on by default, since
+# it serves the same answers faster) or the plain one (every request takes Django's and
+# DRF's ordinary path). The accelerated backend wants its own cache backend on Redis and
+# database engine on PostgreSQL (its class, core/accel/backend.py, says why): set here.
 API_ACCELERATION = _flag("API_ACCELERATION", True)
+ACCELERATION_BACKEND = "core.accel.backend.Accelerated" if API_ACCELERATION else "core.acceleration.Acceleration"
 # The memory each web process gives to the latest body of each list query (accelerated).
 API_LIST_PAGE_CACHE_MB = env.int("API_LIST_PAGE_CACHE_MB", default=32)
-if API_ACCELERATION and CACHES["default"]["BACKEND"] == "core.cache.ResilientRedisCache":
-    # One round trip per API request on Redis (incidents/api/accel/redis.py).
-    CACHES["default"]["BACKEND"] = "incidents.api.accel.redis.AcceleratedRedisCache"
-if API_ACCELERATION and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # A health check that polls the connection's socket instead of a round trip.
-    DATABASES["default"]["ENGINE"] = "incidents.api.accel.postgresql"
+if ACCELERATION_BACKEND == "core.accel.backend.Accelerated":
+    if CACHES["default"]["BACKEND"] == "core.cache.ResilientRedisCache":
+        CACHES["default"]["BACKEND"] = "core.accel.redis.AcceleratedRedisCache"
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        DATABASES["default"]["ENGINE"] = "core.accel.postgresql"
 
 # filemail:/// (the default) writes each message as a file under var/mail, readable
 # locally; filemail:///some/dir picks the folder (relative to the project).

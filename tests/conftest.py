@@ -5,7 +5,7 @@ from django.apps import apps
 from django.db import connection
 
 from incidents.models import IncidentRole, IncidentStatus, Severity
-from tests.clients import ApiClient, make_client, redis_cache
+from tests.clients import ACCELERATED, PLAIN, ApiClient, make_client, redis_cache
 
 
 def pytest_collection_modifyitems(config, items):
@@ -47,14 +47,21 @@ def _isolated_cache(settings):
 
 @pytest.fixture
 def accelerated(settings):
-    """The API's acceleration on, whatever API_ACCELERATION says (tests of incidents/api/accel)."""
-    settings.API_ACCELERATION = True
+    """The accelerated backend, whatever API_ACCELERATION says (tests of the accel packages)."""
+    settings.ACCELERATION_BACKEND = ACCELERATED
 
 
 @pytest.fixture
 def plain(settings):
-    """The API's acceleration off, whatever API_ACCELERATION says."""
-    settings.API_ACCELERATION = False
+    """The plain backend, whatever API_ACCELERATION says."""
+    settings.ACCELERATION_BACKEND = PLAIN
+
+
+@pytest.fixture(params=[ACCELERATED, PLAIN], ids=["accelerated", "plain"])
+def speed(request, settings):
+    """Both backends, whatever API_ACCELERATION says: True when accelerated."""
+    settings.ACCELERATION_BACKEND = request.param
+    return request.param == ACCELERATED
 
 
 @pytest.fixture

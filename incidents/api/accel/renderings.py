@@ -3,7 +3,7 @@
 Rendering an incident means every configured role, custom field (with its options) and
 timestamp: the dominant cost of a list page. A rendering depends only on the incident
 (whose ``updated_at`` every service moves on any change to it or what hangs off it), on
-the configuration, people and API keys (whose version tokens ``versions`` keeps), and on
+the configuration, people and API keys (whose version tokens ``core.acceleration`` keeps), and on
 the code and settings that shape it (``render_version()``). Each incident's latest
 rendering is cached under its id and the render version, with the signature it was
 rendered at (``updated_at`` and the tokens); a rendering whose signature is not the
@@ -31,13 +31,17 @@ from django.conf import settings
 from django.core.cache import cache as shared_cache
 from django.http import HttpResponse
 
+from core import acceleration
 from core.api.pagination import paginate
 from core.api.state import state_of
 
-from . import versions
-
 RENDERING_TIMEOUT = 24 * 60 * 60
 _PACKAGE = Path(__file__).resolve().parents[2]  # incidents/
+
+
+def tokens(request=None) -> dict[str, str]:
+    """The version tokens: those the request's gate read with its key, or one round trip."""
+    return acceleration.current(state_of(request).versions if request is not None else None)
 
 
 @memoise
@@ -80,7 +84,7 @@ def rendered(
 ) -> list[bytes]:
     """JSON renderings of ``incidents`` (``selectors.revisions_visible_to`` rows), in order.
 
-    ``tokens`` are ``versions.current()``; ``render_missing(ids)`` loads and renders the
+    ``tokens`` are the current version tokens (``tokens(request)``); ``render_missing(ids)`` loads and renders the
     incidents not cached at their current signature, returning ``{id: rendered dict}``.
     ``prefetched`` holds cache entries already read ({key: entry or None})."""
     incidents = list(incidents)
@@ -166,14 +170,14 @@ def incident_page(
     what was asked for), built from cached renderings: ``{"incidents": [...], "pagination_meta": ...}``.
     The body is the one this process built last for the same query if that was built
     from exactly these incidents at these signatures, with the same pagination."""
-    tokens = versions.current(request)
+    current = tokens(request)
     page, meta = paginate(incidents, request, newest_first=newest_first)
     query = urlencode(sorted((k, v) for k, values in request.query_params.lists() for v in values))
     key = (render_version(), dialect, query)
-    signature = "|".join([str(meta), *(f"{incident.pk}@{_signature(incident, tokens)}" for incident in page)])
+    signature = "|".join([str(meta), *(f"{incident.pk}@{_signature(incident, current)}" for incident in page)])
     body = PAGES.get(key, signature)
     if body is None:
-        body = json_object(incidents=rendered(dialect, page, tokens, render_many), pagination_meta=meta)
+        body = json_object(incidents=rendered(dialect, page, current, render_many), pagination_meta=meta)
         PAGES.put(key, signature, body)
     return HttpResponse(body, content_type="application/json")
 
@@ -181,5 +185,5 @@ def incident_page(
 def incident_body(request, dialect: str, incident, render_many: Callable[[list[str]], dict[str, dict]]) -> bytes:
     """``{"incident": ...}`` for one incident (a ``selectors.revisions_visible_to`` row), its
     rendering read with the request's key when the show asked for it."""
-    (body,) = rendered(dialect, [incident], versions.current(request), render_many, prefetched=state_of(request).prefetched)
+    (body,) = rendered(dialect, [incident], tokens(request), render_many, prefetched=state_of(request).prefetched)
     return json_object(incident=body)
