@@ -210,9 +210,6 @@ NOTIFICATIONS_RETRY_MAX_SECONDS = env.int("NOTIFICATIONS_RETRY_MAX_SECONDS", def
 NOTIFICATIONS_MAX_RETRIES = env.int("NOTIFICATIONS_MAX_RETRIES", default=10)
 #: permanent refusals (5xx) in a row after which an address is suppressed
 NOTIFICATIONS_SUPPRESS_AFTER_BOUNCES = env.int("NOTIFICATIONS_SUPPRESS_AFTER_BOUNCES", default=3)
-#: speed only (notifications/accel.py: a batch's MIME built once); follows API_ACCELERATION
-#: unless set, so the tests that CI runs with acceleration off cover the plain path
-NOTIFICATIONS_ACCELERATION = _flag("NOTIFICATIONS_ACCELERATION", API_ACCELERATION)
 for _name in ("BATCH_SIZE", "CLAIM_SECONDS", "SWEEP_SECONDS", "RETRY_BASE_SECONDS", "RETRY_MAX_SECONDS", "SUPPRESS_AFTER_BOUNCES"):
     if vars()[f"NOTIFICATIONS_{_name}"] < 1:
         raise ImproperlyConfigured(f"NOTIFICATIONS_{_name} must be at least 1")

@@ -13,10 +13,11 @@ import pytest
 from core.accel.backend import Accelerated
 from core.acceleration import Acceleration, backend, part
 from incidents.api.acceleration import IncidentsAcceleration
+from notifications.rendering import Messages
 from statuspages.caching import PageCache
 
 ROOT = Path(__file__).resolve().parents[2]
-PARTS = [IncidentsAcceleration, PageCache]
+PARTS = [IncidentsAcceleration, PageCache, Messages]
 
 
 @pytest.mark.usefixtures("plain")
@@ -29,7 +30,7 @@ def test_the_plain_backend_is_the_base_class_and_so_is_each_part():
 def test_the_accelerated_backend_answers_each_part_with_the_subclass_its_accel_package_registers():
     assert type(backend()) is Accelerated
     chosen = [type(part(base)) for base in PARTS]
-    assert [cls.__module__ for cls in chosen] == ["incidents.api.accel", "statuspages.accel"]
+    assert [cls.__module__ for cls in chosen] == ["incidents.api.accel", "statuspages.accel", "notifications.accel"]
     assert all(issubclass(cls, base) and cls is not base for cls, base in zip(chosen, PARTS))
 
 
@@ -40,8 +41,9 @@ django.setup()
 import config.urls
 from core.acceleration import backend, part
 from incidents.api.acceleration import IncidentsAcceleration
+from notifications.rendering import Messages
 from statuspages.caching import PageCache
-for base in (IncidentsAcceleration, PageCache):
+for base in (IncidentsAcceleration, PageCache, Messages):
     part(base)
 print(json.dumps(sorted(name for name in sys.modules if name.endswith(".accel") or ".accel." in name)))
 """
@@ -56,4 +58,4 @@ def test_only_the_accelerated_backend_loads_accelerated_code(tmp_path, switch):
     if switch == "false":
         assert loaded == []
     else:
-        assert {"core.accel", "incidents.api.accel", "statuspages.accel"} <= set(loaded)
+        assert {"core.accel", "incidents.api.accel", "statuspages.accel", "notifications.accel"} <= set(loaded)
