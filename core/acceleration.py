@@ -45,6 +45,7 @@ from django.utils.module_loading import import_string
 
 from core import services
 from core.cache import cache_resync
+from core.cache_keys import cache_key, state_key
 from core.models import ApiKey, new_ulid
 from core.signals import api_key_changed
 
@@ -134,7 +135,8 @@ def track(source: str) -> None:
 
 
 def token_key(source: str) -> str:
-    return f"incidents:version:{source}"
+    # State, not a copy: every release's processes move and read the same tokens.
+    return state_key("version", source)
 
 
 def _bump_now(source: str) -> None:
@@ -167,9 +169,7 @@ def current(read: dict[str, str | None] | None = None) -> dict[str, str]:
 
 def api_key_cache_key(token_hash: str) -> str:
     """Where the accelerated gate keeps the key a token's hash opens."""
-    # "2": the entry is (api_keys token, key); the bare keys an older release cached are
-    # never read as such.
-    return f"incidents:api-key:2:{token_hash}"
+    return cache_key("api-key", token_hash)
 
 
 def forget_api_key(token_hashes) -> None:

@@ -17,8 +17,9 @@ from collections.abc import Callable
 from django.core.cache import cache
 
 from core.acceleration import accelerates
+from core.cache_keys import cache_key
 
-from .caching import EVERYTHING, PageCache, Rendered, Versions, page_key, versions
+from .caching import PageCache, Rendered, Versions, everything_key, page_key, versions
 from .models import StatusPage
 
 #: how long a rendered body is kept (a new version makes it unreachable long before)
@@ -35,11 +36,11 @@ _ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 
 
 def _slug_key(slug: str) -> str:
-    return f"statuspages:public:page:{slug}"
+    return cache_key("page", slug)
 
 
 def _body_key(etag: str) -> str:
-    return f"statuspages:public:body:{etag.strip(chr(34))}"
+    return cache_key("page-body", etag.strip('"'))
 
 
 #: the page each slug named when this process last looked (a guess, checked on use), so a
@@ -52,7 +53,7 @@ class AcceleratedPageCache(PageCache):
     def page_by_slug(self, slug: str) -> tuple[StatusPage | None, Versions | None]:
         """From the cache while neither of the page's tokens has moved since it was read
         (one cache round trip, no query); else from the database (one query)."""
-        keys = [_slug_key(slug), EVERYTHING]
+        keys = [_slug_key(slug), everything_key()]
         if slug in _page_ids:
             keys.append(page_key(_page_ids[slug]))
         found = cache.get_many(keys)

@@ -5,9 +5,9 @@ body, compressing it).
 Two kinds of version token live in Django's cache (shared by every process), bumped by
 ``statuspages.signals.page_changed``, which every service sends:
 
-- ``statuspages:public:version:all``: something every page may show changed (a component,
-  which pages share; ``status_page_ids`` None), or a page went away;
-- ``statuspages:public:version:page:<id>``: that page changed.
+- ``everything_key()``: something every page may show changed (a component, which pages
+  share; ``status_page_ids`` None), or a page went away;
+- ``page_key(id)``: that page changed.
 
 Every public response's ETag and Last-Modified come from the two tokens of its page
 (``Versions``), whichever backend runs: conditional GET is always on. Tokens are bumped
@@ -31,23 +31,18 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import cache as memoise
-from pathlib import Path
 
-from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from ulid import ULID
 
 from core import acceleration
 from core.cache import cache_resync
+from core.cache_keys import deploy_version, state_key
 from core.models import new_ulid
 
 from .models import StatusPage
 from .signals import page_changed
-
-EVERYTHING = "statuspages:public:version:all"
-_PACKAGE = Path(__file__).resolve().parent
 
 
 def clock() -> float:
@@ -59,8 +54,14 @@ def clock() -> float:
 # --- versions ---------------------------------------------------------------------------------
 
 
+def everything_key() -> str:
+    # State, not a copy: every release's processes (a worker still on the release before
+    # included) move and read the same tokens.
+    return state_key("page-version", "all")
+
+
 def page_key(page_id: str) -> str:
-    return f"statuspages:public:version:page:{page_id}"
+    return state_key("page-version", "page", page_id)
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,7 @@ class Versions:
 def versions(page_id: str, found: dict | None = None) -> Versions:
     """The page's tokens (one cache round trip, none for those in ``found``); a token
     never set or evicted starts a new generation (``add``: concurrent starters agree)."""
-    keys = [EVERYTHING, page_key(page_id)]
+    keys = [everything_key(), page_key(page_id)]
     found = dict(found or {})
     missing = [key for key in keys if found.get(key) is None]
     if missing:
@@ -90,7 +91,7 @@ def versions(page_id: str, found: dict | None = None) -> Versions:
             cache.add(key, new_ulid(), timeout=None)
             # None: the cache is unreachable, and a token it cannot keep is this request's alone.
             found[key] = cache.get(key) or new_ulid()
-    return Versions(found[EVERYTHING], found[keys[1]])
+    return Versions(found[keys[0]], found[keys[1]])
 
 
 def _bump_now(keys: list[str]) -> None:
@@ -103,7 +104,7 @@ def bump(status_page_ids) -> None:
     # A deleted page is announced with the id its instance lost (None): its slug must stop
     # answering, and only the global token reaches every page's cached lookups.
     if status_page_ids is None or None in status_page_ids:
-        keys = [EVERYTHING]
+        keys = [everything_key()]
     else:
         keys = [page_key(page_id) for page_id in status_page_ids]
     _bump_now(keys)
@@ -115,7 +116,7 @@ def _page_changed(sender, status_page_ids=None, **kwargs):
 
 
 def _resync(sender, cache, **kwargs):
-    cache.set(EVERYTHING, new_ulid(), timeout=None)
+    cache.set(everything_key(), new_ulid(), timeout=None)
 
 
 def connect() -> None:
@@ -127,32 +128,10 @@ def connect() -> None:
 # --- what shapes a rendering besides the data ---------------------------------------------------
 
 
-@memoise
-def code_version() -> str:
-    """A digest of the app's code, templates and styles, read once per process: a deploy
-    that changes any of them never serves a body of the old shape."""
-    digest = hashlib.sha256()
-    for path in sorted(_PACKAGE.rglob("*")):
-        if path.is_file() and "migrations" not in path.parts and path.suffix in {".py", ".html", ".svg", ".css", ".txt"}:
-            digest.update(path.relative_to(_PACKAGE).as_posix().encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
-
-
-def render_version() -> str:
-    """The code, and the settings a body shows (absolute links carry ``SITE_URL``; the
-    stylesheet's address, ``STATIC_URL``)."""
-    return _digest(code_version(), settings.SITE_URL, settings.STATIC_URL, settings.LANGUAGE_CODE)
-
-
-@memoise
-def _digest(*parts: str) -> str:
-    return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:12]
-
-
 def etag_of(*parts) -> str:
-    """A strong ETag of everything that shapes a response (its version and its variant)."""
-    return '"' + hashlib.sha256("\0".join(map(str, (render_version(), *parts))).encode()).hexdigest()[:24] + '"'
+    """A strong ETag of everything that shapes a response: the deploy (our code and the
+    settings a body shows, ``core.cache_keys``), and the response's version and variant."""
+    return '"' + hashlib.sha256("\0".join(map(str, (deploy_version(), *parts))).encode()).hexdigest()[:24] + '"'
 
 
 def window(fresh_for: int | None) -> tuple[int, datetime | None]:

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from core.accel.backend import Accelerated
+from core import acceleration
 from core.acceleration import Acceleration, backend, part
 from incidents.api.acceleration import IncidentsAcceleration
 from notifications.rendering import Messages
@@ -59,3 +60,11 @@ def test_only_the_accelerated_backend_loads_accelerated_code(tmp_path, switch):
         assert loaded == []
     else:
         assert {"core.accel", "incidents.api.accel", "statuspages.accel", "notifications.accel"} <= set(loaded)
+
+
+def test_version_tokens_outlive_a_deploy_and_the_copies_they_check_do_not(settings):
+    # A process still on the release before (a worker not yet restarted) must move the
+    # tokens the new release's entries are checked against.
+    token, entry = acceleration.token_key("api_keys"), acceleration.api_key_cache_key("abc")
+    settings.SITE_URL = "https://status.example.net"  # a new deploy prefix
+    assert acceleration.token_key("api_keys") == token and acceleration.api_key_cache_key("abc") != entry

@@ -3,10 +3,10 @@
 Rendering an incident means every configured role, custom field (with its options) and
 timestamp: the dominant cost of a list page. A rendering depends only on the incident
 (whose ``updated_at`` every service moves on any change to it or what hangs off it), on
-the configuration, people and API keys (whose version tokens ``core.acceleration`` keeps), and on
-the code and settings that shape it (``render_version()``). Each incident's latest
-rendering is cached under its id and the render version, with the signature it was
-rendered at (``updated_at`` and the tokens); a rendering whose signature is not the
+the configuration, people and API keys (whose version tokens ``core.acceleration`` keeps),
+and on the code and settings that shape it (the deploy's prefix of every cache key,
+``core.cache_keys``). Each incident's latest rendering is cached under its id, with the
+signature it was rendered at (``updated_at`` and the tokens); a rendering whose signature is not the
 current one is rendered again and replaces it. So a page costs one narrow query for ids
 and ``updated_at`` and one cache round trip; only incidents changed since they were last
 rendered are loaded and rendered. A page polled unchanged is served from the body this
@@ -18,12 +18,9 @@ is the same for every key.
 
 from __future__ import annotations
 
-import hashlib
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
-from functools import cache as memoise
-from pathlib import Path
 from urllib.parse import urlencode
 
 import orjson
@@ -34,9 +31,9 @@ from django.http import HttpResponse
 from core import acceleration
 from core.api.pagination import paginate
 from core.api.state import state_of
+from core.cache_keys import cache_key, deploy_version
 
 RENDERING_TIMEOUT = 24 * 60 * 60
-_PACKAGE = Path(__file__).resolve().parents[2]  # incidents/
 
 
 def tokens(request=None) -> dict[str, str]:
@@ -44,31 +41,8 @@ def tokens(request=None) -> dict[str, str]:
     return acceleration.current(state_of(request).versions if request is not None else None)
 
 
-@memoise
-def code_version() -> str:
-    """A digest of the ``incidents`` package's code, read once per process: a deploy that
-    changes any of it changes the render version, whatever the release number says."""
-    digest = hashlib.sha256()
-    for path in sorted(_PACKAGE.rglob("*.py")):
-        if "migrations" not in path.parts:
-            digest.update(path.relative_to(_PACKAGE).as_posix().encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
-
-
-def render_version() -> str:
-    """What shapes a rendering besides its data: the code, and the settings a response
-    shows (links carry ``SITE_URL``; times are in ``TIME_ZONE``)."""
-    return _render_version(code_version(), settings.SITE_URL, settings.TIME_ZONE)
-
-
-@memoise
-def _render_version(*shaping: str) -> str:
-    return hashlib.sha256("\0".join(shaping).encode()).hexdigest()[:12]
-
-
 def rendering_key(dialect: str, incident_id: str) -> str:
-    return f"incidents:rendered:{render_version()}:{dialect}:{incident_id}"
+    return cache_key("rendering", dialect, incident_id)
 
 
 def _signature(incident, tokens: dict[str, str]) -> str:
@@ -173,7 +147,7 @@ def incident_page(
     current = tokens(request)
     page, meta = paginate(incidents, request, newest_first=newest_first)
     query = urlencode(sorted((k, v) for k, values in request.query_params.lists() for v in values))
-    key = (render_version(), dialect, query)
+    key = (deploy_version(), dialect, query)
     signature = "|".join([str(meta), *(f"{incident.pk}@{_signature(incident, current)}" for incident in page)])
     body = PAGES.get(key, signature)
     if body is None:

@@ -78,6 +78,12 @@ def test_a_version_lost_from_the_cache_starts_a_new_generation(page):
     assert after.changed_at >= before.changed_at
 
 
+def test_versions_outlive_a_deploy_and_the_bodies_they_version_do_not(page, settings):
+    tokens, body = caching.page_key(page.pk), accel._body_key('"v1"')
+    settings.SITE_URL = "https://status.example.net"  # a new deploy prefix
+    assert caching.page_key(page.pk) == tokens and accel._body_key('"v1"') != body
+
+
 # --- pages by slug --------------------------------------------------------------------------------
 
 
