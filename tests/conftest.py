@@ -8,11 +8,41 @@ from incidents.models import IncidentRole, IncidentStatus, Severity
 from tests.clients import ACCELERATED, PLAIN, ApiClient, make_client, redis_cache
 
 
+#: Tests that go through a seam of the acceleration backend (core/acceleration.py) with
+#: whichever backend the settings pick (API_ACCELERATION): every API request (the key's
+#: admission), the incident API's lists and shows, the public site's pages, a batch's
+#: emails over SMTP, the database engine. They are marked ``accel``, and CI runs them
+#: again with the plain backend (``API_ACCELERATION=false pytest -m accel``, .ci/run). A
+#: test that picks its backend itself (the ``accelerated``, ``plain`` and ``speed``
+#: fixtures) runs the same either way, and is not marked.
+ACCELERATION_SEAMS = (
+    "tests/browser/test_public_status_page.py",
+    "tests/browser/test_subscribing.py",
+    "tests/config/test_database.py",
+    "tests/core/accel/test_postgresql.py",
+    "tests/core/api/",
+    "tests/core/test_ratelimit.py",
+    "tests/incidents/api/",
+    "tests/notifications/api/",
+    "tests/notifications/services/test_delivery.py",
+    "tests/notifications/test_views.py",
+    "tests/statuspages/api/",
+    "tests/statuspages/public/",
+)
+PICKS_ITS_BACKEND = frozenset({"accelerated", "plain", "speed"})
+
+
 def pytest_collection_modifyitems(config, items):
-    # The default database decides which tests can run: PostgreSQL-only tests (row locks,
-    # real concurrency) are skipped on SQLite, never faked.
     from django.conf import settings
 
+    root = config.rootpath
+    for item in items:
+        path = item.path.relative_to(root).as_posix()
+        if path.startswith(ACCELERATION_SEAMS) and PICKS_ITS_BACKEND.isdisjoint(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.accel)
+
+    # The default database decides which tests can run: PostgreSQL-only tests (row locks,
+    # real concurrency) are skipped on SQLite, never faked.
     if settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
         return
     skip = pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL)")
