@@ -136,17 +136,20 @@ if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
     }.items():
         CACHES["default"].setdefault("OPTIONS", {}).setdefault(_option, _value)
 
-# Everything the API does only for speed (incidents/api/accel): on by default, since it
-# serves the same answers faster; off, every request takes DRF's ordinary cycle.
+# Everything the site does only for speed is one backend, named by ACCELERATION_BACKEND
+# (core/acceleration.py). API_ACCELERATION picks the accelerated one (on by default, since
+# it serves the same answers faster) or the plain one (every request takes Django's and
+# DRF's ordinary path). The accelerated backend wants its own cache backend on Redis and
+# database engine on PostgreSQL (its class, core/accel/backend.py, says why): set here.
 API_ACCELERATION = env["API_ACCELERATION"]
+ACCELERATION_BACKEND = "core.accel.backend.Accelerated" if API_ACCELERATION else "core.acceleration.Acceleration"
 # The memory each web process gives to the latest body of each list query (accelerated).
 API_LIST_PAGE_CACHE_MB = env["API_LIST_PAGE_CACHE_MB"]
-if API_ACCELERATION and CACHES["default"]["BACKEND"] == "core.cache.ResilientRedisCache":
-    # One round trip per API request on Redis (incidents/api/accel/redis.py).
-    CACHES["default"]["BACKEND"] = "incidents.api.accel.redis.AcceleratedRedisCache"
-if API_ACCELERATION and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # A health check that polls the connection's socket instead of a round trip.
-    DATABASES["default"]["ENGINE"] = "incidents.api.accel.postgresql"
+if ACCELERATION_BACKEND == "core.accel.backend.Accelerated":
+    if CACHES["default"]["BACKEND"] == "core.cache.ResilientRedisCache":
+        CACHES["default"]["BACKEND"] = "core.accel.redis.AcceleratedRedisCache"
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        DATABASES["default"]["ENGINE"] = "core.accel.postgresql"
 
 _mail = env["EMAIL_URL"]
 EMAIL_BACKEND = _mail["EMAIL_BACKEND"]
@@ -184,9 +187,6 @@ NOTIFICATIONS_RETRY_MAX_SECONDS = env["NOTIFICATIONS_RETRY_MAX_SECONDS"]
 NOTIFICATIONS_MAX_RETRIES = env["NOTIFICATIONS_MAX_RETRIES"]
 #: permanent refusals (5xx) in a row after which an address is suppressed
 NOTIFICATIONS_SUPPRESS_AFTER_BOUNCES = env["NOTIFICATIONS_SUPPRESS_AFTER_BOUNCES"]
-#: speed only (notifications/accel.py: a batch's MIME built once); follows API_ACCELERATION
-#: unless set, so the tests that CI runs with acceleration off cover the plain path
-NOTIFICATIONS_ACCELERATION = env["NOTIFICATIONS_ACCELERATION"]
 
 CELERY_BROKER_URL = env["CELERY_BROKER_URL"]
 if CELERY_BROKER_URL.startswith("filesystem://"):

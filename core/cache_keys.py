@@ -2,12 +2,14 @@
 reads an entry of the old shape (Zulip prefixes every key per deploy the same way).
 
 - ``cache_key(namespace, *parts)``: what is derived from the data and shaped by the code
-  (renderings, cached rows, version tokens, rendered pages). Its prefix is the deploy's
+  (renderings, cached rows, rendered pages). Its prefix is the deploy's
   ``deploy_version()``: a digest of our code, templates and static files, and of every
   setting that shapes a response (``SHAPING_SETTINGS``). A deploy that changes any of
   them starts from an empty cache; the old entries age out.
-- ``state_key(namespace, *parts)``: what is not derived (rate-limit buckets, locks): kept
-  across deploys, so an upgrade hands nobody a fresh allowance.
+- ``state_key(namespace, *parts)``: what is not derived (rate-limit buckets, locks, the
+  version tokens that mark a change): kept across deploys, so an upgrade hands nobody a
+  fresh allowance, and a change made by a process still on the release before (a worker
+  not yet restarted) moves the tokens the new release's entries are checked against.
 
 Namespaces are one word per kind of entry (``api-key``, ``rendering``, ``rate``...), so
 one kind can be found and dropped by pattern.

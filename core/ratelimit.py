@@ -9,7 +9,7 @@ adds one emission interval (60 s / limit) to it; the bucket is full when the TAT
 ahead of now, and a request fits while the TAT it leaves is at most a window ahead.
 
 ``spend()`` is that rule, on any Django cache; the accelerated gate runs the same rule in
-one Lua call on Redis (``incidents.api.accel.redis``), and both are checked against one
+one Lua call on Redis (``core.accel.redis``), and both are checked against one
 table of cases. A request is charged once, however many times it is checked.
 While the shared cache is unreachable (``core.cache.CacheUnavailable``), each process
 spends from buckets of its own (``LOCAL``), by the same rule: the limit then holds per

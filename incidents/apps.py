@@ -7,11 +7,11 @@ class IncidentsConfig(AppConfig):
     name = "incidents"
 
     def ready(self):
-        from incidents.api.accel import versions
+        from incidents.api import acceleration
 
         # The accelerated API's caches follow the domain's changes whether acceleration is
         # on or not, so turning it on never serves what changed while it was off.
-        versions.connect()
+        acceleration.connect()
 
         post_migrate.connect(_sync_staff_groups, dispatch_uid="incidents.sync_staff_groups")
 

@@ -1,4 +1,5 @@
-"""Speed only, behind ``NOTIFICATIONS_ACCELERATION``: a batch's MIME built once.
+"""Notifications' speed-only part of the acceleration backend (``core.accel``): a batch's
+MIME message built once.
 
 Building and serialising a two-part MIME message with Django and the email package costs
 more CPU than handing it to the SMTP server. Every email of a batch differs only in its
@@ -7,18 +8,23 @@ message once with placeholders (ASCII tokens no encoder touches) and swaps each
 subscriber's values into the bytes. Whenever that could differ from the plain path (a
 body the email package chose to encode as quoted-printable or base64, a non-ASCII
 address, a link that HTML escaping would change), it answers None and the caller builds
-that message the plain way (``rendering.build_message``), so both paths send the same
+that message the plain way (``rendering.Messages``), so both paths send the same
 message; tests compare them.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from django.core.mail.backends.smtp import EmailBackend as SmtpBackend
 from django.core.mail.message import sanitize_address
 from django.utils.html import escape
 
+from core.acceleration import accelerates
+
 from .links import preferences_url, unsubscribe_url
 from .models import Subscriber
-from .rendering import RenderedUpdate, addressed, message_id
+from .rendering import Messages, RenderedUpdate, addressed, message_id
 
 _TO = "x0to0x@placeholder.invalid"
 _KEY = "x0subscriber0x"
@@ -52,3 +58,25 @@ class PrebuiltMessages:
             .replace(_PREFERENCES.encode(), preferences.encode())
         )
         return data, message_id(self.rendered, key)
+
+
+@accelerates(Messages)
+class PrebuiltBatches(Messages):
+    def sender(self, rendered: RenderedUpdate, connection) -> Callable[[Subscriber], str]:
+        """Over SMTP, the batch's message serialised once and each subscriber's bytes
+        handed to the server; any other connection (the file and test backends) gets
+        Django's messages."""
+        plain = super().sender(rendered, connection)
+        if not isinstance(connection, SmtpBackend):
+            return plain
+        prebuilt = PrebuiltMessages(rendered)
+
+        def send(subscriber: Subscriber) -> str:
+            payload = prebuilt.payload(subscriber)
+            if payload is None:
+                return plain(subscriber)
+            data, sent_id = payload
+            connection.connection.sendmail(prebuilt.sender, [subscriber.email], data)
+            return sent_id
+
+        return send

@@ -1,13 +1,25 @@
-"""Clients of the API in tests: a keyed test client, and a cache pointed at the real Redis."""
+"""Clients of the API in tests: a keyed test client, a cache pointed at the real Redis,
+and which acceleration backend serves them."""
 
 import os
 
 import pytest
+from django.conf import settings as django_settings
 from django.test import Client
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 
 from tests.factories import ApiKeyFactory
+
+
+#: the two backends ACCELERATION_BACKEND may name (config/settings.py)
+ACCELERATED = "core.accel.backend.Accelerated"
+PLAIN = "core.acceleration.Acceleration"
+
+
+def accelerated() -> bool:
+    """Whether the accelerated backend serves (query counts differ by backend)."""
+    return django_settings.ACCELERATION_BACKEND == ACCELERATED
 
 
 class ApiClient(Client):
@@ -54,10 +66,6 @@ def redis_cache(settings) -> str:
     if not redis_url:
         pytest.skip("REDIS_URL is not set (CI sets it)")
     prefix = f"api-test-{get_random_string(8)}"
-    backend = (
-        "incidents.api.accel.redis.AcceleratedRedisCache"
-        if settings.API_ACCELERATION
-        else "core.cache.ResilientRedisCache"
-    )
+    backend = "core.accel.redis.AcceleratedRedisCache" if accelerated() else "core.cache.ResilientRedisCache"
     settings.CACHES = {"default": {"BACKEND": backend, "LOCATION": redis_url, "KEY_PREFIX": prefix}}
     return prefix

@@ -5,14 +5,44 @@ from django.apps import apps
 from django.db import connection
 
 from incidents.models import IncidentRole, IncidentStatus, Severity
-from tests.clients import ApiClient, make_client, redis_cache
+from tests.clients import ACCELERATED, PLAIN, ApiClient, make_client, redis_cache
+
+
+#: Tests that go through a seam of the acceleration backend (core/acceleration.py) with
+#: whichever backend the settings pick (API_ACCELERATION): every API request (the key's
+#: admission), the incident API's lists and shows, the public site's pages, a batch's
+#: emails over SMTP, the database engine. They are marked ``accel``, and CI runs them
+#: again with the plain backend (``API_ACCELERATION=false pytest -m accel``, .ci/run). A
+#: test that picks its backend itself (the ``accelerated``, ``plain`` and ``speed``
+#: fixtures) runs the same either way, and is not marked.
+ACCELERATION_SEAMS = (
+    "tests/browser/test_public_status_page.py",
+    "tests/browser/test_subscribing.py",
+    "tests/config/test_database.py",
+    "tests/core/accel/test_postgresql.py",
+    "tests/core/api/",
+    "tests/core/test_ratelimit.py",
+    "tests/incidents/api/",
+    "tests/notifications/api/",
+    "tests/notifications/services/test_delivery.py",
+    "tests/notifications/test_views.py",
+    "tests/statuspages/api/",
+    "tests/statuspages/public/",
+)
+PICKS_ITS_BACKEND = frozenset({"accelerated", "plain", "speed"})
 
 
 def pytest_collection_modifyitems(config, items):
-    # The default database decides which tests can run: PostgreSQL-only tests (row locks,
-    # real concurrency) are skipped on SQLite, never faked.
     from django.conf import settings
 
+    root = config.rootpath
+    for item in items:
+        path = item.path.relative_to(root).as_posix()
+        if path.startswith(ACCELERATION_SEAMS) and PICKS_ITS_BACKEND.isdisjoint(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.accel)
+
+    # The default database decides which tests can run: PostgreSQL-only tests (row locks,
+    # real concurrency) are skipped on SQLite, never faked.
     if settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
         return
     skip = pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL)")
@@ -47,14 +77,21 @@ def _isolated_cache(settings):
 
 @pytest.fixture
 def accelerated(settings):
-    """The API's acceleration on, whatever API_ACCELERATION says (tests of incidents/api/accel)."""
-    settings.API_ACCELERATION = True
+    """The accelerated backend, whatever API_ACCELERATION says (tests of the accel packages)."""
+    settings.ACCELERATION_BACKEND = ACCELERATED
 
 
 @pytest.fixture
 def plain(settings):
-    """The API's acceleration off, whatever API_ACCELERATION says."""
-    settings.API_ACCELERATION = False
+    """The plain backend, whatever API_ACCELERATION says."""
+    settings.ACCELERATION_BACKEND = PLAIN
+
+
+@pytest.fixture(params=[ACCELERATED, PLAIN], ids=["accelerated", "plain"])
+def speed(request, settings):
+    """Both backends, whatever API_ACCELERATION says: True when accelerated."""
+    settings.ACCELERATION_BACKEND = request.param
+    return request.param == ACCELERATED
 
 
 @pytest.fixture

@@ -155,7 +155,9 @@ TOPICS = (
                  "API requests with a token that opens no key, per client address (`REMOTE_ADDR`) per minute; past "
                  "them, 429 without a database lookup (`0`: no limit)"),
         Variable("API_ACCELERATION", flag(), "true",
-                 "`false` runs every API request through DRF's plain path, without what exists only for speed"),
+                 "`true`: the accelerated backend (`core/accel/`: cached keys and renderings, pages rendered once and "
+                 "gzipped, a batch's email built once); `false`: the plain one (DRF's ordinary path, every page read "
+                 "and rendered, every email built by Django)"),
         Variable("API_LIST_PAGE_CACHE_MB", integer(minimum=0), "32",
                  "memory each web process gives to list pages with acceleration on (`0`: none)"),
         Variable("API_EGRESS_IP_RANGES", cidrs(), "", "the networks `/v1/ip_ranges` reports"),
@@ -185,10 +187,6 @@ TOPICS = (
                  "task retries after temporary failures; the sweep keeps trying after them"),
         Variable("NOTIFICATIONS_SUPPRESS_AFTER_BOUNCES", integer(minimum=1), "3",
                  "permanent refusals in a row after which an address is suppressed"),
-        Variable("NOTIFICATIONS_ACCELERATION", flag(), lambda get: str(get("API_ACCELERATION")),
-                 "`true`: a batch serialises its MIME message once and swaps each address and link in "
-                 "(`notifications/accel.py`); `false`: Django builds every message",
-                 default_text="`API_ACCELERATION`"),
     )),
     Topic("Logs", "Everything is written to standard error; every line carries the request's id or the "
           "Celery task's.", (

@@ -1,7 +1,7 @@
 """API key authentication and role checks.
 
 ``Authorization: Bearer <token>`` is looked up by the token's hash (with acceleration,
-through the cache: ``incidents.api.accel``). Each view names the roles that may call each
+through the cache: ``core.acceleration``). Each view names the roles that may call each
 of its actions; ``global_access`` may call everything, and a key never gains a role it
 was not given.
 
@@ -11,16 +11,14 @@ its allowance is answered 429 without a lookup, except (with acceleration) for a
 the cache already holds.
 """
 
-from django.core.cache import cache
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication
 from rest_framework.permissions import BasePermission
 
-from core import ratelimit, services
+from core import ratelimit
+from core.acceleration import backend
 from core.api.state import state_of
-from incidents.api import accel
-from incidents.api.accel import gate
 
 
 def bearer_token(request) -> str | None:
@@ -53,13 +51,13 @@ def client_address(request) -> str:
 def _admit(request, token: str):
     planned = ratelimit.failures_plan()
     if planned is None:
-        return gate.admit(request, token) if accel.enabled() else services.authenticate_token(token)
+        return backend().admit(request, token)
     state = state_of(request)
     bucket = ratelimit.failures_bucket_key(client_address(request))
 
-    def guarded(look_up, failures_tat):
+    def guarded(look_up, found):
         # An address past its allowance is refused before the lookup it would cost.
-        state.auth_refusal = ratelimit.refusal_of(failures_tat, planned)
+        state.auth_refusal = ratelimit.refusal_of(found.get(bucket), planned)
         if state.auth_refusal is not None:
             return None
         key = look_up()
@@ -68,16 +66,9 @@ def _admit(request, token: str):
             state.auth_refusal = None if spent.allowed else spent
         return key
 
-    if accel.enabled():
-        state.prefetch.append(bucket)  # read with the key, in the gate's one round trip
-        return gate.admit(
-            request,
-            token,
-            look_up=lambda token_hash, now: guarded(
-                lambda: services.find_api_key(token_hash, now), state.prefetched.get(bucket)
-            ),
-        )
-    return guarded(lambda: services.authenticate_token(token), cache.get(bucket))
+    # The backend reads the address's bucket (accelerated: with the key, in one round
+    # trip) and guards only a lookup in the database.
+    return backend().admit(request, token, guard=guarded, reads=[bucket])
 
 
 class ApiKeyAuthentication(BaseAuthentication):

@@ -26,7 +26,7 @@ class ApiRequestState:
     #: the refusal met by a token no key was found for, when the client's address is past
     #: its failed authentications (core.api.auth): a 429 rather than a 401
     auth_refusal: RateLimit | None = None
-    # Acceleration only (incidents.api.accel): read with the key, in the same round trip.
+    # Acceleration only (core.accel): read with the key, in the same round trip.
     #: the version tokens of what the accelerated caches hold (source -> token)
     versions: dict[str, str | None] | None = None
     #: cache keys the request wants with the key, and the entries found ({key: entry or None})

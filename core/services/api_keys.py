@@ -5,7 +5,7 @@ Only a SHA-256 of each token is stored; the token is handed out once, on create 
 rotate. A key never hands out more than it holds. Every change is announced with
 ``signals.api_key_changed`` (with the hashes of the key's tokens), so nothing that
 remembered the key keeps it past the change. Each change is one transaction that sends
-the signal inside it, so its receivers' on-commit work (``incidents.api.accel.versions``)
+the signal inside it, so its receivers' on-commit work (``core.acceleration``)
 runs once the change is visible and before the caller answers: a request that starts
 after the answer never sees the key as it was.
 """

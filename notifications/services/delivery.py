@@ -28,7 +28,6 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import get_connection
-from django.core.mail.backends.smtp import EmailBackend as SmtpBackend
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -36,7 +35,7 @@ from django.utils import timezone
 from statuspages.models import MaintenanceUpdate, PageIncidentUpdate
 
 from ..models import Delivery, DeliveryState, Subscriber, Suppression
-from ..rendering import build_message, render_update
+from ..rendering import messages, render_update
 from ..selectors import Update, is_public, notifiable_subscribers
 
 log = logging.getLogger(__name__)
@@ -164,31 +163,10 @@ def send_batch(*, kind: str, update_id, first_subscriber_id, last_subscriber_id)
     return outcome
 
 
-def _sender(rendered, connection):
-    """A function sending one delivery's email and answering its Message-ID."""
-    prebuilt = None
-    if settings.NOTIFICATIONS_ACCELERATION and isinstance(connection, SmtpBackend):
-        from notifications.accel import PrebuiltMessages
-
-        prebuilt = PrebuiltMessages(rendered)
-
-    def send(delivery: Delivery) -> str:
-        payload = prebuilt.payload(delivery.subscriber) if prebuilt else None
-        if payload is not None:
-            data, sent_id = payload
-            connection.connection.sendmail(prebuilt.sender, [delivery.subscriber.email], data)
-            return sent_id
-        message = build_message(rendered, delivery.subscriber, connection=connection)
-        connection.send_messages([message])
-        return message.extra_headers["Message-ID"]
-
-    return send
-
-
 def _send(update: Update, deliveries: list[Delivery], token: str, *, deadline, outcome: BatchOutcome) -> None:
     rendered = render_update(update)
     connection = get_connection(fail_silently=False)
-    send = _sender(rendered, connection)
+    send = messages().sender(rendered, connection)
     sent_upto = 0
     try:
         try:
@@ -201,7 +179,7 @@ def _send(update: Update, deliveries: list[Delivery], token: str, *, deadline, o
                 # the claim runs out and another worker could take rows still ours.
                 raise _Temporary("Batch ran out of time")
             try:
-                sent_id = send(delivery)
+                sent_id = send(delivery.subscriber)
             except (smtplib.SMTPException, OSError) as exc:
                 reason = _permanent_reason(exc)
                 if reason is None:

@@ -1,12 +1,12 @@
 """How every public response is served: the page looked up (404 for a private page unless
 the reader is logged-in staff), its ETag and Last-Modified from the page's versions
 (``caching``), a 304 when the reader's copy is current (Django's ``condition``), else the
-body, rendered once per version and audience and sent gzipped to readers that accept it
-(accelerated), or rendered for every request (plain)."""
+body, as the acceleration backend serves it (``caching.PageCache``): rendered for every
+request (plain), or once per version and audience and sent gzipped to readers that accept
+it (accelerated)."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import datetime
 from functools import wraps
@@ -30,14 +30,11 @@ class PublicRequest:
     versions: caching.Versions
     #: the ETag of what the page shows to this audience, which keys its rendered body
     version: str
-    #: accelerated, and the reader accepts gzip: the body is sent compressed
+    #: the body is sent compressed (accelerated, to a reader that accepts gzip)
     compressed: bool
     #: the ETag of the representation sent (a compressed one differs from the plain one)
     etag: str
     last_modified: datetime
-
-
-_ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 
 
 def public_state(request) -> PublicRequest:
@@ -51,7 +48,7 @@ def reader_is_staff(request) -> bool:
 
 
 def resolve(request, slug: str) -> tuple[StatusPage, caching.Versions]:
-    page, versions = caching.page_by_slug(slug)
+    page, versions = caching.backend().page_by_slug(slug)
     if page is None or (not page.is_public and not reader_is_staff(request)):
         raise Http404("No such status page")
     return page, versions
@@ -86,7 +83,7 @@ def public_view(name: str, *, fresh_for: int | None = None, params: tuple[str, .
                     response = render(request, state.page, **kwargs)
                 return caching.Rendered(response.content, response["Content-Type"])
 
-            body = caching.render_once(state.version, rendered, compressed=state.compressed)
+            body = caching.backend().render_once(state.version, rendered, compressed=state.compressed)
             response = HttpResponse(body.content, content_type=body.content_type)
             if body.encoding:
                 response["Content-Encoding"] = body.encoding
@@ -103,7 +100,7 @@ def public_view(name: str, *, fresh_for: int | None = None, params: tuple[str, .
             number, began = caching.window(fresh_for)
             variant = [name, *(f"{k}={v}" for k, v in sorted(kwargs.items())), *(request.GET.get(p, "") for p in params)]
             version = caching.etag_of(page.pk, versions.everything, versions.page, staff, number, *variant)
-            compressed = caching.enabled() and bool(_ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")))
+            compressed = caching.backend().compressed(request)
             request.statuspage_public = PublicRequest(
                 page=page,
                 staff=staff,

@@ -18,7 +18,7 @@ PROBE = (
     "'host': getattr(settings, 'EMAIL_HOST', None), 'port': getattr(settings, 'EMAIL_PORT', None), 'mail_path': getattr(settings, 'EMAIL_FILE_PATH', None),"
     "'cache': settings.CACHES['default']['BACKEND'], 'debug': settings.DEBUG, 'hosts': settings.ALLOWED_HOSTS,"
     "'from': settings.DEFAULT_FROM_EMAIL, 'rate': settings.API_RATE_LIMIT_PER_MINUTE,"
-    "'options': settings.DATABASES['default'].get('OPTIONS', {}), 'accel': settings.API_ACCELERATION,"
+    "'options': settings.DATABASES['default'].get('OPTIONS', {}), 'accel': settings.API_ACCELERATION, 'backend': settings.ACCELERATION_BACKEND,"
     "'pages': settings.API_LIST_PAGE_CACHE_MB, 'cache_options': settings.CACHES['default'].get('OPTIONS', {})}))"
 )
 
@@ -50,7 +50,7 @@ def test_defaults_are_embedded(tmp_path):
     assert s["mail_path"] == str(tmp_path / "var" / "mail")
     assert s["cache"] == "django.core.cache.backends.filebased.FileBasedCache"
     assert s["debug"] is False and s["rate"] == 1200
-    assert s["accel"] is True and s["pages"] == 32
+    assert s["accel"] is True and s["backend"] == "core.accel.backend.Accelerated" and s["pages"] == 32
 
 
 def test_production_values_are_parsed(tmp_path):
@@ -65,11 +65,11 @@ def test_production_values_are_parsed(tmp_path):
         DEBUG="true",
         API_RATE_LIMIT_PER_MINUTE="60",
     )
-    assert s["db"] == "incidents.api.accel.postgresql" and s["name"] == "incidents"
+    assert s["db"] == "core.accel.postgresql" and s["name"] == "incidents"
     assert s["options"] == {"server_side_binding": True, "prepare_threshold": 5}
     assert s["broker"] == "redis://cache.internal:6379/0"
     assert (s["email"], s["tls"], s["host"], s["port"]) == ("django.core.mail.backends.smtp.EmailBackend", True, "smtp.example.com", 587)
-    assert s["cache"] == "incidents.api.accel.redis.AcceleratedRedisCache"
+    assert s["cache"] == "core.accel.redis.AcceleratedRedisCache"
     assert s["hosts"] == ["status.example.com", "incidents.example.com"]
     assert s["from"] == "Status <status@example.com>" and s["debug"] is True and s["rate"] == 60
 
@@ -146,9 +146,9 @@ def test_the_broker_url_may_list_failovers(tmp_path):
     assert _read(tmp_path, "settings.CELERY_BROKER_URL", CELERY_BROKER_URL=url) == url
 
 
-def test_acceleration_off_keeps_djangos_redis_cache(tmp_path):
+def test_acceleration_off_is_the_plain_backend_with_djangos_redis_cache(tmp_path):
     s = _settings(tmp_path, CACHE_URL="redis://cache.internal:6379/1", API_ACCELERATION="false", API_LIST_PAGE_CACHE_MB="8")
-    assert s["accel"] is False and s["pages"] == 8
+    assert s["accel"] is False and s["backend"] == "core.acceleration.Acceleration" and s["pages"] == 8
     assert s["cache"] == "core.cache.ResilientRedisCache"
     s = _settings(tmp_path, DATABASE_URL="postgres://app@db.internal:5432/incidents", API_ACCELERATION="false")
     assert s["db"] == "django.db.backends.postgresql"
@@ -274,7 +274,6 @@ REFUSALS = [
     ("NOTIFICATIONS_RETRY_MAX_SECONDS", "10", "at least NOTIFICATIONS_RETRY_BASE_SECONDS"),
     ("NOTIFICATIONS_MAX_RETRIES", "-1", "at least 0"),
     ("NOTIFICATIONS_SUPPRESS_AFTER_BOUNCES", "0", "at least 1"),
-    ("NOTIFICATIONS_ACCELERATION", "sometimes", "true or false"),
     ("LOG_LEVEL", "loud", "DEBUG, INFO, WARNING, ERROR or CRITICAL"),
     ("LOG_FORMAT", "xml", "text or json"),
 ]

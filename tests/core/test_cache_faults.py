@@ -1,6 +1,6 @@
 """The site without its cache: a Redis of the test's own (``redis-server`` on a free port),
 killed (SIGKILL) and frozen (SIGSTOP) while API clients list, show and declare incidents
-and customers read a status page, with the API's acceleration on and off.
+and customers read a status page, with both acceleration backends.
 
 Every request must still answer as it would with the cache, and a frozen Redis must cost
 at most the calls the breaker lets through before it opens, each waiting for the read
@@ -26,9 +26,8 @@ from django.core.cache import cache
 from django.test import Client
 from django.utils.crypto import get_random_string
 
+from core import acceleration, ratelimit, services
 from core import cache as resilient
-from core import ratelimit, services
-from incidents.api.accel import versions
 from statuspages import services as pages
 from tests.clients import ApiClient, make_client
 from tests.factories import declare, status_page
@@ -100,12 +99,6 @@ def redis_server(tmp_path):
     server.stop()
 
 
-@pytest.fixture(params=[True, False], ids=["accelerated", "plain"])
-def speed(request, settings):
-    settings.API_ACCELERATION = request.param
-    return request.param
-
-
 class Waits:
     """Calls to Redis that waited for a timeout: a connection's command (its reply, or its
     connection's handshake) that ended in redis-py's TimeoutError, counted once however
@@ -138,7 +131,7 @@ def site(speed, settings, redis_server, db, monkeypatch):
     """The cache pointed at the test's Redis (the backend the settings would pick), with
     short timeouts and a breaker on a clock of the test's own; a key that can do
     everything, an incident, a status page."""
-    backend = "incidents.api.accel.redis.AcceleratedRedisCache" if speed else "core.cache.ResilientRedisCache"
+    backend = "core.accel.redis.AcceleratedRedisCache" if speed else "core.cache.ResilientRedisCache"
     settings.CACHES = {
         "default": {
             "BACKEND": backend,
@@ -240,7 +233,7 @@ def test_a_key_deleted_while_redis_was_frozen_is_refused_once_it_is_back(site):
     site.server.thaw()
     site.clock.now += RESET_SECONDS
     assert site.api.get("/v2/incidents").status_code == 401
-    assert site.server.client().get(cache.make_key(versions.api_key_cache_key(site.api.key.token_hash))) is None
+    assert site.server.client().get(cache.make_key(acceleration.api_key_cache_key(site.api.key.token_hash))) is None
 
 
 def test_a_status_page_changed_while_redis_was_frozen_shows_the_change_once_it_is_back(site):

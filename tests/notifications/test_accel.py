@@ -1,4 +1,4 @@
-"""The prebuilt path (NOTIFICATIONS_ACCELERATION) sends the message the plain path builds,
+"""The prebuilt path (notifications/accel.py) sends the message the plain path builds,
 and steps aside whenever it could not."""
 
 import email

@@ -1,18 +1,9 @@
-"""Everything the API does only for speed, behind one setting: ``API_ACCELERATION``.
+"""The incident API's speed-only part of the acceleration backend (``core.accel``), with
+the same bodies, headers and errors as the plain ``incidents.api.acceleration``:
 
-Off, every request goes through DRF's ordinary cycle: the key read from the database,
-its role checked, its bucket spent through Django's cache, incidents read with their
-details and rendered by the serializers. On, the same cycle is sped up at these seams,
-with the same bodies, headers and errors (the test suite runs in both modes):
-
-- ``gate``: the key, its rate-limit bucket and what the request will read from the cache
-  come in one round trip (one Lua call on Redis: ``redis``); keys are cached by their
-  token's hash;
-- ``versions``: version tokens of what the caches hold, bumped by the domain's signals,
-  and the configuration kept per version in each process;
+- the configuration is kept in each process, per version (``core.acceleration``'s tokens);
 - ``renderings``: each incident's latest rendering cached as JSON, and each list query's
-  latest page kept in each process's memory, both keyed by a render version that changes
-  with the code and the settings that shape a response;
+  latest page kept in each process's memory;
 - ``show``: ``GET /v2/incidents/{id}`` served without DRF's request cycle when nothing
   about the request is out of the ordinary (anything else goes to the DRF view).
 
@@ -20,8 +11,33 @@ Which incidents a key may see is always the database's answer, through the same
 ``selectors.visible_to`` as the plain path: a cached rendering is the same for every key.
 """
 
-from django.conf import settings
+from core.acceleration import accelerates
+from incidents import selectors
+from incidents.api.acceleration import IncidentsAcceleration
+
+from . import renderings
+from .show import accelerated_show
+
+_configs: dict[str, selectors.IncidentConfig] = {}
 
 
-def enabled() -> bool:
-    return settings.API_ACCELERATION
+@accelerates(IncidentsAcceleration)
+class AcceleratedIncidents(IncidentsAcceleration):
+    def incident_config(self, request) -> selectors.IncidentConfig:
+        """Read once per process and configuration version."""
+        token = renderings.tokens(request)["config"]
+        config = _configs.get(token)
+        if config is None:
+            config = selectors.incident_config()
+            _configs.clear()
+            _configs[token] = config
+        return config
+
+    def incident_page(self, request, dialect, key, *, filtered, newest_first, render_page, render_many):
+        """Built from cached renderings: the database says which incidents the page holds
+        and when each last changed (``selectors.revisions_visible_to``)."""
+        incidents = filtered(selectors.revisions_visible_to(key))
+        return renderings.incident_page(request, dialect, incidents, newest_first=newest_first, render_many=render_many)
+
+    def show_view(self, drf_view, *, dialect, render_many):
+        return accelerated_show(drf_view, dialect=dialect, render_many=render_many)

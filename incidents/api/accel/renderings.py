@@ -3,10 +3,10 @@
 Rendering an incident means every configured role, custom field (with its options) and
 timestamp: the dominant cost of a list page. A rendering depends only on the incident
 (whose ``updated_at`` every service moves on any change to it or what hangs off it), on
-the configuration, people and API keys (whose version tokens ``versions`` keeps), and on
-the code and settings that shape it (``render_version()``). Each incident's latest
-rendering is cached under its id and the render version, with the signature it was
-rendered at (``updated_at`` and the tokens); a rendering whose signature is not the
+the configuration, people and API keys (whose version tokens ``core.acceleration`` keeps),
+and on the code and settings that shape it (the deploy's prefix of every cache key,
+``core.cache_keys``). Each incident's latest rendering is cached under its id, with the
+signature it was rendered at (``updated_at`` and the tokens); a rendering whose signature is not the
 current one is rendered again and replaces it. So a page costs one narrow query for ids
 and ``updated_at`` and one cache round trip; only incidents changed since they were last
 rendered are loaded and rendered. A page polled unchanged is served from the body this
@@ -18,12 +18,9 @@ is the same for every key.
 
 from __future__ import annotations
 
-import hashlib
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
-from functools import cache as memoise
-from pathlib import Path
 from urllib.parse import urlencode
 
 import orjson
@@ -31,40 +28,21 @@ from django.conf import settings
 from django.core.cache import cache as shared_cache
 from django.http import HttpResponse
 
+from core import acceleration
 from core.api.pagination import paginate
 from core.api.state import state_of
-
-from . import versions
+from core.cache_keys import cache_key, deploy_version
 
 RENDERING_TIMEOUT = 24 * 60 * 60
-_PACKAGE = Path(__file__).resolve().parents[2]  # incidents/
 
 
-@memoise
-def code_version() -> str:
-    """A digest of the ``incidents`` package's code, read once per process: a deploy that
-    changes any of it changes the render version, whatever the release number says."""
-    digest = hashlib.sha256()
-    for path in sorted(_PACKAGE.rglob("*.py")):
-        if "migrations" not in path.parts:
-            digest.update(path.relative_to(_PACKAGE).as_posix().encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
-
-
-def render_version() -> str:
-    """What shapes a rendering besides its data: the code, and the settings a response
-    shows (links carry ``SITE_URL``; times are in ``TIME_ZONE``)."""
-    return _render_version(code_version(), settings.SITE_URL, settings.TIME_ZONE)
-
-
-@memoise
-def _render_version(*shaping: str) -> str:
-    return hashlib.sha256("\0".join(shaping).encode()).hexdigest()[:12]
+def tokens(request=None) -> dict[str, str]:
+    """The version tokens: those the request's gate read with its key, or one round trip."""
+    return acceleration.current(state_of(request).versions if request is not None else None)
 
 
 def rendering_key(dialect: str, incident_id: str) -> str:
-    return f"incidents:rendered:{render_version()}:{dialect}:{incident_id}"
+    return cache_key("rendering", dialect, incident_id)
 
 
 def _signature(incident, tokens: dict[str, str]) -> str:
@@ -80,7 +58,7 @@ def rendered(
 ) -> list[bytes]:
     """JSON renderings of ``incidents`` (``selectors.revisions_visible_to`` rows), in order.
 
-    ``tokens`` are ``versions.current()``; ``render_missing(ids)`` loads and renders the
+    ``tokens`` are the current version tokens (``tokens(request)``); ``render_missing(ids)`` loads and renders the
     incidents not cached at their current signature, returning ``{id: rendered dict}``.
     ``prefetched`` holds cache entries already read ({key: entry or None})."""
     incidents = list(incidents)
@@ -166,14 +144,14 @@ def incident_page(
     what was asked for), built from cached renderings: ``{"incidents": [...], "pagination_meta": ...}``.
     The body is the one this process built last for the same query if that was built
     from exactly these incidents at these signatures, with the same pagination."""
-    tokens = versions.current(request)
+    current = tokens(request)
     page, meta = paginate(incidents, request, newest_first=newest_first)
     query = urlencode(sorted((k, v) for k, values in request.query_params.lists() for v in values))
-    key = (render_version(), dialect, query)
-    signature = "|".join([str(meta), *(f"{incident.pk}@{_signature(incident, tokens)}" for incident in page)])
+    key = (deploy_version(), dialect, query)
+    signature = "|".join([str(meta), *(f"{incident.pk}@{_signature(incident, current)}" for incident in page)])
     body = PAGES.get(key, signature)
     if body is None:
-        body = json_object(incidents=rendered(dialect, page, tokens, render_many), pagination_meta=meta)
+        body = json_object(incidents=rendered(dialect, page, current, render_many), pagination_meta=meta)
         PAGES.put(key, signature, body)
     return HttpResponse(body, content_type="application/json")
 
@@ -181,5 +159,5 @@ def incident_page(
 def incident_body(request, dialect: str, incident, render_many: Callable[[list[str]], dict[str, dict]]) -> bytes:
     """``{"incident": ...}`` for one incident (a ``selectors.revisions_visible_to`` row), its
     rendering read with the request's key when the show asked for it."""
-    (body,) = rendered(dialect, [incident], versions.current(request), render_many, prefetched=state_of(request).prefetched)
+    (body,) = rendered(dialect, [incident], tokens(request), render_many, prefetched=state_of(request).prefetched)
     return json_object(incident=body)

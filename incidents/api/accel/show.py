@@ -14,17 +14,14 @@ not see. What the fast path did is on the request's state and reused: the key is
 looked up twice, nor the request charged twice.
 """
 
-from functools import update_wrapper
-
 from django.http import HttpResponse
-from django.views.decorators.csrf import csrf_exempt
 
 from core import ratelimit
 from core.api.auth import authenticate, bearer_token
 from core.api.state import state_of
 from incidents import selectors
 
-from . import enabled, renderings
+from . import renderings
 
 #: Accept headers the DRF view answers with JSON, its only renderer (others go to it)
 JSON_ACCEPTS = frozenset({"", "*/*", "application/json"})
@@ -33,7 +30,8 @@ JSON_ACCEPTS = frozenset({"", "*/*", "application/json"})
 def accelerated_show(drf_view, *, dialect: str, render_many):
     """Wrap ``drf_view`` (a viewset's ``{"get": "retrieve"}`` view, whose action's roles
     are read from the viewset) with the fast path; ``render_many(ids)`` renders incidents
-    as the DRF view does."""
+    as the DRF view does. The accelerated backend installs it
+    (``incidents.api.acceleration.show_view``)."""
     roles = drf_view.cls.roles["retrieve"]
     # The Allow header DRF sets: the methods of the view's actions, HEAD with GET (as DRF's
     # view function adds it), OPTIONS.
@@ -47,8 +45,7 @@ def accelerated_show(drf_view, *, dialect: str, render_many):
     def view(request, pk):
         token = bearer_token(request)
         if (
-            not enabled()
-            or request.method != "GET"
+            request.method != "GET"
             or request.META.get("QUERY_STRING")
             or request.META.get("HTTP_ACCEPT", "") not in JSON_ACCEPTS
             or not token
@@ -73,6 +70,4 @@ def accelerated_show(drf_view, *, dialect: str, render_many):
             response[header] = value
         return response
 
-    # What Django (csrf_exempt) and drf-spectacular (cls, initkwargs, actions) read off a
-    # viewset's view: the schema and the URL conf see the DRF view.
-    return csrf_exempt(update_wrapper(view, drf_view))
+    return view

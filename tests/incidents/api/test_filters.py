@@ -10,6 +10,7 @@ import pytest
 
 from incidents import services
 from incidents.models import FieldType, Incident, IncidentRole, IncidentType, StatusCategory
+from tests.clients import accelerated
 from tests.contract import assert_matches_contract
 from tests.factories import CustomFieldFactory, CustomFieldOptionFactory, UserFactory, declare, set_field_values
 
@@ -240,7 +241,7 @@ def test_every_bad_parameter_is_named(viewer, world):
     assert sorted(refused(viewer, {"status[gte]": "x", "created_at[lte]": "soon"})) == ["created_at[lte]", "status[gte]"]
 
 
-def test_a_filtered_list_costs_a_constant_number_of_queries(viewer, world, lead_role, severities, settings, django_assert_num_queries):
+def test_a_filtered_list_costs_a_constant_number_of_queries(viewer, world, lead_role, severities, django_assert_num_queries):
     params = {
         "status_category[one_of]": "live",
         "severity[gte]": severities["Minor"].pk,
@@ -252,10 +253,10 @@ def test_a_filtered_list_costs_a_constant_number_of_queries(viewer, world, lead_
     # severity's rank, then the page: incidents (with status, severity, type and creator),
     # role assignments (with assignees), custom field values, timestamp values (with
     # acceleration: the page's ids and updated_at first)
-    with django_assert_num_queries(11 if settings.API_ACCELERATION else 10):
+    with django_assert_num_queries(11 if accelerated() else 10):
         assert names(viewer, params) == ["Alpha", "Bravo"]
     # Warm: with acceleration, the severity's rank and the page's ids; without it, as cold
-    with django_assert_num_queries(2 if settings.API_ACCELERATION else 10):
+    with django_assert_num_queries(2 if accelerated() else 10):
         assert names(viewer, params) == ["Alpha", "Bravo"]
 
 

@@ -2,7 +2,7 @@
 right status, never a 500: NUL characters (which PostgreSQL refuses), reference numbers
 past the column's range or spelled in non-ASCII digits, garbage cursors, bodies past the
 size limit or nested past the depth limit, too many parameters. The show path is checked
-with the acceleration on and off (on, ``accel.show`` answers it before DRF)."""
+with both acceleration backends (``speed``; accelerated, ``accel.show`` answers it before DRF)."""
 
 import json
 
@@ -14,12 +14,6 @@ from tests.core.api.test_errors import assert_error_body
 from tests.factories import declare
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(params=[True, False], ids=["accelerated", "plain"])
-def speed(request, settings):
-    settings.API_ACCELERATION = request.param
-    return request.param
 
 
 @pytest.fixture

@@ -128,9 +128,7 @@ def test_each_row_is_marked_sent_with_its_message_id(page):
 # Through a real SMTP server ---------------------------------------------------------------
 
 
-@pytest.mark.parametrize("acceleration", [True, False], ids=["prebuilt", "plain"])
-def test_a_permanent_refusal_fails_the_row_with_the_servers_reason(page, smtp_server, settings, acceleration):
-    settings.NOTIFICATIONS_ACCELERATION = acceleration
+def test_a_permanent_refusal_fails_the_row_with_the_servers_reason(page, smtp_server, speed):
     bad, good = subscribe(page, "gone@example.com"), subscribe(page, "here@example.com")
     smtp_server.recorder.refuse["gone@example.com"] = "550 5.1.1 No such user"
     update = publish(page)
@@ -173,9 +171,7 @@ def test_a_temporary_refusal_puts_the_row_back_with_a_backoff(page, smtp_server)
     assert batch(update).sent == 1 and smtp_server.recorder.recipients() == [subscriber.email]
 
 
-@pytest.mark.parametrize("acceleration", [True, False], ids=["prebuilt", "plain"])
-def test_a_dead_mail_server_delays_and_loses_nothing(page, smtp_server, settings, acceleration):
-    settings.NOTIFICATIONS_ACCELERATION = acceleration
+def test_a_dead_mail_server_delays_and_loses_nothing(page, smtp_server, speed):
     subscribers = many(page, 3)
     update = publish(page)
     services.fan_out(kind="incident", update_id=update.pk)

@@ -1,5 +1,5 @@
 """Fixtures of the public site's tests: a page with groups and components, anonymous and
-staff readers, a frozen clock for what time alone changes, and the speed switch both ways."""
+staff readers, and a frozen clock for what time alone changes."""
 
 from datetime import timedelta
 from types import SimpleNamespace
@@ -18,13 +18,6 @@ def frozen_window(monkeypatch):
     frozen = SimpleNamespace(now=timezone.now().timestamp())
     monkeypatch.setattr(caching, "clock", lambda: frozen.now)
     return frozen
-
-
-@pytest.fixture(params=[True, False], ids=["accelerated", "plain"])
-def speed(request, settings):
-    """Both settings of the speed switch, whatever API_ACCELERATION says."""
-    settings.API_ACCELERATION = request.param
-    return request.param
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
-"""The public site's cache (statuspages/caching.py): version tokens that every service's
-change bumps, pages kept by slug, and bodies rendered once under a crowd."""
+"""The public site's cache: version tokens that every service's change bumps
+(statuspages/caching.py) and, accelerated (statuspages/accel.py), pages kept by slug and
+bodies rendered once under a crowd."""
 
 import gzip
 import threading
@@ -9,7 +10,7 @@ from types import SimpleNamespace
 import pytest
 from django.core.cache import cache
 
-from statuspages import caching, services
+from statuspages import accel, caching, services
 from tests.factories import status_page
 
 from .conftest import component, incident
@@ -77,91 +78,97 @@ def test_a_version_lost_from_the_cache_starts_a_new_generation(page):
     assert after.changed_at >= before.changed_at
 
 
+def test_versions_outlive_a_deploy_and_the_bodies_they_version_do_not(page, settings):
+    tokens, body = caching.page_key(page.pk), accel._body_key('"v1"')
+    settings.SITE_URL = "https://status.example.net"  # a new deploy prefix
+    assert caching.page_key(page.pk) == tokens and accel._body_key('"v1"') != body
+
+
 # --- pages by slug --------------------------------------------------------------------------------
 
 
-def test_a_page_is_read_once_then_kept_while_its_version_holds(page, settings, django_assert_num_queries):
-    settings.API_ACCELERATION = True
+@pytest.mark.usefixtures("accelerated")
+def test_a_page_is_read_once_then_kept_while_its_version_holds(page, django_assert_num_queries):
     with django_assert_num_queries(1):
-        assert caching.page_by_slug("acme")[0] == page
+        assert caching.backend().page_by_slug("acme")[0] == page
     with django_assert_num_queries(0):
-        assert caching.page_by_slug("acme")[0] == page
+        assert caching.backend().page_by_slug("acme")[0] == page
     services.save_status_page(actor=None, page=page, slug="acme-2")
     with django_assert_num_queries(1):
-        assert caching.page_by_slug("acme") == (None, None)
-    assert caching.page_by_slug("acme-2")[0].slug == "acme-2"
+        assert caching.backend().page_by_slug("acme") == (None, None)
+    assert caching.backend().page_by_slug("acme-2")[0].slug == "acme-2"
 
 
-def test_without_acceleration_a_page_is_read_every_time(page, settings, django_assert_num_queries):
-    settings.API_ACCELERATION = False
+@pytest.mark.usefixtures("plain")
+def test_without_acceleration_a_page_is_read_every_time(page, django_assert_num_queries):
     for _ in range(2):
         with django_assert_num_queries(1):
-            assert caching.page_by_slug("acme")[0] == page
+            assert caching.backend().page_by_slug("acme")[0] == page
 
 
 # --- rendered once ------------------------------------------------------------------------------
 
 
-def test_a_body_is_rendered_once_and_kept(settings):
-    settings.API_ACCELERATION = True
+@pytest.mark.usefixtures("accelerated")
+def test_a_body_is_rendered_once_and_kept():
     render = Renders()
-    assert caching.render_once('"v1"', render) == rendered() == caching.render_once('"v1"', render)
+    assert caching.backend().render_once('"v1"', render) == rendered() == caching.backend().render_once('"v1"', render)
     assert render.calls == 1
-    caching.render_once('"v2"', render)  # another version
+    caching.backend().render_once('"v2"', render)  # another version
     assert render.calls == 2
 
 
-def test_a_body_is_kept_gzipped_beside_from_the_same_render(settings):
-    settings.API_ACCELERATION = True
+@pytest.mark.usefixtures("accelerated")
+def test_a_body_is_kept_gzipped_beside_from_the_same_render():
     render = Renders("a long body " * 50)
-    packed = caching.render_once('"v1"', render, compressed=True)
+    packed = caching.backend().render_once('"v1"', render, compressed=True)
     assert packed.encoding == "gzip" and gzip.decompress(packed.content) == render().content
-    assert caching.render_once('"v1"', render) == rendered("a long body " * 50)
+    assert caching.backend().render_once('"v1"', render) == rendered("a long body " * 50)
     assert render.calls == 2  # the one render, and the one above to compare with
 
 
-def test_a_small_body_is_not_worth_compressing(settings):
-    settings.API_ACCELERATION = True
-    assert caching.render_once('"v1"', Renders("tiny"), compressed=True) == rendered("tiny")
+@pytest.mark.usefixtures("accelerated")
+def test_a_small_body_is_not_worth_compressing():
+    assert caching.backend().render_once('"v1"', Renders("tiny"), compressed=True) == rendered("tiny")
 
 
-def test_without_acceleration_every_request_renders(settings):
-    settings.API_ACCELERATION = False
+@pytest.mark.usefixtures("plain")
+def test_without_acceleration_every_request_renders():
     render = Renders()
-    caching.render_once('"v1"', render)
-    caching.render_once('"v1"', render)
-    assert render.calls == 2 and not cache.get(caching._body_key('"v1"'))
+    caching.backend().render_once('"v1"', render)
+    caching.backend().render_once('"v1"', render)
+    assert render.calls == 2 and not cache.get(accel._body_key('"v1"'))
 
 
-def test_a_request_that_finds_the_lock_taken_waits_for_the_renderer(settings, monkeypatch):
-    settings.API_ACCELERATION = True
-    key = caching._body_key('"v1"')
+@pytest.mark.usefixtures("accelerated")
+def test_a_request_that_finds_the_lock_taken_waits_for_the_renderer(monkeypatch):
+    key = accel._body_key('"v1"')
     cache.add(f"{key}:lock", 1)
 
     def renderer_finishes(seconds):  # the other request's render lands while this one waits
         cache.set(key, rendered("theirs"))
         cache.delete(f"{key}:lock")
 
-    monkeypatch.setattr(caching, "time", SimpleNamespace(sleep=renderer_finishes, monotonic=time.monotonic))
+    monkeypatch.setattr(accel, "time", SimpleNamespace(sleep=renderer_finishes, monotonic=time.monotonic))
     render = Renders("mine")
-    assert caching.render_once('"v1"', render) == rendered("theirs") and render.calls == 0
+    assert caching.backend().render_once('"v1"', render) == rendered("theirs") and render.calls == 0
 
 
-def test_a_request_that_waits_in_vain_renders_itself(settings, monkeypatch):
-    settings.API_ACCELERATION = True
-    key = caching._body_key('"v1"')
+@pytest.mark.usefixtures("accelerated")
+def test_a_request_that_waits_in_vain_renders_itself(monkeypatch):
+    key = accel._body_key('"v1"')
     cache.add(f"{key}:lock", 1)  # held by a renderer that never finishes
     clock = [0.0]
     frozen = SimpleNamespace(monotonic=lambda: clock[0], sleep=lambda seconds: clock.__setitem__(0, clock[0] + seconds))
-    monkeypatch.setattr(caching, "time", frozen)
+    monkeypatch.setattr(accel, "time", frozen)
     render = Renders("mine")
-    assert caching.render_once('"v1"', render) == rendered("mine") and render.calls == 1
-    assert clock[0] == pytest.approx(caching.WAIT_SECONDS, abs=2 * caching.POLL_SECONDS)
+    assert caching.backend().render_once('"v1"', render) == rendered("mine") and render.calls == 1
+    assert clock[0] == pytest.approx(accel.WAIT_SECONDS, abs=2 * accel.POLL_SECONDS)
 
 
-def test_a_request_stops_waiting_when_the_renderer_failed(settings, monkeypatch):
-    settings.API_ACCELERATION = True
-    key = caching._body_key('"v1"')
+@pytest.mark.usefixtures("accelerated")
+def test_a_request_stops_waiting_when_the_renderer_failed(monkeypatch):
+    key = accel._body_key('"v1"')
     cache.add(f"{key}:lock", 1)
     waits = []
 
@@ -169,32 +176,32 @@ def test_a_request_stops_waiting_when_the_renderer_failed(settings, monkeypatch)
         waits.append(seconds)
         cache.delete(f"{key}:lock")  # released without a body
 
-    monkeypatch.setattr(caching, "time", SimpleNamespace(sleep=renderer_fails, monotonic=time.monotonic))
+    monkeypatch.setattr(accel, "time", SimpleNamespace(sleep=renderer_fails, monotonic=time.monotonic))
     render = Renders("mine")
-    assert caching.render_once('"v1"', render) == rendered("mine")
+    assert caching.backend().render_once('"v1"', render) == rendered("mine")
     assert render.calls == 1 and len(waits) == 1
 
 
-def test_a_failed_render_releases_the_lock(settings):
-    settings.API_ACCELERATION = True
+@pytest.mark.usefixtures("accelerated")
+def test_a_failed_render_releases_the_lock():
 
     def broken():
         raise RuntimeError("boom")
 
     with pytest.raises(RuntimeError):
-        caching.render_once('"v1"', broken)
-    assert cache.get(f"{caching._body_key(chr(34) + 'v1' + chr(34))}:lock") is None
+        caching.backend().render_once('"v1"', broken)
+    assert cache.get(f"{accel._body_key(chr(34) + 'v1' + chr(34))}:lock") is None
 
 
-def test_a_crowd_on_a_cold_cache_renders_once(settings):
-    settings.API_ACCELERATION = True
+@pytest.mark.usefixtures("accelerated")
+def test_a_crowd_on_a_cold_cache_renders_once():
     render = Renders(delay=0.2)  # slow enough that every reader arrives while it renders
     start = threading.Barrier(20)
     bodies = []
 
     def reader():
         start.wait()
-        bodies.append(caching.render_once('"cold"', render))
+        bodies.append(caching.backend().render_once('"cold"', render))
 
     readers = [threading.Thread(target=reader) for _ in range(20)]
     for thread in readers:

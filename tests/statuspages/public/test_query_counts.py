@@ -115,15 +115,15 @@ def test_queries_per_response_are_constant(client, page, speed, past):
     assert warm == ({name: 0 for name in RENDERS} if speed else cold)
 
 
-def test_a_warm_page_costs_a_staff_reader_only_their_session(staff_reader, page, settings, django_assert_num_queries):
-    settings.API_ACCELERATION = True
+@pytest.mark.usefixtures("accelerated")
+def test_a_warm_page_costs_a_staff_reader_only_their_session(staff_reader, page, django_assert_num_queries):
     staff_reader.get("/status/acme/")
     with django_assert_num_queries(2):  # the session; its user
         staff_reader.get("/status/acme/")
 
 
-def test_status_costs_one_query_more_than_the_page_it_serves(client, page, settings, django_assert_num_queries):
-    settings.API_ACCELERATION = True
+@pytest.mark.usefixtures("accelerated")
+def test_status_costs_one_query_more_than_the_page_it_serves(client, page, django_assert_num_queries):
     services.save_status_page(actor=None, page=page, is_default=True)
     client.get("/status/")
     with django_assert_num_queries(1):  # the default page

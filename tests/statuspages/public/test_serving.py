@@ -109,8 +109,8 @@ def test_scripts_of_any_origin_may_read_a_public_page_json_and_badges(client, st
     assert "Access-Control-Allow-Origin" not in staff_reader.get("/status/acme/api/v2/status.json")
 
 
-def test_accelerated_bodies_are_sent_gzipped_to_readers_that_accept_them(client, page, settings):
-    settings.API_ACCELERATION = True
+@pytest.mark.usefixtures("accelerated")
+def test_accelerated_bodies_are_sent_gzipped_to_readers_that_accept_them(client, page):
     plain = client.get("/status/acme/")
     packed = client.get("/status/acme/", headers={"Accept-Encoding": "gzip, deflate, br"})
     assert "Content-Encoding" not in plain and packed["Content-Encoding"] == "gzip"
@@ -120,14 +120,14 @@ def test_accelerated_bodies_are_sent_gzipped_to_readers_that_accept_them(client,
     assert again.status_code == 304
 
 
-def test_without_acceleration_nothing_is_compressed(client, page, settings):
-    settings.API_ACCELERATION = False
+@pytest.mark.usefixtures("plain")
+def test_without_acceleration_nothing_is_compressed(client, page):
     response = client.get("/status/acme/", headers={"Accept-Encoding": "gzip"})
     assert "Content-Encoding" not in response and b"<html" in response.content
 
 
-def test_without_acceleration_every_request_renders(client, page, settings, monkeypatch):
-    settings.API_ACCELERATION = False
+@pytest.mark.usefixtures("plain")
+def test_without_acceleration_every_request_renders(client, page, monkeypatch):
     renders = []
     overview = pages.selectors.page_overview
     monkeypatch.setattr(pages.selectors, "page_overview", lambda *a, **k: renders.append(1) or overview(*a, **k))
@@ -137,9 +137,9 @@ def test_without_acceleration_every_request_renders(client, page, settings, monk
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_crowd_after_a_change_renders_the_page_once(page, settings, monkeypatch):
+@pytest.mark.usefixtures("accelerated")
+def test_a_crowd_after_a_change_renders_the_page_once(page, monkeypatch):
     """Twelve readers at once on a cold cache, each on its own connection: one renders."""
-    settings.API_ACCELERATION = True
     renders, overview, lock = [], pages.selectors.page_overview, threading.Lock()
 
     def slow_overview(*args, **kwargs):

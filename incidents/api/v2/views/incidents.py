@@ -10,10 +10,7 @@ from rest_framework.response import Response
 from core.api.base import ApiViewSet
 from core.models import ApiRole
 from incidents import selectors, services
-from incidents.api import accel
-from incidents.api.accel import versions
-from incidents.api.accel.renderings import incident_page
-from incidents.api.accel.show import accelerated_show
+from incidents.api import acceleration
 from incidents.api.configuration import incident_config
 from incidents.api.filters import IncidentV2FilterSet, newest_first
 from incidents.api.openapi import vendor_component
@@ -95,15 +92,15 @@ class IncidentV2ViewSet(ApiViewSet):
     def list(self, request):
         newest = newest_first(request)
         config = incident_config(self.request)
-        if accel.enabled():
-            return incident_page(
-                request, "v2", self.filtered(selectors.revisions_visible_to(self.key), config),
-                newest_first=newest, render_many=lambda ids: self.render_many(ids, config),
-            )
-        incidents = selectors.with_details(self.filtered(selectors.incidents_visible_to(self.key), config))
-        page, meta = self.paginate(incidents, newest_first=newest)
-        parts = IncidentParts(config)
-        return Response({"incidents": [render_incident_v2(incident, parts) for incident in page], "pagination_meta": meta})
+
+        def render_page(incidents):
+            parts = IncidentParts(config)
+            return [render_incident_v2(incident, parts) for incident in incidents]
+
+        return acceleration.backend().incident_page(
+            request, "v2", self.key, filtered=lambda incidents: self.filtered(incidents, config), newest_first=newest,
+            render_page=render_page, render_many=lambda ids: self.render_many(ids, config),
+        )
 
     def filtered(self, incidents, config):
         """``incidents`` narrowed by the request's filters (to the default modes without any)."""
@@ -114,7 +111,7 @@ class IncidentV2ViewSet(ApiViewSet):
 
     @extend_schema(operation_id="Incidents V2#Show", tags=TAG, responses={200: vendor_component("IncidentsShowResultV2")})
     def retrieve(self, request, pk):
-        # With acceleration, most shows are served by accel.show, which builds the same body.
+        # Accelerated, most shows are served before DRF (incidents.api.accel.show), with the same body.
         return Response({"incident": self.render(self.get_incident(pk))})
 
     @extend_schema(
@@ -198,10 +195,10 @@ class IncidentUpdateV2ViewSet(ApiViewSet):
 
 
 incidents = IncidentV2ViewSet.as_view({"get": "list", "post": "create"})
-incident = accelerated_show(
+incident = acceleration.show_view(
     IncidentV2ViewSet.as_view({"get": "retrieve"}),
     dialect="v2",
-    render_many=lambda ids: IncidentV2ViewSet.render_many(ids, versions.incident_config()),
+    render_many=lambda ids: IncidentV2ViewSet.render_many(ids, incident_config(None)),
 )
 edit = IncidentV2ViewSet.as_view({"post": "edit"})
 connect_external_issue = IncidentV2ViewSet.as_view({"post": "connect_external_issue"})

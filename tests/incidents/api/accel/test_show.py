@@ -5,7 +5,7 @@ the ordinary to it, and never look a key up or charge a request twice."""
 import pytest
 
 from incidents import services
-from incidents.api.accel import gate
+from core.accel import gate
 from incidents.api.v2.views.incidents import IncidentV2ViewSet
 from incidents.models import Visibility
 from tests.clients import ApiClient, make_client

@@ -17,7 +17,7 @@ from incidents.models import (
     IncidentType,
     IncidentUpdate,
 )
-from tests.clients import make_client
+from tests.clients import accelerated, make_client
 from tests.contract import assert_matches_contract
 from tests.factories import CustomFieldFactory, CustomFieldOptionFactory, IncidentFactory, UserFactory, declare, set_field_values
 from tests.incidents.api.conftest import DECLARATION_READS, DECLARATION_WRITES, assert_declaration_stored
@@ -163,32 +163,32 @@ def test_show_incident_needs_viewer(api_as):
 
 
 @pytest.mark.parametrize("n", [1, 100])
-def test_incident_list_query_count_is_constant(viewer, fields, n, settings, django_assert_num_queries):
+def test_incident_list_query_count_is_constant(viewer, fields, n, django_assert_num_queries):
     IncidentFactory.create_batch(n, with_roles=True, with_custom_fields=True, with_custom_fields__option=fields["api"])
     # Cold caches: key lookup, roles, custom fields, their options, timestamps, then the
     # page: incidents (with status, severity, type, creator), role assignments, custom
     # field values, timestamp values (with acceleration: the page's ids and updated_at
     # first, then the same four for the incidents not rendered yet)
-    with django_assert_num_queries(10 if settings.API_ACCELERATION else 9):
+    with django_assert_num_queries(10 if accelerated() else 9):
         response = viewer.get("/v2/incidents", {"page_size": 250})
     assert response.status_code == 200 and len(response.json()["incidents"]) == n
     # Warm: with acceleration, the key, the configuration and the rendered incidents come
     # from the cache, and only the page's ids and updated_at are read; without it, as cold
-    with django_assert_num_queries(1 if settings.API_ACCELERATION else 9):
+    with django_assert_num_queries(1 if accelerated() else 9):
         again = viewer.get("/v2/incidents", {"page_size": 250})
     assert again.status_code == 200 and again.json() == response.json()
 
 
-def test_show_incident_query_count(viewer, fields, settings, django_assert_num_queries):
+def test_show_incident_query_count(viewer, fields, django_assert_num_queries):
     incident = rich_incident(fields)
     # Cold caches: key lookup, roles, custom fields, their options, timestamps, then the
     # incident (with status, severity, type, creator), role assignments, custom field
     # values, timestamp values (with acceleration: its id and updated_at first)
-    with django_assert_num_queries(10 if settings.API_ACCELERATION else 9):
+    with django_assert_num_queries(10 if accelerated() else 9):
         first = viewer.get(f"/v2/incidents/{incident.pk}")
     assert first.status_code == 200
     # Warm: with acceleration only the incident's id and updated_at; without it, as cold
-    with django_assert_num_queries(1 if settings.API_ACCELERATION else 9):
+    with django_assert_num_queries(1 if accelerated() else 9):
         again = viewer.get(f"/v2/incidents/{incident.pk}")
     assert again.status_code == 200 and again.json() == first.json()
 
@@ -409,7 +409,7 @@ def test_concurrent_creates_with_one_idempotency_key_declare_one_incident():
     assert Incident.objects.filter(idempotency_key="race").count() == 1
 
 
-def test_declaring_an_incident_in_v2_costs_a_constant_number_of_queries(api, declaration_body, settings, django_assert_num_queries):
+def test_declaring_an_incident_in_v2_costs_a_constant_number_of_queries(api, declaration_body, django_assert_num_queries):
     # Cold caches: the reads and writes named in tests/incidents/api/conftest.py
     with django_assert_num_queries(DECLARATION_READS + DECLARATION_WRITES):
         response = api.post("/v2/incidents", declaration_body("first"))
@@ -419,7 +419,7 @@ def test_declaring_an_incident_in_v2_costs_a_constant_number_of_queries(api, dec
     values = {t["incident_timestamp"]["name"]: t.get("value") for t in created["incident_timestamp_values"]}
     assert values["Impact started at"] == {"value": "2024-05-01T10:00:00Z"} and "value" in values["Reported at"]
     # Warm: with acceleration the key and the configuration come from the cache
-    with django_assert_num_queries(DECLARATION_WRITES if settings.API_ACCELERATION else DECLARATION_READS + DECLARATION_WRITES):
+    with django_assert_num_queries(DECLARATION_WRITES if accelerated() else DECLARATION_READS + DECLARATION_WRITES):
         again = api.post("/v2/incidents", declaration_body("second"))
     assert again.status_code == 200
     assert_declaration_stored(assert_matches_contract(again, "Incidents V2#Create")["incident"]["id"])

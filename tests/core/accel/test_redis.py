@@ -1,4 +1,4 @@
-"""The Redis cache backend acceleration swaps in for Django's (incidents/api/accel/redis.py),
+"""The Redis cache backend acceleration swaps in for Django's (core/accel/redis.py),
 on the real Redis."""
 
 import os
@@ -6,7 +6,7 @@ import os
 import pytest
 from redis.exceptions import ConnectionError
 
-from incidents.api.accel.redis import AcceleratedRedisCache
+from core.accel.redis import AcceleratedRedisCache
 
 pytestmark = pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="REDIS_URL is not set (CI sets it)")
 

@@ -1,10 +1,12 @@
 """With acceleration, the PostgreSQL backend's health check polls the connection's socket
-(incidents/api/accel/postgresql), on the real server."""
+(core/accel/postgresql), on the real server."""
 
 import time
 
 import pytest
 from django.db import connection, connections
+
+from tests.clients import accelerated
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -13,7 +15,7 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 def other_connection(settings):
     """A second connection to the test database, through the accelerated backend, which
     the test may see killed."""
-    from incidents.api.accel.postgresql.base import DatabaseWrapper
+    from core.accel.postgresql.base import DatabaseWrapper
 
     # Its own wrapper under the default alias: django.contrib.postgres looks the alias up
     # in ``connections`` when a connection opens.
@@ -23,9 +25,9 @@ def other_connection(settings):
     wrapper.close()
 
 
-def test_the_accelerated_backend_is_the_engine_with_acceleration(settings):
+def test_the_accelerated_backend_is_the_engine_with_acceleration():
     engine = connections["default"].settings_dict["ENGINE"]
-    assert engine == ("incidents.api.accel.postgresql" if settings.API_ACCELERATION else "django.db.backends.postgresql")
+    assert engine == ("core.accel.postgresql" if accelerated() else "django.db.backends.postgresql")
 
 
 def test_a_live_idle_connection_is_usable_without_a_round_trip(other_connection, monkeypatch):

@@ -1,5 +1,5 @@
 """Django's PostgreSQL backend with a health check that costs no round trip (the database
-ENGINE when ``API_ACCELERATION`` is on).
+ENGINE config/settings.py sets for the accelerated backend, ``core.accel.backend``).
 
 With ``CONN_HEALTH_CHECKS`` Django checks a persistent connection before each request
 reuses it by running ``SELECT 1``: a round trip on every request that touches the

@@ -1,13 +1,14 @@
-"""The accelerated gate caches keys (incidents/api/accel/gate.py): no interleaving of a
+"""The accelerated gate caches keys (core/accel/gate.py): no interleaving of a
 request with a change to its key lets the cache bring back the key as it was, on the
 tests' local memory and on Redis."""
 
 import pytest
 from django.core.cache import cache
 
+from core import acceleration
 from core import services as core_services
+from core.accel import gate
 from core.models import ApiKey
-from incidents.api.accel import gate, versions
 from tests.clients import ApiClient, make_client
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("accelerated")]
@@ -51,7 +52,7 @@ def committed(django_capture_on_commit_callbacks):
 
 
 def test_a_key_read_before_its_deletion_is_not_cached_after_it(client, monkeypatch, committed):
-    cache.delete(versions.api_key_cache_key(client.key.token_hash))  # the next request reads the row
+    cache.delete(acceleration.api_key_cache_key(client.key.token_hash))  # the next request reads the row
     change_midway(monkeypatch, "find_api_key", committed(lambda: core_services.delete_api_key(key=client.key, actor=None)))
     assert client.get("/v1/identity").status_code == 200  # it began before the change
     monkeypatch.undo()
@@ -59,7 +60,7 @@ def test_a_key_read_before_its_deletion_is_not_cached_after_it(client, monkeypat
 
 
 def test_a_key_read_before_a_role_was_removed_is_not_cached_after_it(client, monkeypatch, committed):
-    cache.delete(versions.api_key_cache_key(client.key.token_hash))
+    cache.delete(acceleration.api_key_cache_key(client.key.token_hash))
 
     def remove_viewer():
         core_services.update_api_key(key=ApiKey.objects.get(pk=client.key.pk), actor=None, name="Narrowed", roles=["incident_creator"])
@@ -97,7 +98,7 @@ def test_the_last_used_refresh_never_caches_a_key_rotated_meanwhile(client, monk
 def test_an_entry_cached_before_the_version_token_was_lost_is_not_trusted(client):
     # Evicted (or Redis restarted without its data): a new generation starts, and nothing
     # cached under an earlier one is used, here a key deleted behind the services' back.
-    cache.delete(versions.KEYS["api_keys"])
+    cache.delete(acceleration.token_key("api_keys"))
     ApiKey.objects.filter(pk=client.key.pk).delete()
     assert client.get("/v1/identity").status_code == 401
 
