@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.views.decorators.http import condition, require_safe
 
-from statuspages import caching
+from statuspages import caching, selectors
 from statuspages.models import StatusPage
 
 
@@ -49,7 +49,7 @@ def reader_is_staff(request) -> bool:
 
 def resolve(request, slug: str) -> tuple[StatusPage, caching.Versions]:
     page, versions = caching.backend().page_by_slug(slug)
-    if page is None or (not page.is_public and not reader_is_staff(request)):
+    if page is None or not selectors.may_open(page, staff=reader_is_staff(request)):
         raise Http404("No such status page")
     return page, versions
 
