@@ -17,6 +17,9 @@ bucket in Django's cache, shared by every process):
 - per address and page, ``ADDRESS_EMAILS_PER_HOUR`` confirmation (or reminder) emails:
   past it, the request is answered as usual and nothing is sent, so nobody can use the
   form to flood an inbox, nor learn anything from being limited.
+
+Emails are recorded here (``confirmation_sent_at``, new rows) and asked for with the
+``confirmations_owed`` signal, which ``notifications.receivers`` enqueues on commit.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from django.utils import timezone
 from core.exceptions import Conflict, DomainError
 from core.ratelimit import MICROSECONDS, Plan, spend
 from notifications.models import Delivery, DeliveryState, Source, Subscriber, Suppression
+from notifications.signals import confirmations_owed
 from statuspages.models import Component, StatusPage
 from statuspages.services.common import check_components
 
@@ -91,10 +95,9 @@ def _components_choice(status_page: StatusPage, components: Iterable[Component] 
     return False, chosen
 
 
-def _send_confirmation_on_commit(subscriber: Subscriber) -> None:
-    from notifications.tasks.confirmation import send_confirmation
-
-    send_confirmation.delay_on_commit(subscriber.pk)
+def _owe_confirmations(subscriber_ids: list) -> None:
+    # Inside the transaction that recorded them: the receiver enqueues on its commit.
+    confirmations_owed.send(sender=Subscriber, subscriber_ids=subscriber_ids)
 
 
 def request_subscription(
@@ -137,7 +140,7 @@ def request_subscription(
             subscriber.components.set(chosen)
         else:
             Subscriber.objects.filter(pk=subscriber.pk).update(confirmation_sent_at=now)
-        _send_confirmation_on_commit(subscriber)
+        _owe_confirmations([subscriber.pk])
     return subscriber
 
 
@@ -167,7 +170,7 @@ def add_subscriber(
     )
     subscriber.components.set(chosen)
     if not confirmed:
-        _send_confirmation_on_commit(subscriber)
+        _owe_confirmations([subscriber.pk])
     return subscriber
 
 
@@ -264,9 +267,7 @@ def import_subscribers(
         # ignore_conflicts: an address subscribing through the form meanwhile keeps its row.
         Subscriber.objects.bulk_create(new, batch_size=IMPORT_BATCH, ignore_conflicts=True)
         if not confirmed and new:
-            from notifications.tasks.confirmation import send_confirmations
-
             ids = [subscriber.pk for subscriber in new]
             for start in range(0, len(ids), CONFIRMATIONS_PER_TASK):
-                send_confirmations.delay_on_commit(ids[start : start + CONFIRMATIONS_PER_TASK])
+                _owe_confirmations(ids[start : start + CONFIRMATIONS_PER_TASK])
     return ImportResult(created=len(new), skipped=len(emails) - len(new))
