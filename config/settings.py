@@ -263,7 +263,8 @@ CONTENT_SECURITY_POLICY = {
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 LOGIN_FAILURE_LIMIT = env["LOGIN_FAILURE_LIMIT"]
 LOGIN_FAILURE_LIMIT_PER_IP = env["LOGIN_FAILURE_LIMIT_PER_IP"]
-# How many proxies of ours append to X-Forwarded-For before a request reaches us.
+# How many proxies of ours append to X-Forwarded-For before a request reaches us: the
+# client's address is the entry the outermost one wrote (core/net.py), for every limit.
 TRUSTED_PROXY_COUNT = env["TRUSTED_PROXY_COUNT"]
 AXES_HANDLER = "core.login_lockout.LockoutHandler"
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
@@ -274,7 +275,7 @@ AXES_VERBOSE = False  # no banner on every start; lockouts are still logged
 
 # API behaviour (see incidents/api).
 API_RATE_LIMIT_PER_MINUTE = env["API_RATE_LIMIT_PER_MINUTE"]
-# Tokens that open no key, per client address (REMOTE_ADDR) and minute; past them, 429.
+# Tokens that open no key, per client address and minute; past them, 429.
 API_AUTH_FAILURES_PER_MINUTE = env["API_AUTH_FAILURES_PER_MINUTE"]
 
 API_EGRESS_IP_RANGES = env["API_EGRESS_IP_RANGES"]

@@ -6,9 +6,9 @@ of its actions; ``global_access`` may call everything, and a key never gains a r
 was not given.
 
 A token that opens no key costs a database lookup, so failures are limited per client
-address (``API_AUTH_FAILURES_PER_MINUTE``, by ``ratelimit``'s one rule): an address past
-its allowance is answered 429 without a lookup, except (with acceleration) for a key
-the cache already holds.
+address (``core.net.client_address``; ``API_AUTH_FAILURES_PER_MINUTE``, by ``ratelimit``'s
+one rule): an address past its allowance is answered 429 without a lookup, except (with
+acceleration) for a key the cache already holds.
 """
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
@@ -19,6 +19,7 @@ from rest_framework.permissions import BasePermission
 from core import ratelimit
 from core.acceleration import backend
 from core.api.state import state_of
+from core.net import client_address
 
 
 def bearer_token(request) -> str | None:
@@ -39,13 +40,6 @@ def authenticate(request, token: str):
         state.key = _admit(request, token)
         state.token = token
     return state.key
-
-
-def client_address(request) -> str:
-    """The address failed authentications count against: REMOTE_ADDR, the peer the web
-    server saw. No X-Forwarded-For is believed (nothing says which proxies may set it), so
-    behind a proxy, have it hand the client's address over as the peer's (README)."""
-    return request.META.get("REMOTE_ADDR") or "unknown"
 
 
 def _admit(request, token: str):

@@ -12,7 +12,7 @@ components are left alone: only its owner changes them, through that link).
 
 Abuse limits, with the API's rate-limit rule (``core.ratelimit.spend``: a token
 bucket in Django's cache, shared by every process):
-- per client IP, ``IP_REQUESTS_PER_HOUR``: past it, the request is refused
+- per client address, ``IP_REQUESTS_PER_HOUR``: past it, the request is refused
   (``SubscribeRateLimited``, which the form shows as a 429);
 - per address and page, ``ADDRESS_EMAILS_PER_HOUR`` confirmation (or reminder) emails:
   past it, the request is answered as usual and nothing is sent, so nobody can use the
@@ -50,7 +50,7 @@ _validate_email = EmailValidator()
 
 
 class SubscribeRateLimited(DomainError):
-    """Too many subscribe requests from one client IP."""
+    """Too many subscribe requests from one client address."""
 
     def __init__(self, retry_after: int):
         super().__init__("rate_limited", "Too many requests: try again later")
@@ -106,7 +106,7 @@ def request_subscription(
     email: str,
     components: Iterable[Component] | None = None,
     source: str = Source.FORM,
-    client_ip: str | None = None,
+    client_address: str | None = None,
 ) -> Subscriber | None:
     """Ask for ``email`` to follow ``status_page`` (every component, or ``components``).
 
@@ -116,8 +116,8 @@ def request_subscription(
     way, and must not tell the asker which it was."""
     address = _checked_email(email)
     all_components, chosen = _components_choice(status_page, components, "components")
-    if client_ip:
-        allowed, retry_after = _spend(_bucket("ip", client_ip), IP_REQUESTS_PER_HOUR)
+    if client_address:
+        allowed, retry_after = _spend(_bucket("ip", client_address), IP_REQUESTS_PER_HOUR)
         if not allowed:
             raise SubscribeRateLimited(retry_after)
     allowed, _ = _spend(_bucket("address", status_page.pk, address), ADDRESS_EMAILS_PER_HOUR)

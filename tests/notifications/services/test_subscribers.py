@@ -15,8 +15,10 @@ from ..conftest import subscriber
 pytestmark = pytest.mark.django_db
 
 
-def ask(page, email="Ann@Example.com ", components=None, client_ip="192.0.2.1"):
-    return services.request_subscription(status_page=page, email=email, components=components, source=Source.FORM, client_ip=client_ip)
+def ask(page, email="Ann@Example.com ", components=None, client_address="192.0.2.1"):
+    return services.request_subscription(
+        status_page=page, email=email, components=components, source=Source.FORM, client_address=client_address
+    )
 
 
 def test_asking_creates_an_unconfirmed_lower_cased_subscriber_and_mails_a_confirmation_link(
@@ -72,7 +74,7 @@ def test_an_unsubscribed_address_asking_again_must_confirm_again(page, django_ca
 
 def test_the_address_limit_silently_stops_sending(page, mailoutbox, eager, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        answers = [ask(page, client_ip=f"192.0.2.{n}") for n in range(module.ADDRESS_EMAILS_PER_HOUR + 2)]
+        answers = [ask(page, client_address=f"192.0.2.{n}") for n in range(module.ADDRESS_EMAILS_PER_HOUR + 2)]
     assert all(answers[: module.ADDRESS_EMAILS_PER_HOUR]) and answers[-1] is None
     assert len(mailoutbox) == module.ADDRESS_EMAILS_PER_HOUR and Subscriber.objects.count() == 1
 
@@ -80,8 +82,8 @@ def test_the_address_limit_silently_stops_sending(page, mailoutbox, eager, djang
 def test_the_address_limit_is_per_page(page):
     other = pages.save_status_page(actor=None, name="Other", slug="other")
     for _ in range(module.ADDRESS_EMAILS_PER_HOUR):
-        ask(page, client_ip=None)
-    assert ask(other, client_ip=None) is not None
+        ask(page, client_address=None)
+    assert ask(other, client_address=None) is not None
 
 
 def test_the_ip_limit_refuses_with_a_retry_after(page):
@@ -91,7 +93,7 @@ def test_the_ip_limit_refuses_with_a_retry_after(page):
         ask(page, "one-more@example.com")
     assert refused.value.retry_after > 0
     assert not Subscriber.objects.filter(email="one-more@example.com").exists()
-    assert ask(page, "one-more@example.com", client_ip="198.51.100.7") is not None
+    assert ask(page, "one-more@example.com", client_address="198.51.100.7") is not None
 
 
 def test_an_invalid_address_is_refused_naming_the_field(page):
