@@ -15,6 +15,10 @@ request fits while the TAT it leaves is at most a window ahead.
 - ``AUTH_FAILURES``: tokens that open no key, per client address and minute
   (``API_AUTH_FAILURES_PER_MINUTE``): an unknown token costs a database lookup, and an
   address past its allowance is answered 429 without one (``core.api.auth``).
+- ``SUBSCRIBE_REQUESTS``: the subscribe form, per client address and hour
+  (``SUBSCRIBE_REQUESTS_PER_HOUR``).
+- ``SUBSCRIBE_EMAILS``: confirmation (or reminder) emails per email address and page and
+  hour (``SUBSCRIBE_EMAILS_PER_HOUR``).
 
 A bucket's entries are state, not copies: ``rate:<bucket>:<subject>``
 (``core.cache_keys.state_key``), kept across deploys so an upgrade hands nobody a fresh
@@ -29,6 +33,7 @@ both are checked against one table of cases. While the shared cache is unreachab
 
 from __future__ import annotations
 
+import hashlib
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -42,6 +47,7 @@ from core.cache_keys import state_key
 
 #: the window of a limit stated per minute ("1200;window=60"), in seconds
 WINDOW = 60
+HOUR = 60 * 60
 MICROSECONDS = 1_000_000
 # The entry's lifetime, renewed whenever a bucket starts again from full. A subject
 # spending its whole allowance non-stop for this long gets one extra burst when the entry lapses.
@@ -121,13 +127,18 @@ class Bucket:
     name: str
     limit_setting: str
     window: int = WINDOW
+    #: keep subjects (email addresses) out of the keys in clear, and any character a
+    #: cache key must not hold: keyed by a digest
+    hashed: bool = False
 
     @property
     def limit(self) -> int:
         return getattr(settings, self.limit_setting)
 
     def key(self, *subject: object) -> str:
-        """The cache key of ``subject``'s bucket."""
+        """The cache key of ``subject``'s bucket (its parts: ``(page id, address)``)."""
+        if self.hashed:
+            subject = (hashlib.sha256("\0".join(map(str, subject)).encode()).hexdigest()[:32],)
         return state_key(NAMESPACE, self.name, *subject)
 
     def plan(self, at: int | None = None) -> Plan | None:
@@ -156,8 +167,10 @@ class Bucket:
 
 API_KEY = Bucket("api-key", "API_RATE_LIMIT_PER_MINUTE")
 AUTH_FAILURES = Bucket("auth-failures", "API_AUTH_FAILURES_PER_MINUTE")
+SUBSCRIBE_REQUESTS = Bucket("subscribe-requests", "SUBSCRIBE_REQUESTS_PER_HOUR", window=HOUR, hashed=True)
+SUBSCRIBE_EMAILS = Bucket("subscribe-emails", "SUBSCRIBE_EMAILS_PER_HOUR", window=HOUR, hashed=True)
 #: every bucket, by name
-BUCKETS = {bucket.name: bucket for bucket in (API_KEY, AUTH_FAILURES)}
+BUCKETS = {bucket.name: bucket for bucket in (API_KEY, AUTH_FAILURES, SUBSCRIBE_REQUESTS, SUBSCRIBE_EMAILS)}
 
 
 def look(tat: int | None, planned: Plan) -> RateLimit:

@@ -250,6 +250,8 @@ T0 = int(NOW * S)
 SUBJECTS = {
     "api-key": ("0f" * 32,),
     "auth-failures": ("2001:db8::7",),
+    "subscribe-requests": ("192.0.2.7",),
+    "subscribe-emails": ("01J0000000000000000000PAGE", "ann@example.com"),
 }
 
 
@@ -314,6 +316,8 @@ def test_each_bucket_keeps_its_state_under_a_key_of_its_own():
     assert keys["api-key"] == "rate:api-key:" + "0f" * 32
     assert keys["auth-failures"] == "rate:auth-failures:2001:db8::7"
     assert all(key.startswith(f"rate:{name}:") for name, key in keys.items())
+    # Email and client addresses of the public form are not kept in clear.
+    assert "ann@example.com" not in keys["subscribe-emails"] and "192.0.2.7" not in keys["subscribe-requests"]
 
 
 @pytest.mark.parametrize("name", list(ratelimit.BUCKETS))
