@@ -263,7 +263,8 @@ CONTENT_SECURITY_POLICY = {
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 LOGIN_FAILURE_LIMIT = env["LOGIN_FAILURE_LIMIT"]
 LOGIN_FAILURE_LIMIT_PER_IP = env["LOGIN_FAILURE_LIMIT_PER_IP"]
-# How many proxies of ours append to X-Forwarded-For before a request reaches us.
+# How many proxies of ours append to X-Forwarded-For before a request reaches us: the
+# client's address is the entry the outermost one wrote (core/net.py), for every limit.
 TRUSTED_PROXY_COUNT = env["TRUSTED_PROXY_COUNT"]
 AXES_HANDLER = "core.login_lockout.LockoutHandler"
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
@@ -273,9 +274,16 @@ AXES_CLIENT_IP_CALLABLE = "core.login_lockout.client_ip"
 AXES_VERBOSE = False  # no banner on every start; lockouts are still logged
 
 # API behaviour (see incidents/api).
+# Requests per API key and minute: a bucket of core/ratelimit.py, as is each limit below
+# (0 turns a limit off).
 API_RATE_LIMIT_PER_MINUTE = env["API_RATE_LIMIT_PER_MINUTE"]
-# Tokens that open no key, per client address (REMOTE_ADDR) and minute; past them, 429.
+# Tokens that open no key, per client address and minute; past them, 429.
 API_AUTH_FAILURES_PER_MINUTE = env["API_AUTH_FAILURES_PER_MINUTE"]
+# The subscribe form's requests per client address and hour; past them, a 429 page.
+SUBSCRIBE_REQUESTS_PER_HOUR = env["SUBSCRIBE_REQUESTS_PER_HOUR"]
+# Confirmation (or reminder) emails per email address and status page and hour; past
+# them, nothing is sent and the form answers as usual.
+SUBSCRIBE_EMAILS_PER_HOUR = env["SUBSCRIBE_EMAILS_PER_HOUR"]
 
 API_EGRESS_IP_RANGES = env["API_EGRESS_IP_RANGES"]
 

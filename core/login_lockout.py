@@ -11,6 +11,8 @@ from axes.handlers.database import AxesDatabaseHandler
 from django.conf import settings
 from django.db.models import Sum
 
+from core.net import client_address
+
 
 def _limits() -> list[int]:
     # in the order of settings.AXES_LOCKOUT_PARAMETERS: (username, address), address
@@ -32,13 +34,6 @@ class LockoutHandler(AxesDatabaseHandler):
 
 
 def client_ip(request) -> str | None:
-    """AXES_CLIENT_IP_CALLABLE: the address that reached the outermost of our
-    TRUSTED_PROXY_COUNT proxies. Each proxy appends the address it saw to
-    X-Forwarded-For, so only the last entries are ours to believe; what a client writes
-    there itself sits to their left and is ignored."""
-    proxies = settings.TRUSTED_PROXY_COUNT
-    if proxies:
-        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
-        if len(forwarded) >= proxies:
-            return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR")
+    """AXES_CLIENT_IP_CALLABLE: the client's address (``core.net.client_address``), None
+    when there is none (axes' own answer then)."""
+    return client_address(request) or None

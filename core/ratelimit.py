@@ -1,30 +1,39 @@
-"""Per-key rate limiting, shared by every process through Django's cache (Redis in
-production, a file cache on one machine).
+"""Rate limits: named token buckets in Django's cache (Redis in production, a file cache on
+one machine), shared by every process.
 
-incident.io documents its limits as token buckets that refill continuously: a key may
-burst up to ``API_RATE_LIMIT_PER_MINUTE`` requests, then sustain that many per minute,
-with no window boundary at which the whole allowance comes back in one step. Each bucket
-is GCRA's "theoretical arrival time" (TAT, in microseconds) in one cache entry: a request
-adds one emission interval (60 s / limit) to it; the bucket is full when the TAT is not
-ahead of now, and a request fits while the TAT it leaves is at most a window ahead.
+Each limit is a ``Bucket``: a name, the setting holding its allowance and the window that
+allowance is stated over. A subject (an API key, a client address...) may burst up to the
+allowance, then sustain it, with no window boundary at which the whole allowance comes
+back in one step (incident.io documents its API's limits this way). Every bucket follows
+one rule, GCRA: its "theoretical arrival time" (TAT, in microseconds of one clock,
+``time.time()`` here) in one cache entry; a request adds one emission interval
+(window / allowance) to it; the bucket is full when the TAT is not ahead of now, and a
+request fits while the TAT it leaves is at most a window ahead.
 
-``spend()`` is that rule, on any Django cache; the accelerated gate runs the same rule in
-one Lua call on Redis (``core.accel.redis``), and both are checked against one
-table of cases. A request is charged once, however many times it is checked.
-While the shared cache is unreachable (``core.cache.CacheUnavailable``), each process
-spends from buckets of its own (``LOCAL``), by the same rule: the limit then holds per
-process rather than across them.
-Responses carry incident.io's X-RateLimit-* headers; past the limit the API answers 429
-with a Retry-After header and the ``rate_limit`` block in the body.
+- ``API_KEY``: requests per API key and minute (``API_RATE_LIMIT_PER_MINUTE``); the
+  API's throttle, headers and 429 are ``core.api.throttling``'s.
+- ``AUTH_FAILURES``: tokens that open no key, per client address and minute
+  (``API_AUTH_FAILURES_PER_MINUTE``): an unknown token costs a database lookup, and an
+  address past its allowance is answered 429 without one (``core.api.auth``).
+- ``SUBSCRIBE_REQUESTS``: the subscribe form, per client address and hour
+  (``SUBSCRIBE_REQUESTS_PER_HOUR``).
+- ``SUBSCRIBE_EMAILS``: confirmation (or reminder) emails per email address and page and
+  hour (``SUBSCRIBE_EMAILS_PER_HOUR``).
 
-The same rule limits failed authentications per client address
-(``API_AUTH_FAILURES_PER_MINUTE``): an unknown token costs a database lookup, and an
-address past its allowance is answered 429 without one (``core.api.auth``).
+A bucket's entries are state, not copies: ``rate:<bucket>:<subject>``
+(``core.cache_keys.state_key``), kept across deploys so an upgrade hands nobody a fresh
+allowance. A limit set to 0 turns its bucket off.
+
+``spend()`` is the rule on any Django cache; the accelerated gate spends the API key's
+bucket by the same rule in one Lua call on Redis (``core.accel.redis``), and
+both are checked against one table of cases. While the shared cache is unreachable
+(``core.cache.CacheUnavailable``), each process spends from buckets of its own
+(``LOCAL``), by the same rule: a limit then holds per process rather than across them.
 """
 
 from __future__ import annotations
 
-import math
+import hashlib
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -32,19 +41,26 @@ from datetime import UTC, datetime
 from django.conf import settings
 from django.core.cache import cache
 from django.core.cache.backends.locmem import LocMemCache
-from rest_framework.throttling import BaseThrottle
 
-from core.api.errors import RateLimited
-from core.api.state import state_of
 from core.cache import CacheUnavailable
+from core.cache_keys import state_key
 
-WINDOW = 60  # seconds the limit is stated over ("1200;window=60")
+#: the window of a limit stated per minute ("1200;window=60"), in seconds
+WINDOW = 60
+HOUR = 60 * 60
 MICROSECONDS = 1_000_000
-# The entry's lifetime, renewed whenever a bucket starts again from full. A key spending
-# its whole allowance non-stop for this long gets one extra burst when the entry lapses.
+# The entry's lifetime, renewed whenever a bucket starts again from full. A subject
+# spending its whole allowance non-stop for this long gets one extra burst when the entry lapses.
 ENTRY_TIMEOUT = 24 * 60 * 60
 #: This process's buckets, spent from while the shared cache is unreachable.
-LOCAL = LocMemCache("incidents-api-rate-limit-local", {"OPTIONS": {"MAX_ENTRIES": 100_000}})
+LOCAL = LocMemCache("core-rate-limit-local", {"OPTIONS": {"MAX_ENTRIES": 100_000}})
+#: the cache keys' namespace (``rate:<bucket>:<subject>``)
+NAMESPACE = "rate"
+
+
+def now() -> int:
+    """The one clock every bucket is spent by, in microseconds."""
+    return int(time.time() * MICROSECONDS)
 
 
 @dataclass(frozen=True)
@@ -54,11 +70,14 @@ class Plan:
     now: int
     interval: int
     capacity: int
+    #: seconds the limit is stated over
+    window: int = WINDOW
 
 
 @dataclass(frozen=True)
 class RateLimit:
-    """The outcome of spending one request: whether it fit, and the bucket's TAT after."""
+    """The outcome of spending one request (or of a look at a bucket): whether it fit,
+    and the bucket's TAT after."""
 
     allowed: bool
     tat: int
@@ -72,63 +91,112 @@ class RateLimit:
     def remaining(self) -> int:
         return max((self.plan.now + self.plan.capacity - self.tat) // self.plan.interval, 0)
 
+    @property
+    def retry_after(self) -> int:
+        """Whole seconds (at least 1) until one more request fits: once the TAT is no more
+        than a window (less one interval) ahead."""
+        wait = self.tat + self.plan.interval - self.plan.capacity - self.plan.now
+        return max(-(-wait // MICROSECONDS), 1)
+
+    @property
+    def retry_at(self) -> datetime:
+        return datetime.fromtimestamp(self.plan.now / MICROSECONDS + self.retry_after, tz=UTC)
+
+    @property
+    def reset(self) -> int:
+        """When the bucket is full again (Unix time, rounded up)."""
+        return -(-max(self.tat, self.plan.now) // MICROSECONDS)
+
     def headers(self) -> dict[str, str]:
+        """incident.io's X-RateLimit-* headers."""
         return {
-            "X-RateLimit-Limit": f"{self.limit}, {self.limit};window={WINDOW}",
+            "X-RateLimit-Limit": f"{self.limit}, {self.limit};window={self.plan.window}",
             "X-RateLimit-Remaining": str(self.remaining),
             "X-RateLimit-Used": str(self.limit - self.remaining),
-            # When the bucket is full again.
-            "X-RateLimit-Reset": str(math.ceil(max(self.tat, self.plan.now) / MICROSECONDS)),
+            "X-RateLimit-Reset": str(self.reset),
         }
 
-    def refusal(self, key_name: str) -> RateLimited:
-        # One more request fits once the TAT is no more than a window (less one interval) ahead.
-        wait = self.tat + self.plan.interval - self.plan.capacity - self.plan.now
-        retry_after = max(math.ceil(wait / MICROSECONDS), 1)
-        retry_at = datetime.fromtimestamp(self.plan.now / MICROSECONDS + retry_after, tz=UTC)
-        return RateLimited(
-            name=key_name, limit=self.limit, retry_after_seconds=retry_after, retry_at=retry_at.strftime("%Y-%m-%dT%H:%M:%SZ")
-        )
+
+_UNREAD = object()
 
 
-def bucket_key(token_hash: str) -> str:
-    # By the token's hash, which the request carries, so the accelerated gate can spend
-    # from the bucket in the same round trip as it looks the key up. A key has one token
-    # at a time: rotating it starts a new, full bucket.
-    return f"api-rate:{token_hash}"
+@dataclass(frozen=True)
+class Bucket:
+    """A named limit: ``limit_setting`` requests per ``window`` seconds and subject."""
+
+    name: str
+    limit_setting: str
+    window: int = WINDOW
+    #: keep subjects (email addresses) out of the keys in clear, and any character a
+    #: cache key must not hold: keyed by a digest
+    hashed: bool = False
+
+    @property
+    def limit(self) -> int:
+        return getattr(settings, self.limit_setting)
+
+    def key(self, *subject: object) -> str:
+        """The cache key of ``subject``'s bucket (its parts: ``(page id, address)``)."""
+        if self.hashed:
+            subject = (hashlib.sha256("\0".join(map(str, subject)).encode()).hexdigest()[:32],)
+        return state_key(NAMESPACE, self.name, *subject)
+
+    def plan(self, at: int | None = None) -> Plan | None:
+        """What spending one request at ``at`` (microseconds; the clock's by default)
+        means, or None when the limit is off."""
+        limit = self.limit
+        if limit <= 0:
+            return None
+        interval = self.window * MICROSECONDS // limit
+        return Plan(now=now() if at is None else at, interval=interval, capacity=limit * interval, window=self.window)
+
+    def spend(self, *subject: object, planned: Plan | None = None) -> RateLimit | None:
+        """Spend one request from ``subject``'s bucket (None when the limit is off)."""
+        planned = self.plan() if planned is None else planned
+        return None if planned is None else spend(self.key(*subject), planned)
+
+    def peek(self, *subject: object, planned: Plan | None = None, found=_UNREAD) -> RateLimit | None:
+        """What one more request from ``subject`` would meet now, spending nothing (None
+        when the limit is off). ``found``: the bucket's entry (None: none), when the caller
+        read it already (the accelerated gate reads it with the API key)."""
+        planned = self.plan() if planned is None else planned
+        if planned is None:
+            return None
+        return look(cache.get(self.key(*subject)) if found is _UNREAD else found, planned)
 
 
-def plan(now: int | None = None, *, limit: int | None = None) -> Plan | None:
-    """What spending one request at ``now`` (microseconds; the clock's by default) means
-    under ``limit`` a minute (a key's, ``API_RATE_LIMIT_PER_MINUTE``, by default), or None
-    when no limit is configured."""
-    limit = settings.API_RATE_LIMIT_PER_MINUTE if limit is None else limit
-    if limit <= 0:
-        return None
-    interval = WINDOW * MICROSECONDS // limit
-    return Plan(now=int(time.time() * MICROSECONDS) if now is None else now, interval=interval, capacity=limit * interval)
+API_KEY = Bucket("api-key", "API_RATE_LIMIT_PER_MINUTE")
+AUTH_FAILURES = Bucket("auth-failures", "API_AUTH_FAILURES_PER_MINUTE")
+SUBSCRIBE_REQUESTS = Bucket("subscribe-requests", "SUBSCRIBE_REQUESTS_PER_HOUR", window=HOUR, hashed=True)
+SUBSCRIBE_EMAILS = Bucket("subscribe-emails", "SUBSCRIBE_EMAILS_PER_HOUR", window=HOUR, hashed=True)
+#: every bucket, by name
+BUCKETS = {bucket.name: bucket for bucket in (API_KEY, AUTH_FAILURES, SUBSCRIBE_REQUESTS, SUBSCRIBE_EMAILS)}
 
 
-def spend(token_hash: str, planned: Plan, *, bucket: str | None = None) -> RateLimit:
-    """Spend one request from the bucket of ``token_hash`` (or the bucket whose cache key
-    is ``bucket``) through Django's cache, or from this process's own bucket while the
-    cache is unreachable."""
+def look(tat: int | None, planned: Plan) -> RateLimit:
+    """A bucket whose TAT is ``tat`` (None: no entry) as one more request would meet it now."""
+    tat = planned.now if tat is None else max(tat, planned.now)
+    return RateLimit(allowed=tat + planned.interval - planned.now <= planned.capacity, tat=tat, plan=planned)
+
+
+def spend(key: str, planned: Plan) -> RateLimit:
+    """Spend one request from the bucket at ``key`` through Django's cache, or from this
+    process's own bucket while the cache is unreachable."""
     try:
-        return spend_from(cache, token_hash, planned, bucket=bucket)
+        return spend_from(cache, key, planned)
     except CacheUnavailable:
-        return spend_from(LOCAL, token_hash, planned, bucket=bucket)
+        return spend_from(LOCAL, key, planned)
 
 
-def spend_from(store, token_hash: str, planned: Plan, *, bucket: str | None = None) -> RateLimit:
-    """Spend one request from the bucket of ``token_hash`` (or ``bucket``) in ``store`` (a
-    Django cache).
+def spend_from(store, key: str, planned: Plan) -> RateLimit:
+    """Spend one request from the bucket at ``key`` in ``store`` (a Django cache).
 
-    The TAT moves with the cache's atomic ``incr`` (one round trip while a key is busy),
+    The TAT moves with the cache's atomic ``incr`` (one round trip while a bucket is busy),
     so concurrent requests each count. A TAT found in the past (the bucket had refilled
     completely) starts again from now; two requests racing through that step may count as
     one, the small lag incident.io's documentation allows X-RateLimit-Remaining too. A
     refused request is given back, so a client retrying too early is not pushed back."""
-    key, now, interval = bucket or bucket_key(token_hash), planned.now, planned.interval
+    now, interval = planned.now, planned.interval
     fresh = now + interval
     try:
         tat = store.incr(key, interval)
@@ -144,42 +212,3 @@ def spend_from(store, token_hash: str, planned: Plan, *, bucket: str | None = No
             pass
         return RateLimit(allowed=False, tat=tat - interval, plan=planned)
     return RateLimit(allowed=True, tat=tat, plan=planned)
-
-
-def refusal_of(tat: int | None, planned: Plan) -> RateLimit | None:
-    """A look at a bucket whose TAT is ``tat`` (None: no entry), spending nothing: the
-    refusal one more request would meet now, or None when it would fit."""
-    if tat is not None and max(tat, planned.now) + planned.interval - planned.now > planned.capacity:
-        return RateLimit(allowed=False, tat=tat, plan=planned)
-    return None
-
-
-def failures_bucket_key(address: str) -> str:
-    return f"api-auth-failures:{address}"
-
-
-def failures_plan() -> Plan | None:
-    """What one failed authentication costs its address now (None: not limited)."""
-    return plan(limit=settings.API_AUTH_FAILURES_PER_MINUTE)
-
-
-def check(request, key) -> RateLimit | None:
-    """Spend one request of ``key``'s allowance unless this request already did, and
-    remember the outcome for the response's headers: None when no limit is set."""
-    state = state_of(request)
-    if state.rate_limit is None:
-        planned = plan()
-        state.rate_limit = None if planned is None else spend(key.token_hash, planned)
-    state.rate_limit_checked = True
-    return state.rate_limit
-
-
-class ApiKeyRateThrottle(BaseThrottle):
-    """DRF's throttle step for the key's bucket: a request without a key (a public
-    endpoint) is not limited. A refusal is raised by ``ApiViewSet.throttled``."""
-
-    def allow_request(self, request, view) -> bool:
-        if request.auth is None:
-            return True
-        outcome = check(request, request.auth)
-        return outcome is None or outcome.allowed

@@ -1,10 +1,15 @@
-"""What notifications does when the status pages publish: enqueue, nothing else.
+"""Where notifications hands work to the broker: these receivers enqueue, nothing else.
 
-``update_published`` is sent once the publishing transaction has committed. Its
-receiver hands the fan-out to the broker in the background (``enqueue``), so publishing
-returns at once even when the broker is slow or down. If the message is lost, the
-update still has no ``notified_at`` and the periodic sweep enqueues it when the broker
-answers again.
+``update_published`` (the status pages') is sent once the publishing transaction has
+committed. Its receiver hands the fan-out to the broker in the background (``enqueue``),
+so publishing returns at once even when the broker is slow or down. If the message is
+lost, the update still has no ``notified_at`` and the periodic sweep enqueues it when the
+broker answers again.
+
+The services' own signals (``notifications.signals``) say what they recorded:
+confirmation emails, enqueued when the transaction that recorded them commits; batches
+and fan-outs, which the fan-out and the sweep record outside any transaction, enqueued at
+once. The services never import the tasks; this module does.
 """
 
 from concurrent.futures import Future
@@ -16,11 +21,11 @@ from statuspages.signals import update_published
 from .enqueue import in_background
 from .selectors import Update
 from .services.delivery import kind_of
+from .signals import batch_owed, confirmations_owed, fan_out_owed
+from .tasks import fan_out, send_batch, send_confirmation, send_confirmations
 
 
 def _send_fan_out(kind: str, update_id: str) -> None:
-    from .tasks import fan_out
-
     fan_out.apply_async((kind, update_id), retry=False)
 
 
@@ -32,3 +37,23 @@ def enqueue_fan_out(update: Update) -> Future | None:
 @receiver(update_published)
 def on_update_published(sender, update, **kwargs):
     enqueue_fan_out(update)
+
+
+@receiver(confirmations_owed)
+def on_confirmations_owed(sender, subscriber_ids, **kwargs):
+    # One subscriber (asking on the form, added by staff): its own task; an import's
+    # share: one SMTP connection for them all.
+    if len(subscriber_ids) == 1:
+        send_confirmation.delay_on_commit(subscriber_ids[0])
+    else:
+        send_confirmations.delay_on_commit(subscriber_ids)
+
+
+@receiver(batch_owed)
+def on_batch_owed(sender, kind, update_id, first_subscriber_id, last_subscriber_id, **kwargs):
+    send_batch.delay(kind, update_id, first_subscriber_id, last_subscriber_id)
+
+
+@receiver(fan_out_owed)
+def on_fan_out_owed(sender, kind, update_id, **kwargs):
+    fan_out.delay(kind, update_id)

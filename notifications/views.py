@@ -12,13 +12,13 @@ exception to CSRF is RFC 8058's one-click unsubscribe: a mail client POSTs
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
 
 from core.exceptions import DomainError
+from core.net import client_address
 from statuspages.views.pages import brand_of, page_csp
 from statuspages.views.serving import resolve
 
@@ -42,17 +42,6 @@ def _render(request, template: str, page, *, status: int = 200, **context):
     return response
 
 
-def client_ip(request) -> str:
-    """The asking client's address: behind the TLS proxy (``BEHIND_TLS_PROXY``), the one
-    the proxy appended to X-Forwarded-For last (earlier entries are the client's to
-    forge); else the connection's."""
-    if settings.SECURE_PROXY_SSL_HEADER:
-        forwarded = [part.strip() for part in request.headers.get("X-Forwarded-For", "").split(",") if part.strip()]
-        if forwarded:
-            return forwarded[-1]
-    return request.META.get("REMOTE_ADDR", "")
-
-
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def subscribe(request, slug: str):
@@ -65,7 +54,7 @@ def subscribe(request, slug: str):
                 email=form.cleaned_data["email"],
                 components=form.chosen(),
                 source="form",
-                client_ip=client_ip(request),
+                client_address=client_address(request),
             )
         except services.SubscribeRateLimited as exc:
             form.add_error(None, "Too many requests from your network: please try again later.")

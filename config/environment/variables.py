@@ -137,8 +137,9 @@ TOPICS = (
                  "how long browsers use HTTPS only (HSTS); start low (`300`) while trying, `0` turns it off",
                  default_text="`31536000` behind TLS, else `0`"),
         Variable("TRUSTED_PROXY_COUNT", integer(minimum=0), _behind_tls("1", "0"),
-                 "proxies of yours that append to `X-Forwarded-For`; the client's address is the entry the "
-                 "outermost one wrote", default_text="`1` behind TLS, else `0`"),
+                 "proxies of yours that append to `X-Forwarded-For`; the client's address, for every limit (API "
+                 "authentication failures, the subscribe form, admin logins), is the entry the outermost one wrote "
+                 "(`0`: the peer, `REMOTE_ADDR`)", default_text="`1` behind TLS, else `0`"),
         Variable("SECURE_HSTS_INCLUDE_SUBDOMAINS", flag(), "true", "HSTS's `includeSubDomains`"),
         Variable("SECURE_HSTS_PRELOAD", flag(), "true",
                  "HSTS's `preload` (matters only if you submit your domain to browsers' preload list)"),
@@ -152,8 +153,8 @@ TOPICS = (
     Topic("API", "The incident.io-compatible API.", (
         Variable("API_RATE_LIMIT_PER_MINUTE", integer(minimum=0), "1200", "requests per API key per minute (`0`: no limit)"),
         Variable("API_AUTH_FAILURES_PER_MINUTE", integer(minimum=0), "60",
-                 "API requests with a token that opens no key, per client address (`REMOTE_ADDR`) per minute; past "
-                 "them, 429 without a database lookup (`0`: no limit)"),
+                 "API requests with a token that opens no key, per client address (`TRUSTED_PROXY_COUNT`) per "
+                 "minute; past them, 429 without a database lookup (`0`: no limit)"),
         Variable("API_ACCELERATION", flag(), "true",
                  "`true`: the accelerated backend (`core/accel/`: cached keys and renderings, pages rendered once and "
                  "gzipped, a batch's email built once); `false`: the plain one (DRF's ordinary path, every page read "
@@ -166,6 +167,12 @@ TOPICS = (
                  "limit; 400 elsewhere)"),
     )),
     Topic("Notifications", "Emails to status page subscribers, sent by the workers in batches.", (
+        Variable("SUBSCRIBE_REQUESTS_PER_HOUR", integer(minimum=0), "20",
+                 "subscribe form requests per client address (`TRUSTED_PROXY_COUNT`) per hour; past them, a 429 "
+                 "page (`0`: no limit)"),
+        Variable("SUBSCRIBE_EMAILS_PER_HOUR", integer(minimum=0), "3",
+                 "confirmation (or reminder) emails per email address and status page per hour; past them, nothing "
+                 "is sent and the form answers as usual (`0`: no limit)"),
         Variable("NOTIFICATIONS_FROM_EMAIL", address(), lambda get: get("DEFAULT_FROM_EMAIL"),
                  "the sender of subscribers' emails (`Example Status <status@example.com>`)",
                  default_text="`DEFAULT_FROM_EMAIL`"),

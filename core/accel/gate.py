@@ -40,11 +40,11 @@ def admit(request, token: str, *, look_up=None) -> ApiKey | None:
     entry_key = acceleration.api_key_cache_key(token_hash)
     sources = list(acceleration.SOURCES)
     reads = [*map(acceleration.token_key, sources), *state.prefetch]
-    planned = ratelimit.plan()
+    planned = ratelimit.API_KEY.plan()
     if hasattr(cache, "admit"):
         cached, spent, values = cache.admit(
             entry_key,
-            ratelimit.bucket_key(token_hash),
+            ratelimit.API_KEY.key(token_hash),
             reads,
             now=planned.now if planned else 0,
             interval=planned.interval if planned else 1,

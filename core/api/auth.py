@@ -6,9 +6,9 @@ of its actions; ``global_access`` may call everything, and a key never gains a r
 was not given.
 
 A token that opens no key costs a database lookup, so failures are limited per client
-address (``API_AUTH_FAILURES_PER_MINUTE``, by ``ratelimit``'s one rule): an address past
-its allowance is answered 429 without a lookup, except (with acceleration) for a key
-the cache already holds.
+address (``core.net.client_address``) by the ``ratelimit.AUTH_FAILURES`` bucket
+(``API_AUTH_FAILURES_PER_MINUTE``): an address past its allowance is answered 429
+without a lookup, except (with acceleration) for a key the cache already holds.
 """
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
@@ -19,6 +19,8 @@ from rest_framework.permissions import BasePermission
 from core import ratelimit
 from core.acceleration import backend
 from core.api.state import state_of
+from core.api.throttling import refusal
+from core.net import client_address
 
 
 def bearer_token(request) -> str | None:
@@ -41,28 +43,25 @@ def authenticate(request, token: str):
     return state.key
 
 
-def client_address(request) -> str:
-    """The address failed authentications count against: REMOTE_ADDR, the peer the web
-    server saw. No X-Forwarded-For is believed (nothing says which proxies may set it), so
-    behind a proxy, have it hand the client's address over as the peer's (README)."""
-    return request.META.get("REMOTE_ADDR") or "unknown"
-
-
 def _admit(request, token: str):
-    planned = ratelimit.failures_plan()
+    failures = ratelimit.AUTH_FAILURES
+    planned = failures.plan()
     if planned is None:
         return backend().admit(request, token)
     state = state_of(request)
-    bucket = ratelimit.failures_bucket_key(client_address(request))
+    address = client_address(request)
+    bucket = failures.key(address)
 
     def guarded(look_up, found):
-        # An address past its allowance is refused before the lookup it would cost.
-        state.auth_refusal = ratelimit.refusal_of(found.get(bucket), planned)
+        # An address past its allowance is refused before the lookup it would cost
+        # (``found``: what the backend read, the address's bucket among it).
+        seen = failures.peek(address, planned=planned, found=found.get(bucket))
+        state.auth_refusal = None if seen.allowed else seen
         if state.auth_refusal is not None:
             return None
         key = look_up()
         if key is None:
-            spent = ratelimit.spend("", planned, bucket=bucket)
+            spent = failures.spend(address, planned=planned)
             state.auth_refusal = None if spent.allowed else spent
         return key
 
@@ -82,7 +81,7 @@ class ApiKeyAuthentication(BaseAuthentication):
         if key is None:
             refused = state_of(request).auth_refusal
             if refused is not None:
-                raise refused.refusal("failed_authentications")
+                raise refusal(refused, "failed_authentications")
             raise exceptions.AuthenticationFailed("The API key is not valid: it may have been rotated or deleted")
         return (None, key)
 

@@ -8,7 +8,7 @@ from rest_framework import viewsets
 from core.api.auth import ApiKeyAuthentication, HasApiRole
 from core.api.pagination import paginate
 from core.api.state import state_of
-from core.ratelimit import ApiKeyRateThrottle
+from core.api.throttling import ApiKeyRateThrottle, refusal
 
 
 class ApiViewSet(viewsets.ViewSet):
@@ -19,8 +19,8 @@ class ApiViewSet(viewsets.ViewSet):
     roles: dict[str, tuple[str, ...]] = {}
 
     def throttled(self, request, wait):
-        # incident.io's 429 names the key and when to come back (core.ratelimit).
-        raise state_of(request).rate_limit.refusal(request.auth.name)
+        # incident.io's 429 names the key and when to come back (core.api.throttling).
+        raise refusal(state_of(request).rate_limit, request.auth.name)
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)

@@ -37,6 +37,7 @@ from statuspages.models import MaintenanceUpdate, PageIncidentUpdate
 from ..models import Delivery, DeliveryState, Subscriber, Suppression
 from ..rendering import messages, render_update
 from ..selectors import Update, is_public, notifiable_subscribers
+from ..signals import batch_owed, fan_out_owed
 
 log = logging.getLogger(__name__)
 
@@ -55,9 +56,9 @@ def load_update(kind: str, update_id) -> Update | None:
 
 
 def _enqueue_batch(kind: str, update_id, first, last) -> None:
-    from notifications.tasks import send_batch  # tasks call services: imported when needed
-
-    send_batch.delay(kind, str(update_id), first, last)
+    # The fan-out and the sweep run outside any transaction (a worker's): the rows are
+    # committed by now, and the receiver enqueues at once.
+    batch_owed.send(sender=Delivery, kind=kind, update_id=str(update_id), first_subscriber_id=first, last_subscriber_id=last)
 
 
 # Fan-out ----------------------------------------------------------------------------------
@@ -259,12 +260,10 @@ def sweep() -> dict:
     now = timezone.now()
     period = timedelta(seconds=settings.NOTIFICATIONS_SWEEP_SECONDS)
     lease = timedelta(seconds=settings.NOTIFICATIONS_CLAIM_SECONDS)
-    from notifications.tasks import fan_out as fan_out_task
-
     fan_outs = 0
     for kind, model in KINDS.items():
         for pk in model.objects.filter(notify_subscribers=True, notified_at__isnull=True, created_at__lte=now - period).values_list("pk", flat=True):
-            fan_out_task.delay(kind, str(pk))
+            fan_out_owed.send(sender=model, kind=kind, update_id=str(pk))
             fan_outs += 1
     stale = Delivery.objects.filter(
         Q(state=DeliveryState.SENDING, claimed_until__lte=now)

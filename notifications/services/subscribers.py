@@ -10,18 +10,20 @@ whether the address is new, waiting for confirmation or already subscribed (a su
 address is mailed a reminder with its preferences link instead of a confirmation, and its
 components are left alone: only its owner changes them, through that link).
 
-Abuse limits, with the API's rate-limit rule (``core.ratelimit.spend``: a token
-bucket in Django's cache, shared by every process):
-- per client IP, ``IP_REQUESTS_PER_HOUR``: past it, the request is refused
-  (``SubscribeRateLimited``, which the form shows as a 429);
-- per address and page, ``ADDRESS_EMAILS_PER_HOUR`` confirmation (or reminder) emails:
-  past it, the request is answered as usual and nothing is sent, so nobody can use the
-  form to flood an inbox, nor learn anything from being limited.
+Abuse limits, buckets of the rate-limit service (``core.ratelimit``: token buckets in
+Django's cache, shared by every process):
+- per client address, ``SUBSCRIBE_REQUESTS_PER_HOUR`` (``SUBSCRIBE_REQUESTS``): past it,
+  the request is refused (``SubscribeRateLimited``, which the form shows as a 429);
+- per email address and page, ``SUBSCRIBE_EMAILS_PER_HOUR`` confirmation (or reminder)
+  emails (``SUBSCRIBE_EMAILS``): past it, the request is answered as usual and nothing is
+  sent, so nobody can use the form to flood an inbox, nor learn anything from being limited.
+
+Emails are recorded here (``confirmation_sent_at``, new rows) and asked for with the
+``confirmations_owed`` signal, which ``notifications.receivers`` enqueues on commit.
 """
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -30,14 +32,13 @@ from django.core.validators import EmailValidator
 from django.db import transaction
 from django.utils import timezone
 
+from core import ratelimit
 from core.exceptions import Conflict, DomainError
-from core.ratelimit import MICROSECONDS, Plan, spend
 from notifications.models import Delivery, DeliveryState, Source, Subscriber, Suppression
+from notifications.signals import confirmations_owed
 from statuspages.models import Component, StatusPage
 from statuspages.services.common import check_components
 
-IP_REQUESTS_PER_HOUR = 20
-ADDRESS_EMAILS_PER_HOUR = 3
 #: rows per INSERT of a bulk import; confirmation emails per task
 IMPORT_BATCH = 1000
 CONFIRMATIONS_PER_TASK = 500
@@ -46,7 +47,7 @@ _validate_email = EmailValidator()
 
 
 class SubscribeRateLimited(DomainError):
-    """Too many subscribe requests from one client IP."""
+    """Too many subscribe requests from one client address."""
 
     def __init__(self, retry_after: int):
         super().__init__("rate_limited", "Too many requests: try again later")
@@ -66,21 +67,6 @@ def _checked_email(email: str, field: str = "email") -> str:
     return address
 
 
-def _spend(bucket: str, per_hour: int) -> tuple[bool, int]:
-    """(allowed, seconds until one more fits) for one request from ``bucket``."""
-    interval = 3600 * MICROSECONDS // per_hour
-    plan = Plan(now=int(timezone.now().timestamp() * MICROSECONDS), interval=interval, capacity=per_hour * interval)
-    outcome = spend(bucket, plan)
-    wait = outcome.tat + interval - plan.capacity - plan.now
-    return outcome.allowed, max(-(-wait // MICROSECONDS), 1)
-
-
-def _bucket(kind: str, *parts: str) -> str:
-    # Hashed: addresses may hold characters a cache key must not (memcached), and the
-    # cache need not hold them in clear.
-    return f"subscribe:{kind}:" + hashlib.sha256("\0".join(parts).encode()).hexdigest()[:32]
-
-
 def _components_choice(status_page: StatusPage, components: Iterable[Component] | None, field: str) -> tuple[bool, list[Component]]:
     if components is None:
         return True, []
@@ -91,10 +77,9 @@ def _components_choice(status_page: StatusPage, components: Iterable[Component] 
     return False, chosen
 
 
-def _send_confirmation_on_commit(subscriber: Subscriber) -> None:
-    from notifications.tasks.confirmation import send_confirmation
-
-    send_confirmation.delay_on_commit(subscriber.pk)
+def _owe_confirmations(subscriber_ids: list) -> None:
+    # Inside the transaction that recorded them: the receiver enqueues on its commit.
+    confirmations_owed.send(sender=Subscriber, subscriber_ids=subscriber_ids)
 
 
 def request_subscription(
@@ -103,7 +88,7 @@ def request_subscription(
     email: str,
     components: Iterable[Component] | None = None,
     source: str = Source.FORM,
-    client_ip: str | None = None,
+    client_address: str | None = None,
 ) -> Subscriber | None:
     """Ask for ``email`` to follow ``status_page`` (every component, or ``components``).
 
@@ -113,12 +98,12 @@ def request_subscription(
     way, and must not tell the asker which it was."""
     address = _checked_email(email)
     all_components, chosen = _components_choice(status_page, components, "components")
-    if client_ip:
-        allowed, retry_after = _spend(_bucket("ip", client_ip), IP_REQUESTS_PER_HOUR)
-        if not allowed:
-            raise SubscribeRateLimited(retry_after)
-    allowed, _ = _spend(_bucket("address", status_page.pk, address), ADDRESS_EMAILS_PER_HOUR)
-    if not allowed:
+    if client_address:
+        spent = ratelimit.SUBSCRIBE_REQUESTS.spend(client_address)
+        if spent is not None and not spent.allowed:
+            raise SubscribeRateLimited(spent.retry_after)
+    spent = ratelimit.SUBSCRIBE_EMAILS.spend(status_page.pk, address)
+    if spent is not None and not spent.allowed:
         return None
     now = timezone.now()
     with transaction.atomic():
@@ -137,7 +122,7 @@ def request_subscription(
             subscriber.components.set(chosen)
         else:
             Subscriber.objects.filter(pk=subscriber.pk).update(confirmation_sent_at=now)
-        _send_confirmation_on_commit(subscriber)
+        _owe_confirmations([subscriber.pk])
     return subscriber
 
 
@@ -167,7 +152,7 @@ def add_subscriber(
     )
     subscriber.components.set(chosen)
     if not confirmed:
-        _send_confirmation_on_commit(subscriber)
+        _owe_confirmations([subscriber.pk])
     return subscriber
 
 
@@ -264,9 +249,7 @@ def import_subscribers(
         # ignore_conflicts: an address subscribing through the form meanwhile keeps its row.
         Subscriber.objects.bulk_create(new, batch_size=IMPORT_BATCH, ignore_conflicts=True)
         if not confirmed and new:
-            from notifications.tasks.confirmation import send_confirmations
-
             ids = [subscriber.pk for subscriber in new]
             for start in range(0, len(ids), CONFIRMATIONS_PER_TASK):
-                send_confirmations.delay_on_commit(ids[start : start + CONFIRMATIONS_PER_TASK])
+                _owe_confirmations(ids[start : start + CONFIRMATIONS_PER_TASK])
     return ImportResult(created=len(new), skipped=len(emails) - len(new))

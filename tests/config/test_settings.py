@@ -264,6 +264,8 @@ REFUSALS = [
     ("API_EGRESS_IP_RANGES", "203.0.113.0/24,not-an-address", "does not appear to be"),
     ("MAX_REQUEST_BODY_MB", "big", "must be a number"),
     ("MAX_REQUEST_BODY_MB", "0", "more than 0"),
+    ("SUBSCRIBE_REQUESTS_PER_HOUR", "-1", "at least 0"),
+    ("SUBSCRIBE_EMAILS_PER_HOUR", "some", "whole number"),
     ("NOTIFICATIONS_FROM_EMAIL", "status at example.com", "not an email address"),
     ("NOTIFICATIONS_REPLY_TO", "support@example.com,nobody", "'nobody' is not an email address"),
     ("NOTIFICATIONS_MESSAGE_ID_DOMAIN", "example.com>", "not a domain name"),

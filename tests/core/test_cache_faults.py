@@ -171,7 +171,7 @@ EXPECTED = dict.fromkeys(REQUESTS, 200)
 
 def bucket_in_redis(site) -> int | None:
     """The TAT of the key's rate-limit bucket, as Redis holds it (None: none)."""
-    value = site.server.client().get(cache.make_key(ratelimit.bucket_key(site.api.key.token_hash)))
+    value = site.server.client().get(cache.make_key(ratelimit.API_KEY.key(site.api.key.token_hash)))
     return None if value is None else int(value)
 
 

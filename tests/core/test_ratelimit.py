@@ -1,7 +1,9 @@
-"""Per-key rate limiting: incident.io's token bucket (a burst of the per-minute limit, then a
-continuous refill), its headers and its 429 body. The clock is frozen by replacing
-``time`` in core.ratelimit, so no test sleeps."""
+"""Rate limiting: incident.io's token bucket per API key (a burst of the per-minute limit,
+then a continuous refill), its headers and its 429 body; and the one rule every named
+bucket follows, on every store. The clock is frozen by replacing ``time`` in
+core.ratelimit, so no test sleeps."""
 
+import math
 import os
 import subprocess
 import sys
@@ -24,10 +26,16 @@ NOW = 1_785_173_140.25
 
 
 @pytest.fixture
-def clock(monkeypatch, cache_backend):
-    """A frozen clock for the rate limiter: ``clock.now`` is the time; move it by hand."""
-    frozen = SimpleNamespace(now=NOW)
-    monkeypatch.setattr(ratelimit, "time", SimpleNamespace(time=lambda: frozen.now))
+def frozen(monkeypatch):
+    """A frozen clock for the rate limiter: ``frozen.now`` is the time; move it by hand."""
+    clock = SimpleNamespace(now=NOW)
+    monkeypatch.setattr(ratelimit, "time", SimpleNamespace(time=lambda: clock.now))
+    return clock
+
+
+@pytest.fixture
+def clock(frozen, cache_backend):
+    """The frozen clock, on each cache (the tests' local memory, then Redis)."""
     return frozen
 
 
@@ -147,7 +155,8 @@ from django.core.cache import cache
 from django.http import HttpRequest
 from django.utils import timezone
 from django.conf import settings
-from core import acceleration, ratelimit
+from core import acceleration
+from core.api import throttling
 from core.models import ApiKey
 
 token = sys.argv[1]
@@ -161,7 +170,7 @@ for _ in range(int(sys.argv[2])):
     request = HttpRequest()
     if settings.ACCELERATION_BACKEND == "core.accel.backend.Accelerated":
         acceleration.backend().admit(request, token)  # on Redis, spends in the Lua call that finds the key
-    outcome = ratelimit.check(request, key)
+    outcome = throttling.check(request, key)
     outcomes.append(200 if outcome.allowed else 429)
 print(json.dumps(outcomes), flush=True)
 """
@@ -211,65 +220,116 @@ def test_the_limit_is_shared_across_processes_through_the_cache(tmp_path):
             if process.poll() is None:
                 process.kill()
         redis = RedisCache(redis_url, {})
-        redis.delete_many([f"api-rate:{token_hash}", *entries])
+        redis.delete_many([ratelimit.API_KEY.key(token_hash), *entries])
     # Ten attempts on one key across two processes: the bucket of six is spent once, not twice.
     assert outcomes.count(200) == 6 and outcomes.count(429) == 4
 
 
-# --- one rule, two implementations --------------------------------------------------------------
+# --- one rule: every bucket, every store --------------------------------------------------------
 #
-# The bucket's rule is written twice: ratelimit.spend() on any Django cache, and the Lua
-# call of the accelerated gate on Redis. Both answer this table.
+# Every named bucket follows one rule, spent through Django's cache (the tests' local
+# memory, and Redis when REDIS_URL is set); the accelerated gate spends the API key's
+# bucket by the same rule in one Lua call on Redis. All of them answer this table, at a
+# limit of three requests a window. Times and TATs are in the bucket's intervals
+# (its window / 3) after T0.
 
-# A second's interval, three requests' worth: Redis keeps a bucket a window after it is
-# full again, so the table's times must be real ones (microseconds would let it lapse).
-S = 1_000_000
-INTERVAL, CAPACITY = S, 3 * S
-T0 = 1_000 * S
 RULE = [
-    # (microseconds after T0, fits, the bucket's TAT after)
-    (0, True, T0 + S),  # a full bucket: the first request starts it from now
-    (0, True, T0 + 2 * S),
-    (0, True, T0 + 3 * S),  # the burst is spent
-    (0, False, T0 + 3 * S),  # refused, and the refusal spends nothing
-    (S // 2, False, T0 + 3 * S),  # half an interval later: still nothing back
-    (S, True, T0 + 4 * S),  # one interval later, one request's worth is back
-    (S, False, T0 + 4 * S),
-    (100 * S, True, T0 + 101 * S),  # idle long enough: full again, starting from now
+    # (intervals after T0, fits, the TAT after, remaining after, intervals until one more fits)
+    (0, True, 1, 2, None),  # a full bucket: the first request starts it from now
+    (0, True, 2, 1, None),
+    (0, True, 3, 0, None),  # the burst is spent
+    (0, False, 3, 0, 1),  # refused, and the refusal spends nothing
+    (0.5, False, 3, 0, 0.5),  # half an interval later: still nothing back
+    (1, True, 4, 0, None),  # one interval later, one request's worth is back
+    (1, False, 4, 0, 1),
+    (100, True, 101, 2, None),  # idle long enough: full again, starting from now
 ]
+S = 1_000_000
+T0 = int(NOW * S)
+#: a subject of each bucket (its key's parts)
+SUBJECTS = {
+    "api-key": ("0f" * 32,),
+    "auth-failures": ("2001:db8::7",),
+    "subscribe-requests": ("192.0.2.7",),
+    "subscribe-emails": ("01J0000000000000000000PAGE", "ann@example.com"),
+}
 
 
-def _python_spend(token_hash, planned):
-    return ratelimit.spend(token_hash, planned)
+def follow_the_rule(bucket, subject, clock, spend):
+    """Walk RULE through ``spend`` (the bucket's, or the gate's Lua call), looking at the
+    bucket before each request; the outcomes, in the table's terms."""
+    interval = bucket.plan().interval
+    walked = []
+    for at, _, _, _, _ in RULE:
+        clock.now = NOW + at * interval / S
+        seen = bucket.peek(*subject)
+        spent = spend()
+        assert seen.allowed == spent.allowed, f"a look at {at} intervals foretold {seen.allowed}"
+        wait = None if spent.allowed else (spent.tat + interval - spent.plan.capacity - spent.plan.now) / interval
+        if not spent.allowed:
+            assert spent.retry_after == math.ceil(wait * interval / S)  # whole seconds, rounded up
+        walked.append((at, spent.allowed, (spent.tat - T0) / interval, spent.remaining, wait))
+    return walked
 
 
-def _lua_spend(token_hash, planned):
+@pytest.mark.parametrize("name", list(ratelimit.BUCKETS))
+def test_every_bucket_follows_the_one_rule_on_every_cache(name, clock, settings):
+    bucket = ratelimit.BUCKETS[name]
+    setattr(settings, bucket.limit_setting, 3)
+    subject = SUBJECTS[name]
+    walked = follow_the_rule(bucket, subject, clock, lambda: bucket.spend(*subject))
+    assert walked == RULE
+
+
+def test_the_gates_lua_call_spends_the_api_key_bucket_by_the_same_rule(frozen, settings):
     from django.core.cache import cache
 
+    from tests.clients import ACCELERATED, redis_cache
+
+    settings.ACCELERATION_BACKEND = ACCELERATED
+    redis_cache(settings)
+    settings.API_RATE_LIMIT_PER_MINUTE = 3
+    bucket, token_hash = ratelimit.API_KEY, get_random_string(20)
     cache.set(f"entry:{token_hash}", "a key")
-    _, spent, _ = cache.admit(
-        f"entry:{token_hash}", ratelimit.bucket_key(token_hash), [], now=planned.now, interval=planned.interval, capacity=planned.capacity
-    )
-    return ratelimit.RateLimit(allowed=spent[0], tat=spent[1], plan=planned)
+
+    def lua_spend():
+        planned = bucket.plan()
+        _, spent, _ = cache.admit(
+            f"entry:{token_hash}",
+            bucket.key(token_hash),
+            [],
+            now=planned.now,
+            interval=planned.interval,
+            capacity=planned.capacity,
+        )
+        return ratelimit.RateLimit(allowed=spent[0], tat=spent[1], plan=planned)
+
+    try:
+        assert follow_the_rule(bucket, (token_hash,), frozen, lua_spend) == RULE
+    finally:
+        cache.delete_many([f"entry:{token_hash}", bucket.key(token_hash)])
 
 
-@pytest.mark.parametrize(
-    "implementation, backend",
-    [(_python_spend, "locmem"), (_python_spend, "django redis"), (_lua_spend, "accelerated redis")],
-    ids=["python-locmem", "python-redis", "lua-redis"],
-)
-def test_both_implementations_of_the_bucket_follow_one_rule(implementation, backend, settings):
-    from tests.clients import ACCELERATED, PLAIN, redis_cache
+def test_each_bucket_keeps_its_state_under_a_key_of_its_own():
+    keys = {name: bucket.key(*SUBJECTS[name]) for name, bucket in ratelimit.BUCKETS.items()}
+    # Kept across deploys (no per-deploy prefix), one prefix per bucket.
+    assert keys["api-key"] == "rate:api-key:" + "0f" * 32
+    assert keys["auth-failures"] == "rate:auth-failures:2001:db8::7"
+    assert all(key.startswith(f"rate:{name}:") for name, key in keys.items())
+    # Email and client addresses of the public form are not kept in clear.
+    assert "ann@example.com" not in keys["subscribe-emails"] and "192.0.2.7" not in keys["subscribe-requests"]
 
-    if backend != "locmem":
-        settings.ACCELERATION_BACKEND = ACCELERATED if backend == "accelerated redis" else PLAIN
-        redis_cache(settings)
-    token_hash = get_random_string(20)
-    outcomes = [
-        implementation(token_hash, ratelimit.Plan(now=T0 + at, interval=INTERVAL, capacity=CAPACITY))
-        for at, _, _ in RULE
-    ]
-    assert [(o.allowed, o.tat) for o in outcomes] == [(fits, tat) for _, fits, tat in RULE]
+
+@pytest.mark.parametrize("name", list(ratelimit.BUCKETS))
+def test_a_limit_of_zero_turns_its_bucket_off(name, settings):
+    bucket = ratelimit.BUCKETS[name]
+    setattr(settings, bucket.limit_setting, 0)
+    assert bucket.plan() is None
+    assert bucket.spend(*SUBJECTS[name]) is None and bucket.peek(*SUBJECTS[name]) is None
+
+
+# The rule's corners, on the cache's own calls.
+INTERVAL, CAPACITY = S, 3 * S
 
 
 def test_a_bucket_that_lapses_while_a_refusal_is_given_back_spends_nothing(monkeypatch):

@@ -9,7 +9,6 @@ from django.test import Client
 
 from notifications.links import confirm_url, preferences_url, unsubscribe_url
 from notifications.models import Subscriber, Suppression
-from notifications.services import subscribers as module
 
 from .conftest import subscriber
 
@@ -71,12 +70,27 @@ def test_choosing_some_components_but_none_is_a_form_error(browser, page):
     assert not Subscriber.objects.exists()
 
 
-def test_the_ip_limit_answers_429_with_retry_after(browser, page, monkeypatch):
-    monkeypatch.setattr(module, "IP_REQUESTS_PER_HOUR", 1)
+def test_the_ip_limit_answers_429_with_retry_after(browser, page, settings):
+    settings.SUBSCRIBE_REQUESTS_PER_HOUR = 1
     csrf_post(browser, "/status/acme/subscribe/", {"email": "a@example.com", "scope": "all"})
     response = csrf_post(browser, "/status/acme/subscribe/", {"email": "b@example.com", "scope": "all"})
     assert response.status_code == 429 and int(response["Retry-After"]) > 0
     assert list(Subscriber.objects.values_list("email", flat=True)) == ["a@example.com"]
+
+
+def test_the_ip_limit_counts_the_client_our_proxy_saw_not_what_it_wrote(page, settings):
+    # Behind one proxy of ours: one client, whatever it writes to the left of the entry
+    # our proxy appended, and another client behind the same proxy has an allowance of its own.
+    settings.SUBSCRIBE_REQUESTS_PER_HOUR = 1
+    settings.TRUSTED_PROXY_COUNT = 1
+
+    def post(forwarded, email):
+        browser = Client(enforce_csrf_checks=True, REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=forwarded)
+        return csrf_post(browser, "/status/acme/subscribe/", {"email": email, "scope": "all"})
+
+    assert post("203.0.113.5", "a@example.com").status_code == 200
+    assert post("6.6.6.6, 203.0.113.5", "b@example.com").status_code == 429
+    assert post("203.0.113.6", "c@example.com").status_code == 200
 
 
 def test_the_form_of_an_unknown_page_is_404(client, db):

@@ -3,7 +3,7 @@ request cycle when nothing about the request is out of the ordinary.
 
 It takes the steps the DRF view takes, in the same order and through the same functions:
 the key (``auth.authenticate``, through the gate, which also reads the incident's cached
-rendering), its role, its rate limit (``ratelimit.check``), the incident as the key may
+rendering), its role, its rate limit (``throttling.check``), the incident as the key may
 see it (``selectors.visible_to``), then the rendering. It saves DRF's request wrapping,
 content negotiation and response finalising.
 
@@ -16,7 +16,7 @@ looked up twice, nor the request charged twice.
 
 from django.http import HttpResponse
 
-from core import ratelimit
+from core.api import throttling
 from core.api.auth import authenticate, bearer_token
 from core.api.state import state_of
 from incidents import selectors
@@ -58,7 +58,7 @@ def accelerated_show(drf_view, *, dialect: str, render_many):
         key = authenticate(request, token)
         if key is None or not key.has_role(*roles):
             return drf_view(request, pk=pk)
-        rate_limit = ratelimit.check(request, key)
+        rate_limit = throttling.check(request, key)
         if rate_limit is not None and not rate_limit.allowed:
             return drf_view(request, pk=pk)
         incident = selectors.find_incident(selectors.revisions_visible_to(key), pk)

@@ -180,6 +180,18 @@ def test_failed_authentications_count_per_address(failures):
 
 
 @pytest.mark.django_db
+def test_failed_authentications_count_per_client_behind_our_proxy(failures, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+
+    def behind_proxy(forwarded):
+        return ApiClient("inc_not-a-key").get("/v1/identity", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=forwarded)
+
+    assert [behind_proxy("203.0.113.5").status_code for _ in range(3)] == [401, 401, 401]
+    assert behind_proxy("6.6.6.6, 203.0.113.5").status_code == 429  # what the client wrote changes nothing
+    assert behind_proxy("203.0.113.6").status_code == 401  # another client behind the same proxy
+
+
+@pytest.mark.django_db
 def test_an_address_may_fail_again_once_its_allowance_refills(failures):
     for _ in range(4):
         wrong()
