@@ -23,6 +23,7 @@ from django.urls import reverse
 
 from notifications.links import confirm_url, preferences_url, unsubscribe_url
 from notifications.models import Subscriber
+from notifications.rendering import header_text
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +58,7 @@ def confirmation_message(subscriber: Subscriber, connection=None) -> EmailMultiA
         "preferences_url": preferences_url(subscriber),
         "unsubscribe_url": unsubscribe_url(subscriber),
     }
-    subject = " ".join(render_to_string(f"notifications/email/{kind}.subject", context).split())
+    subject = header_text(render_to_string(f"notifications/email/{kind}.subject", context))
     message = EmailMultiAlternatives(
         subject=subject,
         body=render_to_string(f"notifications/email/{kind}.txt", context),

@@ -83,3 +83,17 @@ def test_5xx_is_permanent_and_4xx_or_a_lost_connection_is_not():
 def test_backoff_grows_and_stays_bounded():
     assert all(1 <= backoff(0) <= 30 for _ in range(20))
     assert all(1 <= backoff(20) <= 3600 for _ in range(20))
+
+
+@pytest.mark.parametrize("kind", ["confirm", "already_subscribed"])
+def test_subjects_are_plain_text_escaped_nowhere_and_on_one_line(page, kind):
+    """A subject is a header, not HTML: the page's name as written, with no line break or
+    control character that could start another header."""
+    from notifications.tasks.confirmation import confirmation_message
+
+    page.name = "Acme & Co <Cloud>\r\nBcc: everyone@example.com\x0b\x00"
+    page.save()
+    ann = subscriber(page, confirmed=kind == "already_subscribed")
+    subject = confirmation_message(ann).message()["Subject"]
+    expected = {"confirm": "Confirm your subscription to", "already_subscribed": "You already follow"}[kind]
+    assert subject == f"{expected} Acme & Co <Cloud> Bcc: everyone@example.com"
