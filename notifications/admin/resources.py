@@ -27,7 +27,6 @@ from notifications import services
 from notifications.models import Source, Subscriber
 from statuspages.models import Component, StatusPage
 
-
 #: what a spreadsheet takes for the start of a formula
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -100,9 +99,8 @@ class SubscriberResource(resources.ModelResource):
         self.known = set(Subscriber.objects.filter(status_page__in=wanted).values_list("status_page_id", "email"))
 
     def before_import_row(self, row, **kwargs):
-        row["email"] = services.normalise_email(row.get("email") or "")
         try:
-            services.subscribers._checked_email(row["email"])
+            row["email"] = services.normalise_email(row.get("email") or "")
         except services.subscribers.DomainError as exc:
             raise ValidationError({"email": exc.message}) from None
 

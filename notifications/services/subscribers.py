@@ -12,9 +12,10 @@ components are left alone: only its owner changes them, through that link).
 
 Abuse limits, buckets of the rate-limit service (``core.ratelimit``: token buckets in
 Django's cache, shared by every process):
-- per client address, ``SUBSCRIBE_REQUESTS_PER_HOUR`` (``SUBSCRIBE_REQUESTS``): past it,
-  the request is refused (``SubscribeRateLimited``, which the form shows as a 429);
-- per email address and page, ``SUBSCRIBE_EMAILS_PER_HOUR`` confirmation (or reminder)
+- per client network (an IPv4 address, an IPv6 /64: ``core.net.network_of``),
+  ``SUBSCRIBE_REQUESTS_PER_HOUR`` (``SUBSCRIBE_REQUESTS``): past it, the request is
+  refused (``SubscribeRateLimited``, which the form shows as a 429);
+- per email address (normalised: ``core.email_addresses``) and page, ``SUBSCRIBE_EMAILS_PER_HOUR`` confirmation (or reminder)
   emails (``SUBSCRIBE_EMAILS``): past it, the request is answered as usual and nothing is
   sent, so nobody can use the form to flood an inbox, nor learn anything from being limited.
 
@@ -27,13 +28,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
-from django.core.validators import EmailValidator
 from django.db import transaction
 from django.utils import timezone
 
 from core import ratelimit
+from core.email_addresses import InvalidAddress
+from core.email_addresses import normalise_email as _normalise
 from core.exceptions import Conflict, DomainError
+from core.net import network_of
 from notifications.models import Delivery, DeliveryState, Source, Subscriber, Suppression
 from notifications.signals import confirmations_owed
 from statuspages.models import Component, StatusPage
@@ -43,7 +45,8 @@ from statuspages.services.common import check_components
 IMPORT_BATCH = 1000
 CONFIRMATIONS_PER_TASK = 500
 
-_validate_email = EmailValidator()
+#: how much of a refused address an error message repeats
+_QUOTED = 80
 
 
 class SubscribeRateLimited(DomainError):
@@ -54,17 +57,14 @@ class SubscribeRateLimited(DomainError):
         self.retry_after = retry_after
 
 
-def normalise_email(email: str) -> str:
-    return (email or "").strip().lower()
-
-
-def _checked_email(email: str, field: str = "email") -> str:
-    address = normalise_email(email)
+def normalise_email(email: str, field: str = "email") -> str:
+    """The one spelling of ``email`` (``core.email_addresses``), or a ``DomainError``
+    naming ``field``: what is stored, compared and counted by the per-address limit."""
     try:
-        _validate_email(address)
-    except ValidationError:
-        raise DomainError("invalid_value", f"{email!r} is not an email address", field=field) from None
-    return address
+        return _normalise(email)
+    except InvalidAddress as exc:
+        shown = repr(email[:_QUOTED] + ("…" if len(email) > _QUOTED else "")) if isinstance(email, str) else "This"
+        raise DomainError("invalid_value", f"{shown} is not an email address we can mail: {exc.reason}", field=field) from None
 
 
 def _components_choice(status_page: StatusPage, components: Iterable[Component] | None, field: str) -> tuple[bool, list[Component]]:
@@ -96,10 +96,10 @@ def request_subscription(
     email on commit (a reminder if it is subscribed already). Returns the row, or None
     when the address's email limit swallowed the request: callers answer the same either
     way, and must not tell the asker which it was."""
-    address = _checked_email(email)
+    address = normalise_email(email)
     all_components, chosen = _components_choice(status_page, components, "components")
     if client_address:
-        spent = ratelimit.SUBSCRIBE_REQUESTS.spend(client_address)
+        spent = ratelimit.SUBSCRIBE_REQUESTS.spend(network_of(client_address))
         if spent is not None and not spent.allowed:
             raise SubscribeRateLimited(spent.retry_after)
     spent = ratelimit.SUBSCRIBE_EMAILS.spend(status_page.pk, address)
@@ -137,7 +137,7 @@ def add_subscriber(
 ) -> Subscriber:
     """Add one address as staff do: confirmed at once (staff vouch for it), or sent a
     confirmation email. An address already on the page is refused (a conflict)."""
-    address = _checked_email(email)
+    address = normalise_email(email)
     all_components, chosen = _components_choice(status_page, components, "components")
     if Subscriber.objects.filter(status_page=status_page, email=address).exists():
         raise Conflict("conflict", f"{address} is already on {status_page.name}", field="email")
@@ -227,7 +227,7 @@ def import_subscribers(
     addresses = []
     for position, email in enumerate(emails):
         try:
-            addresses.append(_checked_email(email, field))
+            addresses.append(normalise_email(email, field))
         except DomainError as exc:
             raise DomainError(exc.code, f"item {position}: {exc.message}", field=field) from None
     wanted = list(dict.fromkeys(addresses))

@@ -174,3 +174,15 @@ def test_the_form_lists_the_components_in_the_pages_order(client, page):
     front = client.get("/status/acme/").content.decode().replace('class="component-name">', ">")
     form = client.get("/status/acme/subscribe/").content.decode().replace("<span>", ">")
     assert order(form) == order(front)
+
+
+def test_the_form_takes_a_quoted_spelling_as_the_one_address(browser, page):
+    assert csrf_post(browser, "/status/acme/subscribe/", {"email": '"Ann"@Example.com', "scope": "all"}).status_code == 200
+    assert list(Subscriber.objects.values_list("email", flat=True)) == ["ann@example.com"]
+
+
+@pytest.mark.parametrize("email", ["ann@[127.0.0.1]", '"a nn"@example.com', "ann@localhost", "a" * 65 + "@example.com"])
+def test_the_form_refuses_an_address_no_mail_system_would_deliver(browser, page, email):
+    response = csrf_post(browser, "/status/acme/subscribe/", {"email": email, "scope": "all"})
+    assert response.status_code == 400 and "not an email address" in response.content.decode()
+    assert not Subscriber.objects.exists()

@@ -190,3 +190,31 @@ def test_an_import_costs_the_same_queries_for_one_address_or_many(page, n, djang
     # savepoint, the page's known addresses, the INSERT, release
     with django_assert_num_queries(4):
         services.import_subscribers(status_page=page, emails=[f"u{i}@example.com" for i in range(n)], confirmed=True, source=Source.API)
+
+
+def test_quoted_and_escaped_spellings_of_one_inbox_share_its_limit(page, mailoutbox, eager, django_capture_on_commit_callbacks, settings):
+    """The flood of issue 17: eight spellings of one mailbox, each once. Past the limit of
+    the one normalised address, nothing more is sent (and the answer is the same)."""
+    assert settings.SUBSCRIBE_EMAILS_PER_HOUR == 3
+    spellings = ["victim@example.com", '"victim"@example.com', '"v\\ictim"@example.com', "VICTIM@example.com",
+                 '"vi\\ctim"@EXAMPLE.com', " victim@example.com", '"\\victim"@example.com', "Victim@Example.Com"]
+    with django_capture_on_commit_callbacks(execute=True):
+        for n, spelling in enumerate(spellings):
+            ask(page, spelling, client_address=f"192.0.2.{n}")
+    assert len(mailoutbox) == 3 and list(Subscriber.objects.values_list("email", flat=True)) == ["victim@example.com"]
+
+
+@pytest.mark.parametrize("email", ['"vic\\\ttim"@example.com', '"vic tim"@example.com', "victim@[127.0.0.1]", "victim@localhost"])
+def test_undeliverable_spellings_are_refused_naming_the_field(page, email):
+    with pytest.raises(DomainError) as refused:
+        ask(page, email)
+    assert refused.value.field == "email" and not Subscriber.objects.exists()
+
+
+def test_the_client_limit_counts_an_ipv6_client_by_its_64(page, settings):
+    settings.SUBSCRIBE_REQUESTS_PER_HOUR = 20
+    for n in range(20):
+        ask(page, f"u{n}@example.com", client_address=f"2001:db8:1:2::{n + 1:x}")
+    with pytest.raises(services.SubscribeRateLimited):
+        ask(page, "one-more@example.com", client_address="2001:db8:1:2:abcd::1")
+    assert ask(page, "elsewhere@example.com", client_address="2001:db8:1:3::1") is not None
