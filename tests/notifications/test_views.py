@@ -186,3 +186,8 @@ def test_the_form_refuses_an_address_no_mail_system_would_deliver(browser, page,
     response = csrf_post(browser, "/status/acme/subscribe/", {"email": email, "scope": "all"})
     assert response.status_code == 400 and "not an email address" in response.content.decode()
     assert not Subscriber.objects.exists()
+
+
+def test_the_form_refuses_an_overlong_address_as_checklys_bulk_call_does(browser, page):
+    response = csrf_post(browser, "/status/acme/subscribe/", {"email": "a" * 300 + "@example.com", "scope": "all"})
+    assert response.status_code == 400 and not Subscriber.objects.exists()
