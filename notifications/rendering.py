@@ -29,7 +29,7 @@ from core import acceleration
 from core.markdown import render_markdown
 from statuspages.models import ComponentStatus, MaintenanceUpdate, PageIncidentUpdate, UpdateComponentStatus
 
-from .links import preferences_url, unsubscribe_url
+from .links import confirm_url, preferences_url, unsubscribe_url
 from .models import Subscriber
 from .selectors import Update, page_of
 
@@ -163,6 +163,29 @@ def addressed(rendered: RenderedUpdate, *, email: str, key: str, unsubscribe: st
     )
     html = rendered.html.replace(UNSUBSCRIBE, escape(unsubscribe)).replace(PREFERENCES, escape(preferences))
     message.attach_alternative(html, "text/html")
+    return message
+
+
+def confirmation_message(subscriber: Subscriber, connection=None) -> EmailMultiAlternatives:
+    """The confirmation email, or the reminder of an address already subscribed (which
+    one is decided when it is sent: an address that confirmed meanwhile gets the reminder)."""
+    page = subscriber.status_page
+    kind = "already_subscribed" if subscriber.is_notifiable else "confirm"
+    context = {
+        "page": page,
+        "subscriber": subscriber,
+        "page_url": settings.SITE_URL + reverse("statuspages:page", args=[page.slug]),
+        "confirm_url": confirm_url(subscriber),
+        "preferences_url": preferences_url(subscriber),
+        "unsubscribe_url": unsubscribe_url(subscriber),
+    }
+    message = EmailMultiAlternatives(
+        subject=header_text(render_to_string(f"notifications/email/{kind}.subject", context)),
+        body=render_to_string(f"notifications/email/{kind}.txt", context),
+        to=[subscriber.email],
+        connection=connection,
+    )
+    message.attach_alternative(render_to_string(f"notifications/email/{kind}.html", context), "text/html")
     return message
 
 

@@ -19,15 +19,18 @@ Django's cache, shared by every process):
   emails (``SUBSCRIBE_EMAILS``): past it, the request is answered as usual and nothing is
   sent, so nobody can use the form to flood an inbox, nor learn anything from being limited.
 
-Emails are recorded here (``confirmation_sent_at``, new rows) and asked for with the
-``confirmations_owed`` signal, which ``notifications.receivers`` enqueues on commit.
+Emails are recorded here, in the asking transaction: a ``Confirmation`` outbox row
+(``services.confirmations``: enqueued after the commit, best effort, and swept up when
+the broker lost it), and the subscriber's ``confirmation_sent_at`` (when it last asked).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -37,13 +40,13 @@ from core.email_addresses import normalise_email as _normalise
 from core.exceptions import Conflict, DomainError
 from core.net import network_of
 from notifications.models import Delivery, DeliveryState, Source, Subscriber, Suppression
-from notifications.signals import confirmations_owed
 from statuspages.models import Component, StatusPage
 from statuspages.services.common import check_components
 
-#: rows per INSERT of a bulk import; confirmation emails per task
+from .confirmations import owe_confirmations
+
+#: rows per INSERT of a bulk import
 IMPORT_BATCH = 1000
-CONFIRMATIONS_PER_TASK = 500
 
 #: how much of a refused address an error message repeats
 _QUOTED = 80
@@ -78,8 +81,8 @@ def _components_choice(status_page: StatusPage, components: Iterable[Component] 
 
 
 def _owe_confirmations(subscriber_ids: list) -> None:
-    # Inside the transaction that recorded them: the receiver enqueues on its commit.
-    confirmations_owed.send(sender=Subscriber, subscriber_ids=subscriber_ids)
+    # Inside the transaction that asked: outbox rows, enqueued on its commit.
+    owe_confirmations(subscriber_ids)
 
 
 def request_subscription(
@@ -214,6 +217,12 @@ class ImportResult:
     skipped: int
 
 
+def resend_interval() -> timedelta:
+    """How long an address waiting for its confirmation waits before an import asking
+    for it again sends another: one ``SUBSCRIBE_EMAILS_PER_HOUR``'s share of the hour."""
+    return timedelta(hours=1) / max(settings.SUBSCRIBE_EMAILS_PER_HOUR, 1)
+
+
 def import_subscribers(
     *, status_page: StatusPage, emails: Sequence[str], confirmed: bool, source: str, field: str = "emails"
 ) -> ImportResult:
@@ -221,9 +230,12 @@ def import_subscribers(
 
     ``confirmed``: the caller vouches for the addresses (Checkly's ``autoVerify``, the
     admin's CSV import), which are notified at once and sent nothing now; otherwise each
-    new address is sent a confirmation email, by tasks of ``CONFIRMATIONS_PER_TASK``.
-    Addresses already on the page are skipped. The work is a fixed number of queries
-    per ``IMPORT_BATCH`` rows (none per address): 100,000 addresses go in one call."""
+    new address is owed a confirmation email (outbox rows, sent by tasks of
+    ``confirmations.CONFIRMATIONS_PER_TASK``). Addresses already on the page are skipped;
+    without ``confirmed``, one still waiting for its confirmation is sent it again (a
+    retry after the first never arrived), at most once per ``resend_interval()``, and
+    never while one is still on its way. The work is a fixed number of queries per
+    ``IMPORT_BATCH`` rows (none per address): 100,000 addresses go in one call."""
     addresses = []
     for position, email in enumerate(emails):
         try:
@@ -232,8 +244,16 @@ def import_subscribers(
             raise DomainError(exc.code, f"item {position}: {exc.message}", field=field) from None
     wanted = list(dict.fromkeys(addresses))
     now = timezone.now()
+    resend_before = now - resend_interval()
     with transaction.atomic():
-        existing = set(Subscriber.objects.filter(status_page=status_page).values_list("email", flat=True).iterator(chunk_size=10_000))
+        existing, resend = set(), []
+        rows = Subscriber.objects.filter(status_page=status_page).values_list(
+            "email", "pk", "confirmed_at", "suppression", "confirmation_sent_at"
+        )
+        for email, pk, confirmed_at, suppression, asked_at in rows.iterator(chunk_size=10_000):
+            existing.add(email)
+            if confirmed_at is None and not suppression and (asked_at is None or asked_at <= resend_before):
+                resend.append((email, pk))
         new = [
             Subscriber(
                 status_page=status_page,
@@ -248,8 +268,16 @@ def import_subscribers(
         ]
         # ignore_conflicts: an address subscribing through the form meanwhile keeps its row.
         Subscriber.objects.bulk_create(new, batch_size=IMPORT_BATCH, ignore_conflicts=True)
-        if not confirmed and new:
-            ids = [subscriber.pk for subscriber in new]
-            for start in range(0, len(ids), CONFIRMATIONS_PER_TASK):
-                _owe_confirmations(ids[start : start + CONFIRMATIONS_PER_TASK])
+        if not confirmed:
+            asked = set(wanted)
+            owed = [str(subscriber.pk) for subscriber in new]
+            again = [pk for email, pk in resend if email in asked]
+            for start in range(0, len(again), IMPORT_BATCH):
+                Subscriber.objects.filter(pk__in=again[start : start + IMPORT_BATCH]).update(confirmation_sent_at=now)
+            # Only rows that exist: one that lost a race to the form was not created.
+            for start in range(0, len(owed), IMPORT_BATCH):
+                chunk = owed[start : start + IMPORT_BATCH]
+                _owe_confirmations([str(pk) for pk in Subscriber.objects.filter(pk__in=chunk).values_list("pk", flat=True)])
+            if again:
+                _owe_confirmations([str(pk) for pk in again])
     return ImportResult(created=len(new), skipped=len(emails) - len(new))
