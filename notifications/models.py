@@ -45,8 +45,11 @@ class Subscriber(TimestampedModel):
     suppression = models.CharField(max_length=16, choices=Suppression.choices, default=Suppression.NONE, blank=True)
     suppressed_at = models.DateTimeField(null=True, blank=True)
     hard_bounces = models.PositiveIntegerField(default=0)
-    #: when the last confirmation email was sent (the form's per-address limit reads it)
+    #: when a confirmation email was last asked for (a bulk call's re-send reads it)
     confirmation_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    #: the state confirmation links are bound to: bumped whenever the address is
+    #: suppressed, so a link sent before it left (or bounced) confirms nothing
+    link_version = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]

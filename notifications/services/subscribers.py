@@ -184,7 +184,9 @@ def unsubscribe(*, subscriber: Subscriber) -> Subscriber:
     if not subscriber.suppression:
         subscriber.suppression = Suppression.UNSUBSCRIBED
         subscriber.suppressed_at = timezone.now()
-        subscriber.save(update_fields=["suppression", "suppressed_at", "updated_at"])
+        # Confirmation links sent before now die: only a new request brings it back.
+        subscriber.link_version += 1
+        subscriber.save(update_fields=["suppression", "suppressed_at", "link_version", "updated_at"])
     Delivery.objects.filter(subscriber=subscriber, state=DeliveryState.QUEUED).update(
         state=DeliveryState.SKIPPED, error="Unsubscribed"
     )

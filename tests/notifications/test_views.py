@@ -191,3 +191,33 @@ def test_the_form_refuses_an_address_no_mail_system_would_deliver(browser, page,
 def test_the_form_refuses_an_overlong_address_as_checklys_bulk_call_does(browser, page):
     response = csrf_post(browser, "/status/acme/subscribe/", {"email": "a" * 300 + "@example.com", "scope": "all"})
     assert response.status_code == 400 and not Subscriber.objects.exists()
+
+
+def test_an_old_confirmation_link_does_not_resubscribe_after_unsubscribing(browser, page):
+    """Issue 17, item 6: confirm, leave with one click, then post the old confirmation
+    link: the link is dead (a 404 page) and the address stays suppressed."""
+    ann = subscriber(page, confirmed=False)
+    link = path(confirm_url(ann))
+    assert csrf_post(browser, link, {}).status_code == 200
+    response = browser.post(path(unsubscribe_url(ann)), {"List-Unsubscribe": "One-Click"})
+    assert response.status_code == 200
+    assert browser.get(link).status_code == 404
+    assert Client().post(link).status_code == 404  # the replayed POST, CSRF aside
+    ann.refresh_from_db()
+    assert ann.suppression == Suppression.UNSUBSCRIBED and not ann.is_notifiable
+
+
+def test_asking_again_after_leaving_sends_a_link_that_works_and_the_old_one_stays_dead(browser, page):
+    from notifications import services
+
+    ann = subscriber(page, confirmed=False)
+    old = path(confirm_url(ann))
+    csrf_post(browser, old, {})
+    services.unsubscribe(subscriber=ann)
+    ann.refresh_from_db()
+    new = path(confirm_url(ann))
+    assert new != old
+    assert browser.get(old).status_code == 404 and browser.get(new).status_code == 200
+    assert csrf_post(browser, new, {}).status_code == 200
+    ann.refresh_from_db()
+    assert ann.is_notifiable
