@@ -221,3 +221,40 @@ def test_asking_again_after_leaving_sends_a_link_that_works_and_the_old_one_stay
     assert csrf_post(browser, new, {}).status_code == 200
     ann.refresh_from_db()
     assert ann.is_notifiable
+
+
+def test_behind_a_cdn_and_our_proxy_each_visitor_has_an_allowance_of_their_own(page, settings):
+    """Issue 17, item 5: two proxies of ours (a CDN edge, then our load balancer). Every
+    visitor reaches us from the same edge; the limit counts the entry the edge wrote."""
+    settings.SUBSCRIBE_REQUESTS_PER_HOUR = 1
+    settings.TRUSTED_PROXY_COUNT = 2
+
+    def post(visitor, email):
+        forwarded = f"{visitor}, 198.51.100.1"  # what the visitor's browser reached, then the edge
+        browser = Client(enforce_csrf_checks=True, REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=forwarded)
+        return csrf_post(browser, "/status/acme/subscribe/", {"email": email, "scope": "all"})
+
+    assert post("203.0.113.5", "a@example.com").status_code == 200
+    assert post("203.0.113.6", "b@example.com").status_code == 200
+    assert post("203.0.113.5", "c@example.com").status_code == 429
+
+
+def test_a_request_with_a_valid_api_key_is_never_refused_by_the_client_limit(page, settings):
+    """A service subscribing its users from one address (behind a proxy, every client
+    shares one) holds a key: the per-client limit does not apply to it. A key is no
+    ambient credential a browser sends by itself, so it needs no CSRF token either."""
+    from tests.clients import make_client
+
+    settings.SUBSCRIBE_REQUESTS_PER_HOUR = 1
+    keyed = Client(HTTP_AUTHORIZATION=f"Bearer {make_client('viewer').key.token}", enforce_csrf_checks=True)
+    for n in range(3):
+        assert keyed.post("/status/acme/subscribe/", {"email": f"u{n}@example.com", "scope": "all"}).status_code == 200
+    assert Subscriber.objects.count() == 3
+
+
+def test_an_invalid_api_key_earns_nothing(page, settings):
+    settings.SUBSCRIBE_REQUESTS_PER_HOUR = 1
+    forged = Client(HTTP_AUTHORIZATION="Bearer not-a-key", enforce_csrf_checks=True)
+    assert forged.post("/status/acme/subscribe/", {"email": "a@example.com", "scope": "all"}).status_code == 403  # CSRF
+    assert csrf_post(forged, "/status/acme/subscribe/", {"email": "a@example.com", "scope": "all"}).status_code == 200
+    assert csrf_post(forged, "/status/acme/subscribe/", {"email": "b@example.com", "scope": "all"}).status_code == 429
