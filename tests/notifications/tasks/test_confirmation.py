@@ -105,7 +105,7 @@ def test_subjects_are_plain_text_escaped_nowhere_and_on_one_line(page, kind):
     control character that could start another header."""
     from notifications.rendering import confirmation_message
 
-    page.name = "Acme & Co <Cloud>\r\nBcc: everyone@example.com\x0b\x00"
+    page.name = "Acme & Co <Cloud>\r\nBcc: everyone@example.com\x0b\x1b"
     page.save()
     ann = subscriber(page, confirmed=kind == "already_subscribed")
     subject = confirmation_message(ann).message()["Subject"]
