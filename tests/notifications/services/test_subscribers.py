@@ -195,6 +195,18 @@ def test_an_import_costs_the_same_queries_for_one_address_or_many(page, n, djang
         services.import_subscribers(status_page=page, emails=[f"u{i}@example.com" for i in range(n)], confirmed=True, source=Source.API)
 
 
+@pytest.mark.parametrize("n", [1, 50])
+def test_an_unconfirmed_import_costs_the_same_queries_for_one_address_or_many(page, n, django_assert_num_queries):
+    waiting = [subscriber(page, f"w{i}@example.com", confirmed=False).pk for i in range(n)]
+    Subscriber.objects.filter(pk__in=waiting).update(confirmation_sent_at=None)
+    emails = [f"u{i}@example.com" for i in range(n)] + [f"w{i}@example.com" for i in range(n)]
+    # savepoint, the page's known addresses, the INSERT, the new rows read back, their
+    # outbox rows; the waiting addresses' confirmation_sent_at, their outbox rows; release
+    with django_assert_num_queries(8):
+        services.import_subscribers(status_page=page, emails=emails, confirmed=False, source=Source.API)
+    assert Confirmation.objects.count() == 2 * n
+
+
 def test_quoted_and_escaped_spellings_of_one_inbox_share_its_limit(page, mailoutbox, eager, django_capture_on_commit_callbacks, settings):
     """The flood of issue 17: eight spellings of one mailbox, each once. Past the limit of
     the one normalised address, nothing more is sent (and the answer is the same)."""
