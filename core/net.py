@@ -46,3 +46,20 @@ def _address(text: str) -> str:
     if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
         address = address.ipv4_mapped
     return str(address)
+
+
+#: the prefix an IPv6 client is counted by: a subscriber line gets a /64 (or more)
+IPV6_NETWORK_PREFIX = 64
+
+
+def network_of(address: str) -> str:
+    """The network a per-network limit counts ``address`` (as ``client_address`` gives
+    it) in: an IPv4 address alone, an IPv6 address's /64, since one home or host holds a
+    whole /64 and could otherwise take a fresh address for each request. "" stays ""."""
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if isinstance(parsed, ipaddress.IPv6Address):
+        return str(ipaddress.IPv6Network(f"{parsed}/{IPV6_NETWORK_PREFIX}", strict=False))
+    return str(parsed)

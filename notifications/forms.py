@@ -54,7 +54,9 @@ class ComponentsForm(forms.Form):
 class SubscribeForm(ComponentsForm):
     field_order = ["email", "scope", "components"]
 
-    email = forms.EmailField(
+    # Text: the service normalises and checks the address (core.email_addresses), one
+    # rule for the form and every API; the browser still offers its email keyboard.
+    email = forms.CharField(
         label="Email address",
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email", "inputmode": "email", "spellcheck": "false"}),

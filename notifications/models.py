@@ -9,7 +9,8 @@ as soon as the SMTP server accepts it.
 """
 
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Q
+from django.utils import timezone
 
 from core.models import TimestampedModel
 from statuspages.models import Component, MaintenanceUpdate, PageIncidentUpdate, StatusPage
@@ -44,8 +45,11 @@ class Subscriber(TimestampedModel):
     suppression = models.CharField(max_length=16, choices=Suppression.choices, default=Suppression.NONE, blank=True)
     suppressed_at = models.DateTimeField(null=True, blank=True)
     hard_bounces = models.PositiveIntegerField(default=0)
-    #: when the last confirmation email was sent (the form's per-address limit reads it)
+    #: when a confirmation email was last asked for (a bulk call's re-send reads it)
     confirmation_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    #: the state confirmation links are bound to: bumped whenever the address is
+    #: suppressed, so a link sent before it left (or bounced) confirms nothing
+    link_version = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -148,6 +152,45 @@ class Delivery(models.Model):
     @property
     def update(self):
         return self.incident_update if self.incident_update_id else self.maintenance_update
+
+
+class Confirmation(models.Model):
+    """A confirmation (or reminder) email owed to a subscriber: the outbox row, written in
+    the transaction that asked for it. Its task (enqueued on commit, best effort) claims
+    it by a conditional update and marks it sent once the SMTP server accepts it; the
+    sweep re-enqueues rows the broker lost. At most one is pending per subscriber, so
+    asking again while one waits (the broker down) sends one email, not two."""
+
+    id = models.BigAutoField(primary_key=True)
+    subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="confirmations")
+    state = models.CharField(max_length=8, choices=DeliveryState.choices, default=DeliveryState.QUEUED)
+    attempts = models.PositiveIntegerField(default=0)
+    #: as a delivery's: a claim that ran out may be taken again; on a queued row waiting
+    #: out a temporary failure's backoff, when it may be claimed again
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    claim_token = models.CharField(max_length=32, blank=True, editable=False)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subscriber"], condition=Q(state__in=["queued", "sending"]), name="one_pending_confirmation_per_subscriber"
+            ),
+            models.CheckConstraint(condition=~Q(state="sent", sent_at=None), name="sent_confirmation_has_sent_at"),
+        ]
+        indexes = [
+            models.Index(
+                fields=["claimed_until", "created_at"],
+                condition=Q(state__in=["queued", "sending"]),
+                name="confirmation_pending_idx",
+            ),
+        ]
+
+    def __str__(self):
+        return f"confirmation to {self.subscriber_id} ({self.state})"
 
 
 class NotifiedIncidentUpdate(PageIncidentUpdate):

@@ -7,13 +7,15 @@ lost, the update still has no ``notified_at`` and the periodic sweep enqueues it
 broker answers again.
 
 The services' own signals (``notifications.signals``) say what they recorded:
-confirmation emails, enqueued when the transaction that recorded them commits; batches
+confirmation emails (outbox rows), enqueued in the background once the transaction that
+recorded them commits; batches
 and fan-outs, which the fan-out and the sweep record outside any transaction, enqueued at
 once. The services never import the tasks; this module does.
 """
 
 from concurrent.futures import Future
 
+from django.db import transaction
 from django.dispatch import receiver
 
 from statuspages.signals import update_published
@@ -39,14 +41,22 @@ def on_update_published(sender, update, **kwargs):
     enqueue_fan_out(update)
 
 
-@receiver(confirmations_owed)
-def on_confirmations_owed(sender, subscriber_ids, **kwargs):
+def _send_confirmations(subscriber_ids: list[str]) -> None:
     # One subscriber (asking on the form, added by staff): its own task; an import's
     # share: one SMTP connection for them all.
     if len(subscriber_ids) == 1:
-        send_confirmation.delay_on_commit(subscriber_ids[0])
+        send_confirmation.apply_async((subscriber_ids[0],), retry=False)
     else:
-        send_confirmations.delay_on_commit(subscriber_ids)
+        send_confirmations.apply_async((subscriber_ids,), retry=False)
+
+
+@receiver(confirmations_owed)
+def on_confirmations_owed(sender, subscriber_ids, **kwargs):
+    # Recorded in the asking transaction (outbox rows): enqueued once it commits, in the
+    # background, so a dead or frozen broker costs the request nothing; the sweep sends
+    # what the broker never got. Outside a transaction (the sweep) this runs at once.
+    ids = list(subscriber_ids)
+    transaction.on_commit(lambda: in_background(_send_confirmations, ids))
 
 
 @receiver(batch_owed)

@@ -14,6 +14,7 @@ record of it) carries the same Message-ID, which mail clients fold into one.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -28,7 +29,7 @@ from core import acceleration
 from core.markdown import render_markdown
 from statuspages.models import ComponentStatus, MaintenanceUpdate, PageIncidentUpdate, UpdateComponentStatus
 
-from .links import preferences_url, unsubscribe_url
+from .links import confirm_url, preferences_url, unsubscribe_url
 from .models import Subscriber
 from .selectors import Update, page_of
 
@@ -47,6 +48,18 @@ class RenderedUpdate:
     thread: str
     #: this update's part of its emails' Message-IDs ("" for the thread's first one)
     update_part: str
+
+
+#: characters no header may carry: C0 and C1 controls, DEL, and the line and paragraph
+#: separators some mail clients break lines at
+_NOT_IN_HEADERS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def header_text(text: str) -> str:
+    """``text`` fit for a header such as the subject: plain text on one line, each control
+    character or line break a space, runs of spaces one. Subject templates render with
+    autoescape off (a header is not HTML); this keeps a name from starting a header."""
+    return " ".join(_NOT_IN_HEADERS.sub(" ", text).split())
 
 
 def message_id_domain() -> str:
@@ -104,7 +117,7 @@ def render_update(update: Update) -> RenderedUpdate:
         preferences_url=PREFERENCES,
     )
     event = context["event"]
-    subject = " ".join(render_to_string(f"notifications/email/{event}.subject", context).split())
+    subject = header_text(render_to_string(f"notifications/email/{event}.subject", context))
     return RenderedUpdate(
         subject=subject,
         text=render_to_string(f"notifications/email/{event}.txt", context),
@@ -150,6 +163,29 @@ def addressed(rendered: RenderedUpdate, *, email: str, key: str, unsubscribe: st
     )
     html = rendered.html.replace(UNSUBSCRIBE, escape(unsubscribe)).replace(PREFERENCES, escape(preferences))
     message.attach_alternative(html, "text/html")
+    return message
+
+
+def confirmation_message(subscriber: Subscriber, connection=None) -> EmailMultiAlternatives:
+    """The confirmation email, or the reminder of an address already subscribed (which
+    one is decided when it is sent: an address that confirmed meanwhile gets the reminder)."""
+    page = subscriber.status_page
+    kind = "already_subscribed" if subscriber.is_notifiable else "confirm"
+    context = {
+        "page": page,
+        "subscriber": subscriber,
+        "page_url": settings.SITE_URL + reverse("statuspages:page", args=[page.slug]),
+        "confirm_url": confirm_url(subscriber),
+        "preferences_url": preferences_url(subscriber),
+        "unsubscribe_url": unsubscribe_url(subscriber),
+    }
+    message = EmailMultiAlternatives(
+        subject=header_text(render_to_string(f"notifications/email/{kind}.subject", context)),
+        body=render_to_string(f"notifications/email/{kind}.txt", context),
+        to=[subscriber.email],
+        connection=connection,
+    )
+    message.attach_alternative(render_to_string(f"notifications/email/{kind}.html", context), "text/html")
     return message
 
 

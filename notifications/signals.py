@@ -4,11 +4,12 @@ A service records the work in its own tables first (a subscriber's
 ``confirmation_sent_at``, delivery rows, an update still without ``notified_at``), then
 sends one of these; the receivers (``notifications.receivers``) only hand it to the
 broker. So the services never import the tasks that call them, and what the broker loses
-the database still says (the sweep re-enqueues deliveries and fan-outs; a lost
-confirmation is asked for again).
+the database still says (the sweep re-enqueues deliveries, fan-outs and
+confirmations).
 
 - ``confirmations_owed`` (``subscriber_ids``): subscribers owed a confirmation (or
-  reminder) email, sent inside the transaction that recorded it: enqueued on its commit.
+  reminder) email, each recorded as a ``Confirmation`` outbox row; sent inside the
+  transaction that recorded them (enqueued on its commit), or by the sweep.
 - ``batch_owed`` (``kind``, ``update_id``, ``first_subscriber_id``, ``last_subscriber_id``):
   recorded deliveries of an update to send in one batch.
 - ``fan_out_owed`` (``kind``, ``update_id``): an update whose fan-out never finished.

@@ -17,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
 
+from core.api.auth import authenticate, bearer_token
 from core.exceptions import DomainError
 from core.net import client_address
 from statuspages.views.pages import brand_of, page_csp
@@ -42,9 +43,28 @@ def _render(request, template: str, page, *, status: int = 200, **context):
     return response
 
 
+def _keyed(request) -> bool:
+    """Whether the request carries a valid API key (``Authorization: Bearer``). A token
+    that opens none counts against its address's failed authentications, as on the API."""
+    token = bearer_token(request)
+    return bool(token) and authenticate(request, token) is not None
+
+
 @never_cache
+@csrf_exempt
 @require_http_methods(["GET", "HEAD", "POST"])
 def subscribe(request, slug: str):
+    """The form. The per-client limit counts the shared client address
+    (``core.net.client_address``, honouring ``TRUSTED_PROXY_COUNT``) by network, and never
+    refuses a request carrying a valid API key: behind a proxy every client shares an
+    address. Such a request needs no CSRF token either: a key is no ambient credential a
+    browser sends by itself. Every other request is CSRF-checked."""
+    if request.method == "POST" and _keyed(request):
+        return _subscribe(request, slug, limited=False)
+    return _protected_subscribe(request, slug)
+
+
+def _subscribe(request, slug: str, *, limited: bool = True):
     page, _ = resolve(request, slug)
     form = SubscribeForm(request.POST or None, page=page)
     if request.method == "POST" and form.is_valid():
@@ -54,7 +74,7 @@ def subscribe(request, slug: str):
                 email=form.cleaned_data["email"],
                 components=form.chosen(),
                 source="form",
-                client_address=client_address(request),
+                client_address=client_address(request) if limited else None,
             )
         except services.SubscribeRateLimited as exc:
             form.add_error(None, "Too many requests from your network: please try again later.")
@@ -67,6 +87,9 @@ def subscribe(request, slug: str):
             # The same answer whatever the address's state (and whether a limit swallowed it).
             return _render(request, "subscribe_sent.html", page, email=form.cleaned_data["email"])
     return _render(request, "subscribe.html", page, form=form, status=400 if form.errors else 200)
+
+
+_protected_subscribe = csrf_protect(_subscribe)
 
 
 def _subscriber(request, slug: str, token: str, purpose: Purpose) -> Subscriber:

@@ -168,11 +168,11 @@ TOPICS = (
     )),
     Topic("Notifications", "Emails to status page subscribers, sent by the workers in batches.", (
         Variable("SUBSCRIBE_REQUESTS_PER_HOUR", integer(minimum=0), "20",
-                 "subscribe form requests per client address (`TRUSTED_PROXY_COUNT`) per hour; past them, a 429 "
-                 "page (`0`: no limit)"),
+                 "subscribe form requests per client network (`TRUSTED_PROXY_COUNT`; an IPv6 client by its /64) per "
+                 "hour; past them, a 429 page, never for a request with a valid API key (`0`: no limit)"),
         Variable("SUBSCRIBE_EMAILS_PER_HOUR", integer(minimum=0), "3",
-                 "confirmation (or reminder) emails per email address and status page per hour; past them, nothing "
-                 "is sent and the form answers as usual (`0`: no limit)"),
+                 "confirmation (or reminder) emails per normalised email address and status page per hour; past "
+                 "them, nothing is sent and the form answers as usual (`0`: no limit)"),
         Variable("NOTIFICATIONS_FROM_EMAIL", address(), lambda get: get("DEFAULT_FROM_EMAIL"),
                  "the sender of subscribers' emails (`Example Status <status@example.com>`)",
                  default_text="`DEFAULT_FROM_EMAIL`"),

@@ -8,7 +8,12 @@ already on its page, or repeated in the file, is skipped: an import never re-sub
 an address that left, nor changes a subscription. Rows are written in batches through
 ``services.import_subscribers`` (a few queries per thousand rows, none per row), so a
 file of tens of thousands of rows imports in one go; for 100,000 and more, Checkly's
-bulk endpoint takes them in one call."""
+bulk endpoint takes them in one call.
+
+Export never hands a spreadsheet a formula: a cell starting with ``= + - @``, a tab or a
+carriage return (an address such as ``=cmd|'/Ccalc'!A0@example.org`` is a valid one, and
+a component's name is anyone's with the admin) is written with a leading apostrophe,
+which Excel and LibreOffice show as text (OWASP's advice on CSV injection)."""
 
 from __future__ import annotations
 
@@ -21,6 +26,17 @@ from import_export.widgets import ForeignKeyWidget, ManyToManyWidget
 from notifications import services
 from notifications.models import Source, Subscriber
 from statuspages.models import Component, StatusPage
+
+#: what a spreadsheet takes for the start of a formula
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralised(value):
+    """``value`` as a spreadsheet shows it as text: a string starting like a formula gets a
+    leading apostrophe; anything else is returned as it is."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 class PageBySlug(ForeignKeyWidget):
@@ -66,6 +82,9 @@ class SubscriberResource(resources.ModelResource):
         batch_size = 1000
         skip_diff = True
 
+    def export_field(self, field, instance, **kwargs):
+        return neutralised(super().export_field(field, instance, **kwargs))
+
     def dehydrate_state(self, subscriber: Subscriber) -> str:
         return state_of(subscriber)
 
@@ -80,9 +99,8 @@ class SubscriberResource(resources.ModelResource):
         self.known = set(Subscriber.objects.filter(status_page__in=wanted).values_list("status_page_id", "email"))
 
     def before_import_row(self, row, **kwargs):
-        row["email"] = services.normalise_email(row.get("email") or "")
         try:
-            services.subscribers._checked_email(row["email"])
+            row["email"] = services.normalise_email(row.get("email") or "")
         except services.subscribers.DomainError as exc:
             raise ValidationError({"email": exc.message}) from None
 

@@ -85,7 +85,7 @@ class SubscriberAdmin(DomainErrorsAsMessages, ImportExportModelAdmin):
         return state_of(subscriber)
 
     def get_search_results(self, request, queryset, search_term):
-        return super().get_search_results(request, queryset, services.normalise_email(search_term))
+        return super().get_search_results(request, queryset, search_term.strip().lower())
 
     def get_fields(self, request, obj=None):
         if obj is None:

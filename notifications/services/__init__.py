@@ -1,6 +1,6 @@
 """Every write of the notifications app, one module per domain."""
 
-from . import delivery
+from . import confirmations, delivery
 from .delivery import fan_out, record_hard_bounce, retry_failed, send_batch, sweep
 from .subscribers import (
     ImportResult,
@@ -16,6 +16,7 @@ from .subscribers import (
 )
 
 __all__ = [
+    "confirmations",
     "delivery",
     "fan_out",
     "record_hard_bounce",

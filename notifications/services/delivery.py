@@ -230,7 +230,7 @@ def record_hard_bounce(*, subscriber: Subscriber) -> None:
     Subscriber.objects.filter(pk=subscriber.pk).update(hard_bounces=F("hard_bounces") + 1)
     Subscriber.objects.filter(
         pk=subscriber.pk, suppression=Suppression.NONE, hard_bounces__gte=settings.NOTIFICATIONS_SUPPRESS_AFTER_BOUNCES
-    ).update(suppression=Suppression.BOUNCED, suppressed_at=timezone.now())
+    ).update(suppression=Suppression.BOUNCED, suppressed_at=timezone.now(), link_version=F("link_version") + 1)
 
 
 # What the broker lost ---------------------------------------------------------------------

@@ -12,38 +12,44 @@ components are left alone: only its owner changes them, through that link).
 
 Abuse limits, buckets of the rate-limit service (``core.ratelimit``: token buckets in
 Django's cache, shared by every process):
-- per client address, ``SUBSCRIBE_REQUESTS_PER_HOUR`` (``SUBSCRIBE_REQUESTS``): past it,
-  the request is refused (``SubscribeRateLimited``, which the form shows as a 429);
-- per email address and page, ``SUBSCRIBE_EMAILS_PER_HOUR`` confirmation (or reminder)
+- per client network (an IPv4 address, an IPv6 /64: ``core.net.network_of``),
+  ``SUBSCRIBE_REQUESTS_PER_HOUR`` (``SUBSCRIBE_REQUESTS``): past it, the request is
+  refused (``SubscribeRateLimited``, which the form shows as a 429);
+- per email address (normalised: ``core.email_addresses``) and page, ``SUBSCRIBE_EMAILS_PER_HOUR`` confirmation (or reminder)
   emails (``SUBSCRIBE_EMAILS``): past it, the request is answered as usual and nothing is
   sent, so nobody can use the form to flood an inbox, nor learn anything from being limited.
 
-Emails are recorded here (``confirmation_sent_at``, new rows) and asked for with the
-``confirmations_owed`` signal, which ``notifications.receivers`` enqueues on commit.
+Emails are recorded here, in the asking transaction: a ``Confirmation`` outbox row
+(``services.confirmations``: enqueued after the commit, best effort, and swept up when
+the broker lost it), and the subscriber's ``confirmation_sent_at`` (when it last asked).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 
-from django.core.exceptions import ValidationError
-from django.core.validators import EmailValidator
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from core import ratelimit
+from core.email_addresses import InvalidAddress
+from core.email_addresses import normalise_email as _normalise
 from core.exceptions import Conflict, DomainError
+from core.net import network_of
 from notifications.models import Delivery, DeliveryState, Source, Subscriber, Suppression
-from notifications.signals import confirmations_owed
 from statuspages.models import Component, StatusPage
 from statuspages.services.common import check_components
 
-#: rows per INSERT of a bulk import; confirmation emails per task
-IMPORT_BATCH = 1000
-CONFIRMATIONS_PER_TASK = 500
+from .confirmations import owe_confirmations
 
-_validate_email = EmailValidator()
+#: rows per INSERT of a bulk import
+IMPORT_BATCH = 1000
+
+#: how much of a refused address an error message repeats
+_QUOTED = 80
 
 
 class SubscribeRateLimited(DomainError):
@@ -54,17 +60,14 @@ class SubscribeRateLimited(DomainError):
         self.retry_after = retry_after
 
 
-def normalise_email(email: str) -> str:
-    return (email or "").strip().lower()
-
-
-def _checked_email(email: str, field: str = "email") -> str:
-    address = normalise_email(email)
+def normalise_email(email: str, field: str = "email") -> str:
+    """The one spelling of ``email`` (``core.email_addresses``), or a ``DomainError``
+    naming ``field``: what is stored, compared and counted by the per-address limit."""
     try:
-        _validate_email(address)
-    except ValidationError:
-        raise DomainError("invalid_value", f"{email!r} is not an email address", field=field) from None
-    return address
+        return _normalise(email)
+    except InvalidAddress as exc:
+        shown = repr(email[:_QUOTED] + ("…" if len(email) > _QUOTED else "")) if isinstance(email, str) else "This"
+        raise DomainError("invalid_value", f"{shown} is not an email address we can mail: {exc.reason}", field=field) from None
 
 
 def _components_choice(status_page: StatusPage, components: Iterable[Component] | None, field: str) -> tuple[bool, list[Component]]:
@@ -78,8 +81,8 @@ def _components_choice(status_page: StatusPage, components: Iterable[Component] 
 
 
 def _owe_confirmations(subscriber_ids: list) -> None:
-    # Inside the transaction that recorded them: the receiver enqueues on its commit.
-    confirmations_owed.send(sender=Subscriber, subscriber_ids=subscriber_ids)
+    # Inside the transaction that asked: outbox rows, enqueued on its commit.
+    owe_confirmations(subscriber_ids)
 
 
 def request_subscription(
@@ -96,10 +99,10 @@ def request_subscription(
     email on commit (a reminder if it is subscribed already). Returns the row, or None
     when the address's email limit swallowed the request: callers answer the same either
     way, and must not tell the asker which it was."""
-    address = _checked_email(email)
+    address = normalise_email(email)
     all_components, chosen = _components_choice(status_page, components, "components")
     if client_address:
-        spent = ratelimit.SUBSCRIBE_REQUESTS.spend(client_address)
+        spent = ratelimit.SUBSCRIBE_REQUESTS.spend(network_of(client_address))
         if spent is not None and not spent.allowed:
             raise SubscribeRateLimited(spent.retry_after)
     spent = ratelimit.SUBSCRIBE_EMAILS.spend(status_page.pk, address)
@@ -137,7 +140,7 @@ def add_subscriber(
 ) -> Subscriber:
     """Add one address as staff do: confirmed at once (staff vouch for it), or sent a
     confirmation email. An address already on the page is refused (a conflict)."""
-    address = _checked_email(email)
+    address = normalise_email(email)
     all_components, chosen = _components_choice(status_page, components, "components")
     if Subscriber.objects.filter(status_page=status_page, email=address).exists():
         raise Conflict("conflict", f"{address} is already on {status_page.name}", field="email")
@@ -181,7 +184,9 @@ def unsubscribe(*, subscriber: Subscriber) -> Subscriber:
     if not subscriber.suppression:
         subscriber.suppression = Suppression.UNSUBSCRIBED
         subscriber.suppressed_at = timezone.now()
-        subscriber.save(update_fields=["suppression", "suppressed_at", "updated_at"])
+        # Confirmation links sent before now die: only a new request brings it back.
+        subscriber.link_version += 1
+        subscriber.save(update_fields=["suppression", "suppressed_at", "link_version", "updated_at"])
     Delivery.objects.filter(subscriber=subscriber, state=DeliveryState.QUEUED).update(
         state=DeliveryState.SKIPPED, error="Unsubscribed"
     )
@@ -214,6 +219,12 @@ class ImportResult:
     skipped: int
 
 
+def resend_interval() -> timedelta:
+    """How long an address waiting for its confirmation waits before an import asking
+    for it again sends another: one ``SUBSCRIBE_EMAILS_PER_HOUR``'s share of the hour."""
+    return timedelta(hours=1) / max(settings.SUBSCRIBE_EMAILS_PER_HOUR, 1)
+
+
 def import_subscribers(
     *, status_page: StatusPage, emails: Sequence[str], confirmed: bool, source: str, field: str = "emails"
 ) -> ImportResult:
@@ -221,19 +232,30 @@ def import_subscribers(
 
     ``confirmed``: the caller vouches for the addresses (Checkly's ``autoVerify``, the
     admin's CSV import), which are notified at once and sent nothing now; otherwise each
-    new address is sent a confirmation email, by tasks of ``CONFIRMATIONS_PER_TASK``.
-    Addresses already on the page are skipped. The work is a fixed number of queries
-    per ``IMPORT_BATCH`` rows (none per address): 100,000 addresses go in one call."""
+    new address is owed a confirmation email (outbox rows, sent by tasks of
+    ``confirmations.CONFIRMATIONS_PER_TASK``). Addresses already on the page are skipped;
+    without ``confirmed``, one still waiting for its confirmation is sent it again (a
+    retry after the first never arrived), at most once per ``resend_interval()``, and
+    never while one is still on its way. The work is a fixed number of queries per
+    ``IMPORT_BATCH`` rows (none per address): 100,000 addresses go in one call."""
     addresses = []
     for position, email in enumerate(emails):
         try:
-            addresses.append(_checked_email(email, field))
+            addresses.append(normalise_email(email, field))
         except DomainError as exc:
             raise DomainError(exc.code, f"item {position}: {exc.message}", field=field) from None
     wanted = list(dict.fromkeys(addresses))
     now = timezone.now()
+    resend_before = now - resend_interval()
     with transaction.atomic():
-        existing = set(Subscriber.objects.filter(status_page=status_page).values_list("email", flat=True).iterator(chunk_size=10_000))
+        existing, resend = set(), []
+        rows = Subscriber.objects.filter(status_page=status_page).values_list(
+            "email", "pk", "confirmed_at", "suppression", "confirmation_sent_at"
+        )
+        for email, pk, confirmed_at, suppression, asked_at in rows.iterator(chunk_size=10_000):
+            existing.add(email)
+            if confirmed_at is None and not suppression and (asked_at is None or asked_at <= resend_before):
+                resend.append((email, pk))
         new = [
             Subscriber(
                 status_page=status_page,
@@ -248,8 +270,16 @@ def import_subscribers(
         ]
         # ignore_conflicts: an address subscribing through the form meanwhile keeps its row.
         Subscriber.objects.bulk_create(new, batch_size=IMPORT_BATCH, ignore_conflicts=True)
-        if not confirmed and new:
-            ids = [subscriber.pk for subscriber in new]
-            for start in range(0, len(ids), CONFIRMATIONS_PER_TASK):
-                _owe_confirmations(ids[start : start + CONFIRMATIONS_PER_TASK])
+        if not confirmed:
+            asked = set(wanted)
+            owed = [str(subscriber.pk) for subscriber in new]
+            again = [pk for email, pk in resend if email in asked]
+            for start in range(0, len(again), IMPORT_BATCH):
+                Subscriber.objects.filter(pk__in=again[start : start + IMPORT_BATCH]).update(confirmation_sent_at=now)
+            # Only rows that exist: one that lost a race to the form was not created.
+            for start in range(0, len(owed), IMPORT_BATCH):
+                chunk = owed[start : start + IMPORT_BATCH]
+                _owe_confirmations([str(pk) for pk in Subscriber.objects.filter(pk__in=chunk).values_list("pk", flat=True)])
+            if again:
+                _owe_confirmations([str(pk) for pk in again])
     return ImportResult(created=len(new), skipped=len(emails) - len(new))

@@ -9,7 +9,7 @@ import logging
 from celery import shared_task
 from django.conf import settings
 
-from notifications.services import delivery
+from notifications.services import confirmations, delivery
 
 log = logging.getLogger(__name__)
 
@@ -34,5 +34,6 @@ def send_batch(self, kind: str, update_id: str, first_subscriber_id: str, last_s
 
 @shared_task(acks_late=True, ignore_result=True)
 def sweep_notifications() -> dict:
-    """Re-enqueue what the broker lost (periodic: CELERY_BEAT_SCHEDULE)."""
-    return delivery.sweep()
+    """Re-enqueue what the broker lost (periodic: CELERY_BEAT_SCHEDULE): fan-outs,
+    batches and confirmation emails."""
+    return {**delivery.sweep(), "confirmations": confirmations.sweep()}

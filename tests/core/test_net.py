@@ -54,3 +54,19 @@ def test_the_client_address_believes_only_what_our_proxies_appended(remote_addr,
     if forwarded is not None:
         request.META["HTTP_X_FORWARDED_FOR"] = forwarded
     assert client_address(request) == expected
+
+
+@pytest.mark.parametrize(
+    "address, network",
+    [
+        ("192.0.2.1", "192.0.2.1"),
+        ("2001:db8:1:2::1", "2001:db8:1:2::/64"),
+        ("2001:db8:1:2:ffff:ffff:ffff:ffff", "2001:db8:1:2::/64"),
+        ("2001:db8:1:3::1", "2001:db8:1:3::/64"),
+        ("", ""),
+    ],
+)
+def test_a_per_network_limit_counts_ipv4_alone_and_ipv6_by_its_64(address, network):
+    from core.net import network_of
+
+    assert network_of(address) == network

@@ -95,3 +95,12 @@ def test_a_maintenance_email_names_its_window_and_components(page):
     assert message["Subject"] == "[Acme & Co status] Maintenance: Database upgrade: Scheduled"
     text = parts(message)["text/plain"]
     assert "2030-05-01 22:00" in text and "- Dashboard" in text and f"/maintenance/{maintenance.pk}/" in text
+
+
+def test_the_subject_drops_line_breaks_and_control_characters_of_names(page, published):
+    page.name = "Acme\r\nBcc: all@example.com"
+    page.save()
+    published.name = "Down\x1b\x0c\u2028again"
+    published.save()
+    message = message_for(published.updates.get(), subscribe(page, "a@example.com"))
+    assert message["Subject"] == "[Acme Bcc: all@example.com] Down again: Investigating"

@@ -49,3 +49,35 @@ def test_a_token_dies_with_its_subscriber_even_if_the_address_comes_back(page):
     subscriber(page, "ann@example.com")
     with pytest.raises(InvalidToken):
         read_token(token, Purpose.MANAGE)
+
+
+def test_a_confirmation_token_dies_when_the_address_is_suppressed(page, settings):
+    from notifications import services
+    from notifications.services.delivery import record_hard_bounce
+
+    ann = subscriber(page, confirmed=False)
+    token = make_token(ann, Purpose.CONFIRM)
+    assert read_token(token, Purpose.CONFIRM) == ann
+    services.unsubscribe(subscriber=ann)
+    with pytest.raises(InvalidToken):
+        read_token(token, Purpose.CONFIRM)
+    bob = subscriber(page, "bob@example.com", confirmed=False)
+    token = make_token(bob, Purpose.CONFIRM)
+    settings.NOTIFICATIONS_SUPPRESS_AFTER_BOUNCES = 1
+    record_hard_bounce(subscriber=bob)
+    with pytest.raises(InvalidToken):
+        read_token(token, Purpose.CONFIRM)
+    # Leaving changes nothing for the unsubscribe and preferences links (RFC 8058).
+    assert read_token(make_token(ann, Purpose.MANAGE), Purpose.MANAGE) == ann
+
+
+def test_a_confirmation_link_from_before_versions_still_confirms_an_address_never_suppressed(page):
+    ann = subscriber(page, confirmed=False)
+    legacy = signing.dumps(ann.pk, salt="notifications.subscriber.confirm", compress=False)
+    assert read_token(legacy, Purpose.CONFIRM) == ann
+
+
+@pytest.mark.parametrize("payload", [["x", "1"], ["x", True], ["x", 1, 2], {"pk": "x"}, 7, None, [None, 0]])
+def test_a_signed_payload_of_another_shape_is_refused(page, payload):
+    with pytest.raises(InvalidToken):
+        read_token(signing.dumps(payload, salt="notifications.subscriber.confirm"), Purpose.CONFIRM)

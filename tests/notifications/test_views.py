@@ -174,3 +174,87 @@ def test_the_form_lists_the_components_in_the_pages_order(client, page):
     front = client.get("/status/acme/").content.decode().replace('class="component-name">', ">")
     form = client.get("/status/acme/subscribe/").content.decode().replace("<span>", ">")
     assert order(form) == order(front)
+
+
+def test_the_form_takes_a_quoted_spelling_as_the_one_address(browser, page):
+    assert csrf_post(browser, "/status/acme/subscribe/", {"email": '"Ann"@Example.com', "scope": "all"}).status_code == 200
+    assert list(Subscriber.objects.values_list("email", flat=True)) == ["ann@example.com"]
+
+
+@pytest.mark.parametrize("email", ["ann@[127.0.0.1]", '"a nn"@example.com', "ann@localhost", "a" * 65 + "@example.com"])
+def test_the_form_refuses_an_address_no_mail_system_would_deliver(browser, page, email):
+    response = csrf_post(browser, "/status/acme/subscribe/", {"email": email, "scope": "all"})
+    assert response.status_code == 400 and "not an email address" in response.content.decode()
+    assert not Subscriber.objects.exists()
+
+
+def test_the_form_refuses_an_overlong_address_as_checklys_bulk_call_does(browser, page):
+    response = csrf_post(browser, "/status/acme/subscribe/", {"email": "a" * 300 + "@example.com", "scope": "all"})
+    assert response.status_code == 400 and not Subscriber.objects.exists()
+
+
+def test_an_old_confirmation_link_does_not_resubscribe_after_unsubscribing(browser, page):
+    """Issue 17, item 6: confirm, leave with one click, then post the old confirmation
+    link: the link is dead (a 404 page) and the address stays suppressed."""
+    ann = subscriber(page, confirmed=False)
+    link = path(confirm_url(ann))
+    assert csrf_post(browser, link, {}).status_code == 200
+    response = browser.post(path(unsubscribe_url(ann)), {"List-Unsubscribe": "One-Click"})
+    assert response.status_code == 200
+    assert browser.get(link).status_code == 404
+    assert Client().post(link).status_code == 404  # the replayed POST, CSRF aside
+    ann.refresh_from_db()
+    assert ann.suppression == Suppression.UNSUBSCRIBED and not ann.is_notifiable
+
+
+def test_asking_again_after_leaving_sends_a_link_that_works_and_the_old_one_stays_dead(browser, page):
+    from notifications import services
+
+    ann = subscriber(page, confirmed=False)
+    old = path(confirm_url(ann))
+    csrf_post(browser, old, {})
+    services.unsubscribe(subscriber=ann)
+    ann.refresh_from_db()
+    new = path(confirm_url(ann))
+    assert new != old
+    assert browser.get(old).status_code == 404 and browser.get(new).status_code == 200
+    assert csrf_post(browser, new, {}).status_code == 200
+    ann.refresh_from_db()
+    assert ann.is_notifiable
+
+
+def test_behind_a_cdn_and_our_proxy_each_visitor_has_an_allowance_of_their_own(page, settings):
+    """Issue 17, item 5: two proxies of ours (a CDN edge, then our load balancer). Every
+    visitor reaches us from the same edge; the limit counts the entry the edge wrote."""
+    settings.SUBSCRIBE_REQUESTS_PER_HOUR = 1
+    settings.TRUSTED_PROXY_COUNT = 2
+
+    def post(visitor, email):
+        forwarded = f"{visitor}, 198.51.100.1"  # what the visitor's browser reached, then the edge
+        browser = Client(enforce_csrf_checks=True, REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=forwarded)
+        return csrf_post(browser, "/status/acme/subscribe/", {"email": email, "scope": "all"})
+
+    assert post("203.0.113.5", "a@example.com").status_code == 200
+    assert post("203.0.113.6", "b@example.com").status_code == 200
+    assert post("203.0.113.5", "c@example.com").status_code == 429
+
+
+def test_a_request_with_a_valid_api_key_is_never_refused_by_the_client_limit(page, settings):
+    """A service subscribing its users from one address (behind a proxy, every client
+    shares one) holds a key: the per-client limit does not apply to it. A key is no
+    ambient credential a browser sends by itself, so it needs no CSRF token either."""
+    from tests.clients import make_client
+
+    settings.SUBSCRIBE_REQUESTS_PER_HOUR = 1
+    keyed = Client(HTTP_AUTHORIZATION=f"Bearer {make_client('viewer').key.token}", enforce_csrf_checks=True)
+    for n in range(3):
+        assert keyed.post("/status/acme/subscribe/", {"email": f"u{n}@example.com", "scope": "all"}).status_code == 200
+    assert Subscriber.objects.count() == 3
+
+
+def test_an_invalid_api_key_earns_nothing(page, settings):
+    settings.SUBSCRIBE_REQUESTS_PER_HOUR = 1
+    forged = Client(HTTP_AUTHORIZATION="Bearer not-a-key", enforce_csrf_checks=True)
+    assert forged.post("/status/acme/subscribe/", {"email": "a@example.com", "scope": "all"}).status_code == 403  # CSRF
+    assert csrf_post(forged, "/status/acme/subscribe/", {"email": "a@example.com", "scope": "all"}).status_code == 200
+    assert csrf_post(forged, "/status/acme/subscribe/", {"email": "b@example.com", "scope": "all"}).status_code == 429

@@ -174,3 +174,24 @@ def test_the_csv_export_has_state_and_components(staff_client, page):
     assert rows["ann@example.com"]["state"] == "confirmed" and rows["waiting@example.com"]["state"] == "pending"
     assert sorted(rows["ann@example.com"]["components"].split(";")) == ["API", "Cards"]
     assert rows["ann@example.com"]["status_page"] == "acme"
+
+
+def test_the_csv_export_neutralises_cells_a_spreadsheet_would_run_as_formulas(staff_client, page):
+    """An address or a component name starting with = + - @, a tab or a carriage return
+    is a formula to Excel and LibreOffice: exported with a leading apostrophe, which
+    they show as text. What starts otherwise is exported as it is."""
+    hostile = ["=cmd|'/Ccalc'!A0@example.org", "+1+1@example.org", "-2+3@example.org", "@sum@example.org"]
+    for email in hostile:
+        subscriber(page, email)
+    ann = subscriber(page, "ann@example.com", all_components=False)
+    page.test_components["API"].name = "\t=HYPERLINK(1)"
+    page.test_components["API"].save()
+    ann.components.set([page.test_components["API"]])
+    response = staff_client.post(
+        reverse("admin:notifications_subscriber_export"),
+        {"format": "0", "resource": "0", **{f"subscriberresource_{f}": "on" for f in SubscriberResource._meta.fields}},
+    )
+    assert response.status_code == 200, response.content[:500]
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert sorted(row["email"] for row in rows) == sorted(["ann@example.com", *(f"'{email}" for email in hostile)])
+    assert [row["components"] for row in rows if row["email"] == "ann@example.com"] == ["'\t=HYPERLINK(1)"]

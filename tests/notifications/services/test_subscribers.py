@@ -6,8 +6,8 @@ import pytest
 from core.exceptions import DomainError
 from notifications import services
 from notifications.links import confirm_url, preferences_url
-from notifications.models import Delivery, DeliveryState, Source, Subscriber, Suppression
-from notifications.services import subscribers as module
+from notifications.models import Confirmation, Delivery, DeliveryState, Source, Subscriber, Suppression
+from notifications.services import confirmations
 from statuspages import services as pages
 
 from ..conftest import subscriber
@@ -44,6 +44,7 @@ def test_nothing_is_mailed_before_the_transaction_commits(page, eager, mailoutbo
 def test_asking_again_reuses_the_row_and_takes_the_new_choice_of_components(page, mailoutbox, eager, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         first = ask(page)
+    with django_capture_on_commit_callbacks(execute=True):
         again = ask(page, "ann@example.com", components=[page.test_components["API"]])
     assert first.pk == again.pk and Subscriber.objects.count() == 1
     assert not again.all_components and list(again.components.all()) == [page.test_components["API"]]
@@ -74,8 +75,10 @@ def test_an_unsubscribed_address_asking_again_must_confirm_again(page, django_ca
 
 def test_the_address_limit_silently_stops_sending(page, mailoutbox, eager, django_capture_on_commit_callbacks, settings):
     assert settings.SUBSCRIBE_EMAILS_PER_HOUR == 3
-    with django_capture_on_commit_callbacks(execute=True):
-        answers = [ask(page, client_address=f"192.0.2.{n}") for n in range(3 + 2)]
+    answers = []
+    for n in range(3 + 2):
+        with django_capture_on_commit_callbacks(execute=True):
+            answers.append(ask(page, client_address=f"192.0.2.{n}"))
     assert all(answers[:3]) and answers[-1] is None
     assert len(mailoutbox) == 3 and Subscriber.objects.count() == 1
 
@@ -177,7 +180,7 @@ def test_an_import_with_an_invalid_address_names_it_and_creates_nothing(page):
 def test_an_unconfirmed_import_mails_every_new_address_in_batched_tasks(
     page, eager, mailoutbox, django_capture_on_commit_callbacks, monkeypatch
 ):
-    monkeypatch.setattr(module, "CONFIRMATIONS_PER_TASK", 2)
+    monkeypatch.setattr(confirmations, "CONFIRMATIONS_PER_TASK", 2)
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         services.import_subscribers(status_page=page, emails=[f"u{n}@example.com" for n in range(5)], confirmed=False, source=Source.API)
     assert len(callbacks) == 3  # 2 + 2 + 1 addresses
@@ -190,3 +193,53 @@ def test_an_import_costs_the_same_queries_for_one_address_or_many(page, n, djang
     # savepoint, the page's known addresses, the INSERT, release
     with django_assert_num_queries(4):
         services.import_subscribers(status_page=page, emails=[f"u{i}@example.com" for i in range(n)], confirmed=True, source=Source.API)
+
+
+@pytest.mark.parametrize("n", [1, 50])
+def test_an_unconfirmed_import_costs_the_same_queries_for_one_address_or_many(page, n, django_assert_num_queries):
+    waiting = [subscriber(page, f"w{i}@example.com", confirmed=False).pk for i in range(n)]
+    Subscriber.objects.filter(pk__in=waiting).update(confirmation_sent_at=None)
+    emails = [f"u{i}@example.com" for i in range(n)] + [f"w{i}@example.com" for i in range(n)]
+    # savepoint, the page's known addresses, the INSERT, the new rows read back, their
+    # outbox rows; the waiting addresses' confirmation_sent_at, their outbox rows; release
+    with django_assert_num_queries(8):
+        services.import_subscribers(status_page=page, emails=emails, confirmed=False, source=Source.API)
+    assert Confirmation.objects.count() == 2 * n
+
+
+def test_quoted_and_escaped_spellings_of_one_inbox_share_its_limit(page, mailoutbox, eager, django_capture_on_commit_callbacks, settings):
+    """The flood of issue 17: eight spellings of one mailbox, each once. Past the limit of
+    the one normalised address, nothing more is sent (and the answer is the same)."""
+    assert settings.SUBSCRIBE_EMAILS_PER_HOUR == 3
+    spellings = ["victim@example.com", '"victim"@example.com', '"v\\ictim"@example.com', "VICTIM@example.com",
+                 '"vi\\ctim"@EXAMPLE.com', " victim@example.com", '"\\victim"@example.com', "Victim@Example.Com"]
+    for n, spelling in enumerate(spellings):
+        with django_capture_on_commit_callbacks(execute=True):
+            ask(page, spelling, client_address=f"192.0.2.{n}")
+    assert len(mailoutbox) == 3 and list(Subscriber.objects.values_list("email", flat=True)) == ["victim@example.com"]
+
+
+@pytest.mark.parametrize("email", ['"vic\\\ttim"@example.com', '"vic tim"@example.com', "victim@[127.0.0.1]", "victim@localhost"])
+def test_undeliverable_spellings_are_refused_naming_the_field(page, email):
+    with pytest.raises(DomainError) as refused:
+        ask(page, email)
+    assert refused.value.field == "email" and not Subscriber.objects.exists()
+
+
+def test_the_client_limit_counts_an_ipv6_client_by_its_64(page, settings):
+    settings.SUBSCRIBE_REQUESTS_PER_HOUR = 20
+    for n in range(20):
+        ask(page, f"u{n}@example.com", client_address=f"2001:db8:1:2::{n + 1:x}")
+    with pytest.raises(services.SubscribeRateLimited):
+        ask(page, "one-more@example.com", client_address="2001:db8:1:2:abcd::1")
+    assert ask(page, "elsewhere@example.com", client_address="2001:db8:1:3::1") is not None
+
+
+def test_asking_again_while_the_confirmation_is_still_on_its_way_sends_one(page, mailoutbox, eager, django_capture_on_commit_callbacks):
+    """The broker lost the first task, or has not delivered it yet: the outbox row waits,
+    and asking again adds nothing to it. One email, not one per ask."""
+    with django_capture_on_commit_callbacks(execute=False):
+        ask(page)
+    with django_capture_on_commit_callbacks(execute=True):
+        ask(page, client_address="192.0.2.2")
+    assert len(mailoutbox) == 1 and Confirmation.objects.get().state == DeliveryState.SENT
