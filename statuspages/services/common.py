@@ -41,6 +41,13 @@ def changed(*pages: StatusPage | None) -> None:
     page_changed.send(sender=StatusPage, status_page_ids=ids)
 
 
+def components_moved() -> None:
+    """Tell the public site that a component's status may have changed: every page that
+    shows it (components are shared, so not only the page of the incident or maintenance
+    that moved it) shows something new. No query: the global token moves."""
+    changed(None)
+
+
 def published(update) -> None:
     """Announce an update; subscribers are told only if it asks for that."""
     if update.notify_subscribers:

@@ -39,7 +39,7 @@ from statuspages.models import (
     Visibility,
 )
 
-from .common import apply_component_statuses, changed, check_components, end_impacts, number_for, published, save_valid, stray_components
+from .common import apply_component_statuses, changed, check_components, components_moved, end_impacts, number_for, published, save_valid, stray_components
 
 
 @dataclass(frozen=True)
@@ -162,6 +162,8 @@ def _record_update(page_incident: PageIncident, update: PastUpdate, *, actor: Ac
         for component in end_impacts(page_incident, at):
             statuses.setdefault(component, ComponentStatus.OPERATIONAL)
     apply_component_statuses(page_incident, statuses, at)
+    if statuses:
+        components_moved()
     record = PageIncidentUpdate.objects.create(
         page_incident=page_incident,
         message=update.message,
@@ -235,6 +237,8 @@ def edit_page_incident(*, actor: Actor | None, page_incident: PageIncident, **fi
         setattr(page_incident, name, value.strip() if name == "name" else value)
     page_incident.save(update_fields=[*fields, "updated_at"])
     changed(page_incident.status_page)
+    if "visibility" in fields:
+        components_moved()  # who its impacts count for changed
     return page_incident
 
 
@@ -305,6 +309,7 @@ def delete_page_incident(*, actor: Actor | None, page_incident: PageIncident) ->
     page = page_incident.status_page
     page_incident.delete()
     changed(page)
+    components_moved()  # its impacts went with it
 
 
 @transaction.atomic

@@ -20,7 +20,7 @@ from core.models import ApiKey
 from core.services import Actor, actor_fields
 from statuspages.models import Component, Maintenance, MaintenanceStatus, MaintenanceUpdate, StatusPage
 
-from .common import changed, check_components, number_for, published
+from .common import changed, check_components, components_moved, number_for, published
 
 _ORDER = [MaintenanceStatus.SCHEDULED, MaintenanceStatus.IN_PROGRESS, MaintenanceStatus.COMPLETE]
 #: the messages of the updates a maintenance posts when it moves by itself
@@ -83,6 +83,8 @@ def schedule_maintenance(
             maintenance.components.set(components)
             _record_update(maintenance, message=message, status=status, at=now, actor=actor, notify_subscribers=notify_subscribers)
             changed(status_page)
+            if components:
+                components_moved()
     except (DomainError, IntegrityError):
         if idempotency_key and isinstance(actor, ApiKey):
             existing = Maintenance.objects.filter(actor_api_key=actor, idempotency_key=idempotency_key).first()
@@ -144,6 +146,8 @@ def post_maintenance_update(
             locked.automate = False
             locked.save(update_fields=["automate", "updated_at"])
         changed(locked.status_page)
+        if update.status != MaintenanceStatus.SCHEDULED:
+            components_moved()  # under maintenance, or no longer
     maintenance.status, maintenance.started_at, maintenance.completed_at = locked.status, locked.started_at, locked.completed_at
     maintenance.automate = locked.automate
     return update
@@ -182,6 +186,8 @@ def edit_maintenance(
         first = maintenance.updates.order_by("published_at", "id").first()
         edit_maintenance_update(actor=actor, update=first, message=first_message)
     changed(maintenance.status_page)
+    if components is not None or starts_at or ends_at:
+        components_moved()
     return maintenance
 
 
@@ -210,6 +216,7 @@ def delete_maintenance(*, actor: Actor | None, maintenance: Maintenance) -> None
     page = maintenance.status_page
     maintenance.delete()
     changed(page)
+    components_moved()
 
 
 def advance_due_maintenance(*, now: datetime | None = None) -> int:
