@@ -29,7 +29,10 @@ def save_valid(obj, **fields):
         obj.full_clean(validate_unique=True, validate_constraints=True)
     except ValidationError as exc:
         field, messages = next(iter(exc.message_dict.items()))
-        code = "conflict" if any("already exists" in m for m in messages) else "invalid_value"
+        codes = {error.code for error in exc.error_dict.get(field, [])}
+        code = "conflict" if any("already exists" in m for m in messages) else next(
+            (c for c in ("control_characters", "max_length") if c in codes), "invalid_value"
+        )
         raise DomainError(code, " ".join(messages), field=None if field == "__all__" else field) from None
     obj.save()
     return obj

@@ -18,7 +18,8 @@ from django.utils import timezone
 from core.exceptions import DomainError
 from core.models import ApiKey
 from core.services import Actor, actor_fields
-from statuspages.models import Component, Maintenance, MaintenanceStatus, MaintenanceUpdate, StatusPage
+from core.text import check_text
+from statuspages.models import Component, Maintenance, MaintenanceStatus, MaintenanceUpdate, StatusPage, limits
 
 from .common import changed, check_components, components_moved, number_for, published
 
@@ -61,6 +62,8 @@ def schedule_maintenance(
     try:
         if not name or not name.strip():
             raise DomainError("missing_name", "A maintenance needs a name", field="name")
+        check_text(name, field="name", max_length=limits.MAINTENANCE_NAME)
+        check_text(message, field="message", max_length=limits.MESSAGE)
         _check_status(status)
         _check_window(starts_at, ends_at)
         check_components(components, status_page, "affected_component_ids")
@@ -125,6 +128,7 @@ def post_maintenance_update(
         _check_status(status)
     if not message.strip() and status is None:
         raise DomainError("empty_update", "An update needs a message or a status", field="message")
+    check_text(message, field="message", max_length=limits.MESSAGE)
     at = at or timezone.now()
     with transaction.atomic():
         locked = Maintenance.objects.select_for_update().select_related("status_page").get(pk=maintenance.pk)
@@ -171,6 +175,7 @@ def edit_maintenance(
     if name is not None:
         if not name.strip():
             raise DomainError("missing_name", "A maintenance needs a name", field="name")
+        check_text(name, field="name", max_length=limits.MAINTENANCE_NAME)
         maintenance.name = name.strip()
     maintenance.starts_at = starts_at or maintenance.starts_at
     maintenance.ends_at = ends_at or maintenance.ends_at
@@ -194,6 +199,7 @@ def edit_maintenance(
 @transaction.atomic
 def edit_maintenance_update(*, actor: Actor | None, update: MaintenanceUpdate, message: str) -> MaintenanceUpdate:
     """Correct an update's message (a typo); the status it moved the maintenance to stays."""
+    check_text(message, field="message", max_length=limits.MESSAGE)
     update.message = message
     update.save(update_fields=["message", "updated_at"])
     changed(update.maintenance.status_page)
