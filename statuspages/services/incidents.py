@@ -25,6 +25,7 @@ from django.utils import timezone
 from core.exceptions import DomainError
 from core.models import ApiKey
 from core.services import Actor, actor_fields
+from core.dates import check_not_future
 from core.text import check_text
 from incidents.models import Incident
 from statuspages.selectors import components_named_by
@@ -126,6 +127,7 @@ def publish_retrospective_incident(
         check_text(name, field="name", max_length=limits.INCIDENT_NAME)
         for update in updates:
             check_text(update.message, field="message", max_length=limits.MESSAGE)
+            check_not_future(update.published_at, field="published_at")
             _check_status(update.status)
             _check_statuses(update.component_statuses)
         check_components({c for update in updates for c in update.component_statuses}, status_page, "component_statuses")
@@ -208,6 +210,7 @@ def post_incident_update(
         _check_status(status)
     _check_statuses(statuses)
     check_text(message, field="message", max_length=limits.MESSAGE)
+    check_not_future(published_at, field="published_at")
     if not message.strip() and status is None and not statuses:
         raise DomainError("empty_update", "An update needs a message, a status or component statuses", field="message")
     with transaction.atomic():

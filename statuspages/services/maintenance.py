@@ -18,6 +18,7 @@ from django.utils import timezone
 from core.exceptions import DomainError
 from core.models import ApiKey
 from core.services import Actor, actor_fields
+from core.dates import check_not_future
 from core.text import check_text
 from statuspages.models import Component, Maintenance, MaintenanceStatus, MaintenanceUpdate, StatusPage, limits
 
@@ -64,6 +65,7 @@ def schedule_maintenance(
             raise DomainError("missing_name", "A maintenance needs a name", field="name")
         check_text(name, field="name", max_length=limits.MAINTENANCE_NAME)
         check_text(message, field="message", max_length=limits.MESSAGE)
+        check_not_future(published_at, field="published_at")
         _check_status(status)
         _check_window(starts_at, ends_at)
         check_components(components, status_page, "affected_component_ids")
