@@ -82,40 +82,138 @@ class Write:
 
 
 WRITES = [
-    Write("incidentio-status-page-incident-name", "post", lambda s: "/v2/status_page_incidents",
-          lambda s, v: {"status_page_id": s.pk, "name": v, "incident_status": "investigating", "idempotency_key": "k",
-                        "message": "m", "notify_subscribers": False}, "name", incidentio_fields),
-    Write("incidentio-status-page-incident-message", "post", lambda s: "/v2/status_page_incidents",
-          lambda s, v: {"status_page_id": s.pk, "name": "n", "incident_status": "investigating", "idempotency_key": "k",
-                        "message": v, "notify_subscribers": False}, "message", incidentio_fields, True),
-    Write("incidentio-status-page-update-message", "post", lambda s: "/v2/status_page_incident_updates",
-          lambda s, v: {"status_page_incident_id": first_incident(s).pk, "message": v, "notify_subscribers": False},
-          "message", incidentio_fields, True),
-    Write("incidentio-component-name", "post", lambda s: "/v2/status_page_components",
-          lambda s, v: {"name": v}, "name", incidentio_fields),
-    Write("incidentio-v2-incident-name", "post", lambda s: "/v2/incidents",
-          lambda s, v: {"idempotency_key": "k", "visibility": "public", "name": v}, "name", incidentio_fields),
-    Write("incidentio-v2-incident-summary", "post", lambda s: "/v2/incidents",
-          lambda s, v: {"idempotency_key": "k", "visibility": "public", "name": "n", "summary": v}, "summary",
-          incidentio_fields, True),
-    Write("incidentio-v1-incident-name", "post", lambda s: "/v1/incidents",
-          lambda s, v: {"idempotency_key": "k", "visibility": "public", "name": v}, "name", incidentio_fields),
-    Write("cachet-incident-name", "post", lambda s: "/api/incidents",
-          lambda s, v: {"name": v, "status": 1, "message": "m"}, "name", cachet_fields),
-    Write("cachet-incident-message", "post", lambda s: "/api/incidents",
-          lambda s, v: {"name": "n", "status": 1, "message": v}, "message", cachet_fields, True),
-    Write("cachet-update-message", "post", lambda s: f"/api/incidents/{first_incident(s).number}/updates",
-          lambda s, v: {"status": 2, "message": v}, "message", cachet_fields, True),
-    Write("cachet-component-name", "post", lambda s: "/api/components",
-          lambda s, v: {"name": v, "status": 1}, "name", cachet_fields),
-    Write("checkly-incident-name", "post", lambda s: "/v1/status-pages/incidents",
-          lambda s, v: {"name": v, "severity": "MAJOR", "services": [checkly_ref(s.test_components["API"])],
-                        "incidentUpdates": [{"description": "d", "notifySubscribers": False}]}, "name", checkly_fields),
-    Write("checkly-incident-description", "post", lambda s: "/v1/status-pages/incidents",
-          lambda s, v: {"name": "n", "severity": "MAJOR", "services": [checkly_ref(s.test_components["API"])],
-                        "incidentUpdates": [{"description": v, "notifySubscribers": False}]}, "incidentUpdates", checkly_fields,
-          True),
-    Write("checkly-service-name", "post", lambda s: "/v1/status-pages/services", lambda s, v: {"name": v}, "name", checkly_fields),
+    Write(
+        "incidentio-status-page-incident-name",
+        "post",
+        lambda s: "/v2/status_page_incidents",
+        lambda s, v: {
+            "status_page_id": s.pk,
+            "name": v,
+            "incident_status": "investigating",
+            "idempotency_key": "k",
+            "message": "m",
+            "notify_subscribers": False,
+        },
+        "name",
+        incidentio_fields,
+    ),
+    Write(
+        "incidentio-status-page-incident-message",
+        "post",
+        lambda s: "/v2/status_page_incidents",
+        lambda s, v: {
+            "status_page_id": s.pk,
+            "name": "n",
+            "incident_status": "investigating",
+            "idempotency_key": "k",
+            "message": v,
+            "notify_subscribers": False,
+        },
+        "message",
+        incidentio_fields,
+        True,
+    ),
+    Write(
+        "incidentio-status-page-update-message",
+        "post",
+        lambda s: "/v2/status_page_incident_updates",
+        lambda s, v: {"status_page_incident_id": first_incident(s).pk, "message": v, "notify_subscribers": False},
+        "message",
+        incidentio_fields,
+        True,
+    ),
+    Write(
+        "incidentio-component-name",
+        "post",
+        lambda s: "/v2/status_page_components",
+        lambda s, v: {"name": v},
+        "name",
+        incidentio_fields,
+    ),
+    Write(
+        "incidentio-v2-incident-name",
+        "post",
+        lambda s: "/v2/incidents",
+        lambda s, v: {"idempotency_key": "k", "visibility": "public", "name": v},
+        "name",
+        incidentio_fields,
+    ),
+    Write(
+        "incidentio-v2-incident-summary",
+        "post",
+        lambda s: "/v2/incidents",
+        lambda s, v: {"idempotency_key": "k", "visibility": "public", "name": "n", "summary": v},
+        "summary",
+        incidentio_fields,
+        True,
+    ),
+    Write(
+        "incidentio-v1-incident-name",
+        "post",
+        lambda s: "/v1/incidents",
+        lambda s, v: {"idempotency_key": "k", "visibility": "public", "name": v},
+        "name",
+        incidentio_fields,
+    ),
+    Write(
+        "cachet-incident-name",
+        "post",
+        lambda s: "/api/incidents",
+        lambda s, v: {"name": v, "status": 1, "message": "m"},
+        "name",
+        cachet_fields,
+    ),
+    Write(
+        "cachet-incident-message",
+        "post",
+        lambda s: "/api/incidents",
+        lambda s, v: {"name": "n", "status": 1, "message": v},
+        "message",
+        cachet_fields,
+        True,
+    ),
+    Write(
+        "cachet-update-message",
+        "post",
+        lambda s: f"/api/incidents/{first_incident(s).number}/updates",
+        lambda s, v: {"status": 2, "message": v},
+        "message",
+        cachet_fields,
+        True,
+    ),
+    Write(
+        "cachet-component-name", "post", lambda s: "/api/components", lambda s, v: {"name": v, "status": 1}, "name", cachet_fields
+    ),
+    Write(
+        "checkly-incident-name",
+        "post",
+        lambda s: "/v1/status-pages/incidents",
+        lambda s, v: {
+            "name": v,
+            "severity": "MAJOR",
+            "services": [checkly_ref(s.test_components["API"])],
+            "incidentUpdates": [{"description": "d", "notifySubscribers": False}],
+        },
+        "name",
+        checkly_fields,
+    ),
+    Write(
+        "checkly-incident-description",
+        "post",
+        lambda s: "/v1/status-pages/incidents",
+        lambda s, v: {
+            "name": "n",
+            "severity": "MAJOR",
+            "services": [checkly_ref(s.test_components["API"])],
+            "incidentUpdates": [{"description": v, "notifySubscribers": False}],
+        },
+        "incidentUpdates",
+        checkly_fields,
+        True,
+    ),
+    Write(
+        "checkly-service-name", "post", lambda s: "/v1/status-pages/services", lambda s, v: {"name": v}, "name", checkly_fields
+    ),
 ]
 
 
@@ -125,7 +223,9 @@ def send(api, site, write: Write, value: str):
 
 
 def refused_field_matches(write: Write, fields: list[str]) -> bool:
-    return any(field == write.field or field.startswith(f"{write.field}.") or field.startswith(f"{write.field}[") for field in fields)
+    return any(
+        field == write.field or field.startswith(f"{write.field}.") or field.startswith(f"{write.field}[") for field in fields
+    )
 
 
 @pytest.mark.parametrize("value", CONTROLS, ids=[f"U+{ord(v[1]):04X}" for v in CONTROLS])
@@ -244,3 +344,91 @@ def test_a_badge_with_control_characters_stored_is_well_formed(client, site, leg
 def test_public_pages_with_control_characters_stored_answer(client, legacy, path_):
     response = client.get(path_.replace("{id}", str(legacy.pk)))
     assert response.status_code == 200
+
+
+# --- odd encodings and forged tokens, on every dialect ---------------------------------------------
+
+#: one write per dialect (its body is built as above)
+ONE_PER_DIALECT = [
+    "incidentio-status-page-incident-name",
+    "incidentio-v2-incident-name",
+    "cachet-incident-name",
+    "checkly-incident-name",
+]
+
+ODD_BODIES = [
+    pytest.param(b"\xff\xfe{\x00}\x00", "application/json", id="utf-16"),
+    pytest.param(b'{"name": "\xc3\x28"}', "application/json", id="invalid-utf-8"),
+    pytest.param(b'{"name": "\\ud800"}', "application/json", id="lone-surrogate"),
+    pytest.param(b'{"name": "caf\xe9"}', "application/json; charset=latin-1", id="latin-1"),
+    pytest.param(b"\xef\xbb\xbf{}", "application/json", id="byte-order-mark"),
+    pytest.param(b"name=a%0Bb", "application/x-www-form-urlencoded", id="form-encoded-control"),
+]
+
+
+@pytest.mark.parametrize("raw, content_type", ODD_BODIES)
+@pytest.mark.parametrize("write_id", ONE_PER_DIALECT)
+def test_an_oddly_encoded_body_is_a_4xx(api, site, write_id, raw, content_type):
+    write = next(w for w in WRITES if w.id == write_id)
+    response = api.generic("POST", write.path(site), raw, content_type=content_type)
+    assert 400 <= response.status_code < 500, (response.status_code, response.content[:300])
+
+
+FORGED = [
+    pytest.param("Bearer ", id="empty"),
+    pytest.param("Bearer garbage", id="garbage"),
+    pytest.param("Bearer " + "x" * 10_000, id="overlong"),
+    pytest.param("Bearer abc\x0bdef", id="control-character"),
+    pytest.param("Bearer café", id="non-ascii"),
+    pytest.param("Basic dXNlcjpwYXNz", id="another-scheme"),
+]
+
+
+@pytest.mark.parametrize("authorization", FORGED)
+@pytest.mark.parametrize("write_id", ONE_PER_DIALECT)
+def test_a_forged_token_is_a_401(site, write_id, authorization):
+    from django.test import Client
+
+    write = next(w for w in WRITES if w.id == write_id)
+    response = Client().post(
+        write.path(site), write.body(site, "n"), content_type="application/json", headers={"Authorization": authorization}
+    )
+    assert response.status_code == 401, (response.status_code, response.content[:300])
+
+
+# --- the public pages ----------------------------------------------------------------------------
+
+PUBLIC_PAGES = [
+    "/status/acme/",
+    "/status/acme/history/",
+    "/status/acme/feed.atom",
+    "/status/acme/feed.rss",
+    "/status/acme/badge.svg",
+    "/status/acme/api/v2/summary.json",
+    "/status/acme/api/v2/incidents.json",
+]
+
+HOSTILE_QUERIES = [
+    pytest.param("page=1%0B", id="control-character"),
+    pytest.param("page=" + "9" * 5000, id="overlong"),
+    pytest.param("page=%C3%28", id="invalid-utf-8"),
+    pytest.param("page=%FF%FE", id="undecodable"),
+    pytest.param("%FF=1", id="undecodable-name"),
+    pytest.param("page=%EF%BF%BE", id="noncharacter"),
+    pytest.param("page[]=1&page[]=2", id="array"),
+]
+
+
+@pytest.mark.parametrize("query", HOSTILE_QUERIES)
+@pytest.mark.parametrize("path_", PUBLIC_PAGES)
+def test_a_hostile_query_on_a_public_page_is_never_a_5xx(client, site, path_, query):
+    response = client.get(f"{path_}?{query}")
+    assert response.status_code in (200, 400, 404), (response.status_code, response.content[:300])
+
+
+@pytest.mark.parametrize(
+    "path_",
+    ["/status/%0B/", "/status/acme/incidents/%0B/", "/status/acme/components/%C3%28/badge.svg", "/status/" + "a" * 5000 + "/"],
+)
+def test_a_hostile_path_on_a_public_page_is_a_404(client, site, path_):
+    assert client.get(path_).status_code == 404
