@@ -80,6 +80,11 @@ class SubscriberResource(resources.ModelResource):
         self.known = set(Subscriber.objects.filter(status_page__in=wanted).values_list("status_page_id", "email"))
 
     def before_import_row(self, row, **kwargs):
+        # A row error the import screen shows, not the database's refusal of the whole
+        # batch (PostgreSQL's "value too long"): the column's limit, checked first.
+        limit = Subscriber._meta.get_field("email").max_length
+        if len(row.get("email") or "") > limit:
+            raise ValidationError({"email": f"An address has at most {limit} characters ({len(row['email'])} given)"})
         row["email"] = services.normalise_email(row.get("email") or "")
         try:
             services.subscribers._checked_email(row["email"])
