@@ -31,6 +31,8 @@ SINGLE_LINE_MAX = 255
 #: the longest multi-line text (a message, a description): incident.io's limit on a
 #: status page update's message, the same in every dialect
 MULTI_LINE_MAX = 4096
+#: a whole document (an imported postmortem): the request body's limit bounds it too
+DOCUMENT_MAX = 1_000_000
 #: the fields that hold several lines (by the name the request gives them)
 MULTI_LINE_FIELDS = frozenset(
     {"message", "description", "summary", "instructions", "content", "template", "comments", "value_text", "body", "text"}

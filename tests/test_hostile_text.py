@@ -308,6 +308,18 @@ def test_the_admin_shows_an_overlong_name_as_a_form_error(staff_client, site):
     assert f"no more than {limits.INCIDENT_NAME} characters" in response.content.decode()
 
 
+@pytest.mark.parametrize(
+    "name, description, refused",
+    [("Bad\x0bname", "", True), ("Sev X", "Line\x0cone", True), ("Sev X", "Line one\r\nLine two", False), ("Sev\nX", "", True)],
+)
+def test_the_admin_refuses_control_characters_in_configuration(staff_client, name, description, refused):
+    from incidents.models import Severity
+
+    response = staff_client.post("/admin/incidents/severity/add/", {"name": name, "description": description, "rank": 9})
+    assert (response.status_code == 200 and "Control characters are not allowed" in response.content.decode()) == refused
+    assert Severity.objects.filter(rank=9).exists() != refused
+
+
 # --- rows stored before the rule held ----------------------------------------------------------
 
 
