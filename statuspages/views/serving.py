@@ -48,7 +48,13 @@ def reader_is_staff(request) -> bool:
     return bool(user.is_authenticated and user.is_staff)
 
 
+#: no page's slug is longer (its column): a longer one is no page, and never reaches a cache key
+SLUG_MAX = StatusPage._meta.get_field("slug").max_length
+
+
 def resolve(request, slug: str) -> tuple[StatusPage, caching.Versions]:
+    if len(slug) > SLUG_MAX:
+        raise Http404("No such status page")
     page, versions = caching.backend().page_by_slug(slug)
     if page is None or not selectors.may_open(page, staff=reader_is_staff(request)):
         raise Http404("No such status page")
@@ -64,7 +70,12 @@ def _last_modified(request, **kwargs):
 
 
 def public_view(
-    name: str, *, fresh_for: int | None = None, params: Mapping[str, Callable[[str | None], str]] | None = None, cors: bool = False, csp=None
+    name: str,
+    *,
+    fresh_for: int | None = None,
+    params: Mapping[str, Callable[[str | None], str]] | None = None,
+    cors: bool = False,
+    csp=None,
 ):
     """Serve ``render(request, page, **kwargs) -> HttpResponse`` (200, or raising Http404)
     at ``/status/<slug>/...``.
@@ -104,7 +115,11 @@ def public_view(
                 versions = caching.versions(page.pk)
             staff = reader_is_staff(request)
             number, began = caching.window(fresh_for)
-            variant = [name, *(f"{k}={v}" for k, v in sorted(kwargs.items())), *(f"{p}={normalise(request.GET.get(p))}" for p, normalise in (params or {}).items())]
+            variant = [
+                name,
+                *(f"{k}={v}" for k, v in sorted(kwargs.items())),
+                *(f"{p}={normalise(request.GET.get(p))}" for p, normalise in (params or {}).items()),
+            ]
             version = caching.etag_of(page.pk, versions.everything, versions.page, staff, number, *variant)
             compressed = caching.backend().compressed(request)
             request.statuspage_public = PublicRequest(
