@@ -1,6 +1,8 @@
 """Atom and RSS feeds of a page's incidents and maintenance (Django's syndication
 framework): one entry per incident or maintenance, linking to its page, its whole
-timeline as the entry's content. Served through ``views.serving.public_view`` like every
+timeline as the entry's content. Text is stripped of the control characters XML 1.0
+cannot carry (``core.text``): the rule refuses them where text enters, and a row stored
+before it held must not make the feed fail for every reader. Served through ``views.serving.public_view`` like every
 public response (versioned, conditional, rendered once). Links are absolute, from
 ``SITE_URL``, so a body is the same whatever host it was asked through."""
 
@@ -15,6 +17,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 
+from core.text import strip_controls
 from statuspages.models import StatusPage
 from statuspages.views import reads
 from statuspages.views.serving import public_state, public_view
@@ -55,7 +58,7 @@ class IncidentsFeed(Feed):
         return page
 
     def title(self, page):
-        return f"{page.name}: incidents and maintenance"
+        return strip_controls(f"{page.name}: incidents and maintenance", multi_line=False)
 
     def link(self, page):
         return settings.SITE_URL + reverse("statuspages:page", args=[page.slug])
@@ -65,7 +68,7 @@ class IncidentsFeed(Feed):
         return settings.SITE_URL + reverse(name, args=[page.slug])
 
     def subtitle(self, page):
-        return page.description or f"Incidents and maintenance on {page.name}"
+        return strip_controls(page.description or f"Incidents and maintenance on {page.name}")
 
     description = subtitle
 
@@ -77,10 +80,10 @@ class IncidentsFeed(Feed):
 
     def item_title(self, entry: Entry):
         prefix = "Maintenance: " if entry.kind == "maintenance" else ""
-        return f"{prefix}{entry.item.name}"
+        return strip_controls(f"{prefix}{entry.item.name}", multi_line=False)
 
     def item_description(self, entry: Entry):
-        return render_to_string("statuspages/feed_entry.html", {"entry": entry})
+        return strip_controls(render_to_string("statuspages/feed_entry.html", {"entry": entry}))
 
     def item_link(self, entry: Entry):
         return entry.link

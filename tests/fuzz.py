@@ -20,7 +20,7 @@ from urllib.parse import urlparse
 import requests
 import schemathesis
 from django.test import Client
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 from openapi_core import OpenAPI
 from openapi_core.testing import MockRequest, MockResponse
@@ -166,3 +166,40 @@ def fuzz(path: str, label: str, client, examples: int = EXAMPLES, undocumented_e
         _check(response, prepared, operation, path, base, undocumented_error)
 
     run()
+
+
+# --- the public pages' query parameters ---------------------------------------------------------
+
+#: parameters a public page reads or a caller might try: the history's page, formats, badge
+#: styles, JSONP callbacks, cache busters
+PUBLIC_PARAMETERS = ["page", "format", "style", "label", "callback", "v", "_", "utm_source"]
+#: one number spelt several ways: each must reach the same cache key as the plain one
+SPELLINGS = ["01", "001", "+1", " 1", "1 ", "02", "0002"]
+
+
+def fuzz_public(client, path: str, examples: int = EXAMPLES * 10) -> set[str]:
+    """Send ``examples`` GETs of the public page at ``path`` with generated query strings
+    (known and unknown parameters, text of any kind, the ``HOSTILE`` values): never a 5xx,
+    and only HTML or the page's own media type. Returns the ETags of the 200s, which
+    tell how many bodies the cache could have kept for them."""
+    values = st.one_of(st.sampled_from(HOSTILE + SPELLINGS), st.text(max_size=40), st.integers().map(str))
+    queries = st.dictionaries(st.sampled_from(PUBLIC_PARAMETERS), values, max_size=3)
+    etags: set[str] = set()
+
+    @settings(max_examples=examples, derandomize=True, database=None, deadline=None, phases=[Phase.explicit, Phase.generate],
+              suppress_health_check=list(HealthCheck))
+    @given(query=queries)
+    @example(query={"page": "1"})
+    @example(query={"page": "01"})
+    @example(query={"page": "2"})
+    @example(query={"page": "002"})
+    @example(query={"page": "1", "v": "junk", "_": "1234567890"})
+    def run(query):
+        response = client.get(path, query)
+        assert response.status_code < 500, f"GET {path} {query!r} -> {response.status_code}"
+        assert response.status_code in (200, 302, 304, 400, 404), f"GET {path} {query!r} -> {response.status_code}"
+        if response.status_code == 200:
+            etags.add(response["ETag"])
+
+    run()
+    return etags

@@ -8,6 +8,7 @@ from rest_framework import viewsets
 from core.api.auth import ApiKeyAuthentication, HasApiRole
 from core.api.pagination import paginate
 from core.api.state import state_of
+from core.api.text import guard_text
 from core.api.throttling import ApiKeyRateThrottle, refusal
 
 
@@ -42,10 +43,12 @@ class ApiViewSet(viewsets.ViewSet):
 
     def parse(self, serializer_class, data=None, **context) -> dict:
         """Validate the request body (or ``data``); invalid input raises and is rendered
-        as a 422 naming each field."""
+        as a 422 naming each field. Every string field follows the text rule
+        (``core.api.text``): no control characters, a length limit."""
         serializer = serializer_class(
             data=self.request.data if data is None else data, context={"request": self.request, **context}
         )
+        guard_text(serializer)
         serializer.is_valid(raise_exception=True)
         return serializer.validated_data
 

@@ -5,11 +5,12 @@ from django.db import models
 from django.db.models import Q
 
 from core.models.base import TimestampedModel, UlidModel
+from core.text import multi_line, single_line
 
 
 class Severity(TimestampedModel):
-    name = models.CharField(max_length=50, unique=True)
-    description = models.TextField(blank=True)
+    name = models.CharField(max_length=50, unique=True, validators=[single_line])
+    description = models.TextField(blank=True, validators=[multi_line])
     rank = models.PositiveIntegerField(default=0, help_text="Higher is more severe.")
 
     class Meta:
@@ -32,8 +33,8 @@ class StatusCategory(models.TextChoices):
 
 
 class IncidentStatus(TimestampedModel):
-    name = models.CharField(max_length=50, unique=True)
-    description = models.TextField(blank=True)
+    name = models.CharField(max_length=50, unique=True, validators=[single_line])
+    description = models.TextField(blank=True, validators=[multi_line])
     category = models.CharField(max_length=16, choices=StatusCategory.choices)
     rank = models.PositiveIntegerField(default=0, help_text="Order within the lifecycle.")
 
@@ -55,8 +56,8 @@ class CreateInTriage(models.TextChoices):
 
 
 class IncidentType(TimestampedModel):
-    name = models.CharField(max_length=100, unique=True)
-    description = models.TextField(blank=True)
+    name = models.CharField(max_length=100, unique=True, validators=[single_line])
+    description = models.TextField(blank=True, validators=[multi_line])
     is_default = models.BooleanField(default=False)
     private_incidents_only = models.BooleanField(default=False)
     create_in_triage = models.CharField(
@@ -83,10 +84,10 @@ class RoleType(models.TextChoices):
 
 
 class IncidentRole(TimestampedModel):
-    name = models.CharField(max_length=100, unique=True)
-    shortform = models.CharField(max_length=50)
-    description = models.TextField()
-    instructions = models.TextField(blank=True)
+    name = models.CharField(max_length=100, unique=True, validators=[single_line])
+    shortform = models.CharField(max_length=50, validators=[single_line])
+    description = models.TextField(validators=[multi_line])
+    instructions = models.TextField(blank=True, validators=[multi_line])
     role_type = models.CharField(max_length=10, choices=RoleType.choices, default=RoleType.CUSTOM)
     required = models.BooleanField(default=False)
 
@@ -118,8 +119,8 @@ class FieldRequired(models.TextChoices):
 
 
 class CustomField(TimestampedModel):
-    name = models.CharField(max_length=50, unique=True)
-    description = models.TextField(blank=True)
+    name = models.CharField(max_length=50, unique=True, validators=[single_line])
+    description = models.TextField(blank=True, validators=[multi_line])
     field_type = models.CharField(max_length=16, choices=FieldType.choices)
     required = models.CharField(max_length=16, choices=FieldRequired.choices, default=FieldRequired.NEVER)
     show_before_creation = models.BooleanField(default=True)
@@ -140,7 +141,7 @@ class CustomField(TimestampedModel):
 
 class CustomFieldOption(UlidModel):
     custom_field = models.ForeignKey(CustomField, on_delete=models.CASCADE, related_name="options")
-    value = models.CharField(max_length=255)
+    value = models.CharField(max_length=255, validators=[single_line])
     sort_key = models.IntegerField(default=1000)
 
     class Meta:
@@ -159,7 +160,7 @@ class IncidentTimestamp(UlidModel):
     ``slug`` marks the ones the lifecycle sets by itself; staff may add more.
     """
 
-    name = models.CharField(max_length=100, unique=True)
+    name = models.CharField(max_length=100, unique=True, validators=[single_line])
     slug = models.SlugField(max_length=50, unique=True, null=True, blank=True)
     rank = models.PositiveIntegerField(default=0)
 

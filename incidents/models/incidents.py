@@ -7,6 +7,7 @@ from django.db.models import F, Q
 
 from core.models.api_keys import ApiKey
 from core.models.base import ActorMixin, TimestampedModel, UlidModel
+from core.text import multi_line, single_line
 
 from .configuration import (
     CustomField,
@@ -56,8 +57,8 @@ class Counter(models.Model):
 
 class Incident(TimestampedModel):
     reference_number = models.PositiveIntegerField(unique=True, editable=False)
-    name = models.CharField(max_length=255)
-    summary = models.TextField(blank=True, help_text="Markdown")
+    name = models.CharField(max_length=255, validators=[single_line])
+    summary = models.TextField(blank=True, help_text="Markdown", validators=[multi_line])
     status = models.ForeignKey(IncidentStatus, on_delete=models.PROTECT, related_name="+")
     severity = models.ForeignKey(Severity, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     incident_type = models.ForeignKey(
@@ -72,12 +73,12 @@ class Incident(TimestampedModel):
     idempotency_key = models.CharField(max_length=255, blank=True, editable=False)
     call_url = models.URLField(max_length=500, blank=True)
     postmortem_document_url = models.URLField(max_length=500, blank=True)
-    postmortem_title = models.CharField(max_length=255, blank=True)
-    postmortem_content = models.TextField(blank=True, help_text="Markdown")
+    postmortem_title = models.CharField(max_length=255, blank=True, validators=[single_line])
+    postmortem_content = models.TextField(blank=True, help_text="Markdown", validators=[multi_line])
     postmortem_document_id = models.CharField(max_length=26, blank=True, editable=False)
     postmortem_imported_at = models.DateTimeField(null=True, blank=True, editable=False)
     external_issue_provider = models.CharField(max_length=20, choices=ExternalIssueProvider.choices, blank=True)
-    external_issue_name = models.CharField(max_length=255, blank=True)
+    external_issue_name = models.CharField(max_length=255, blank=True, validators=[single_line])
     external_issue_url = models.URLField(max_length=500, blank=True)
     last_activity_at = models.DateTimeField(auto_now_add=True)
     # Whether the status is in an active category (triage, live, paused): the staff list
@@ -149,7 +150,7 @@ class CustomFieldValue(UlidModel):
     value_option = models.ForeignKey(
         CustomFieldOption, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
-    value_text = models.TextField(blank=True)
+    value_text = models.TextField(blank=True, validators=[multi_line])
     value_link = models.URLField(max_length=1000, blank=True)
     value_numeric = models.CharField(max_length=64, blank=True)
 
@@ -197,7 +198,7 @@ class IncidentUpdate(TimestampedModel, ActorMixin):
     """An entry on the incident's timeline: a message, and any status or severity change."""
 
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="updates")
-    message = models.TextField(blank=True, help_text="Markdown")
+    message = models.TextField(blank=True, help_text="Markdown", validators=[multi_line])
     new_status = models.ForeignKey(IncidentStatus, on_delete=models.PROTECT, related_name="+")
     previous_status = models.ForeignKey(
         IncidentStatus, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

@@ -7,6 +7,7 @@ never stored.
 - ``maintenance``: scheduled maintenance and its updates.
 """
 
+from . import limits
 from .pages import Component, ComponentGroup, PageComponent, StatusPage, UptimeDisplay
 from .incidents import (
     ComponentImpact,

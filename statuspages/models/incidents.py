@@ -9,6 +9,7 @@ from django.db.models import Q
 from core.models import ActorMixin, ApiKey, TimestampedModel, UlidModel
 from incidents.models import Incident
 
+from . import limits
 from .pages import Component, StatusPage
 
 
@@ -70,7 +71,7 @@ class PageIncident(TimestampedModel, ActorFields):
     nothing of a linked internal incident is shown, private or not."""
 
     status_page = models.ForeignKey(StatusPage, on_delete=models.CASCADE, related_name="incidents")
-    name = models.CharField(max_length=255)
+    name = models.CharField(max_length=255, validators=limits.name_validators(limits.INCIDENT_NAME))
     status = models.CharField(max_length=16, choices=IncidentStatus.choices, default=IncidentStatus.INVESTIGATING)
     severity = models.CharField(max_length=8, choices=Severity.choices, blank=True, help_text="Blank: from its worst impact")
     visibility = models.IntegerField(choices=Visibility.choices, default=Visibility.PUBLIC)
@@ -107,7 +108,7 @@ class PageIncidentUpdate(TimestampedModel, ActorFields):
     """An entry on a page incident's timeline."""
 
     page_incident = models.ForeignKey(PageIncident, on_delete=models.CASCADE, related_name="updates")
-    message = models.TextField(help_text="Markdown")
+    message = models.TextField(help_text="Markdown", validators=limits.text_validators(limits.MESSAGE))
     status = models.CharField(max_length=16, choices=IncidentStatus.choices)
     published_at = models.DateTimeField()
     notify_subscribers = models.BooleanField(default=False)
@@ -169,9 +170,9 @@ class IncidentTemplate(TimestampedModel):
         TWIG = "twig"
         BLADE = "blade"
 
-    name = models.CharField(max_length=255)
+    name = models.CharField(max_length=255, validators=limits.name_validators(limits.NAME))
     slug = models.SlugField(max_length=255, unique=True)
-    template = models.TextField()
+    template = models.TextField(validators=limits.text_validators(limits.DESCRIPTION))
     engine = models.CharField(max_length=8, choices=Engine.choices, default=Engine.TWIG)
     number = models.PositiveBigIntegerField(unique=True, editable=False)
 

@@ -7,6 +7,7 @@ from django.db.models import Q
 
 from core.models import TimestampedModel
 
+from . import limits
 from .incidents import ActorFields
 from .pages import Component, StatusPage
 
@@ -21,7 +22,7 @@ class MaintenanceStatus(models.TextChoices):
 
 class Maintenance(TimestampedModel, ActorFields):
     status_page = models.ForeignKey(StatusPage, on_delete=models.CASCADE, related_name="maintenances")
-    name = models.CharField(max_length=255)
+    name = models.CharField(max_length=255, validators=limits.name_validators(limits.MAINTENANCE_NAME))
     status = models.CharField(max_length=24, choices=MaintenanceStatus.choices, default=MaintenanceStatus.SCHEDULED)
     starts_at = models.DateTimeField(db_index=True)
     ends_at = models.DateTimeField()
@@ -52,7 +53,7 @@ class Maintenance(TimestampedModel, ActorFields):
 
 class MaintenanceUpdate(TimestampedModel, ActorFields):
     maintenance = models.ForeignKey(Maintenance, on_delete=models.CASCADE, related_name="updates")
-    message = models.TextField(blank=True, help_text="Markdown")
+    message = models.TextField(blank=True, help_text="Markdown", validators=limits.text_validators(limits.MESSAGE))
     status = models.CharField(max_length=24, choices=MaintenanceStatus.choices)
     published_at = models.DateTimeField()
     notify_subscribers = models.BooleanField(default=False)

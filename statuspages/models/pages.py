@@ -10,6 +10,8 @@ from django.db.models import Q
 
 from core.models import TimestampedModel, UlidModel
 
+from . import limits
+
 _colour = RegexValidator(r"^#[0-9a-fA-F]{6}$", "A colour as #rrggbb")
 
 
@@ -27,9 +29,9 @@ class UptimeDisplay(models.TextChoices):
 class StatusPage(TimestampedModel):
     """A public (or staff-only) page at /status/<slug>/."""
 
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=limits.PAGE_NAME, validators=limits.name_validators(limits.PAGE_NAME))
     slug = models.SlugField(max_length=100, unique=True, help_text="The page's address: /status/<slug>/")
-    description = models.TextField(blank=True)
+    description = models.TextField(blank=True, validators=limits.text_validators(limits.DESCRIPTION))
     is_public = models.BooleanField(
         default=True, help_text="Anyone may read a public page; a private one only logged-in staff"
     )
@@ -58,8 +60,8 @@ class Component(TimestampedModel):
     the organisation, not to a page: a page places them (``PageComponent``). A component's
     status is never stored: it is derived from its open impacts and maintenance."""
 
-    name = models.CharField(max_length=255)
-    description = models.TextField(blank=True)
+    name = models.CharField(max_length=limits.NAME, validators=limits.name_validators(limits.NAME))
+    description = models.TextField(blank=True, validators=limits.text_validators(limits.DESCRIPTION))
     link = models.URLField(max_length=500, blank=True)
     enabled = models.BooleanField(default=True, help_text="Disabled components are not shown on any page")
     #: the integer id Cachet's dialect shows (statuspages/api/cachet)
@@ -76,8 +78,8 @@ class ComponentGroup(TimestampedModel):
     """A heading on one page, gathering some of its components."""
 
     status_page = models.ForeignKey(StatusPage, on_delete=models.CASCADE, related_name="groups")
-    name = models.CharField(max_length=255)
-    description = models.TextField(blank=True)
+    name = models.CharField(max_length=limits.NAME, validators=limits.name_validators(limits.NAME))
+    description = models.TextField(blank=True, validators=limits.text_validators(limits.DESCRIPTION))
     position = models.PositiveIntegerField(default=0)
     hidden = models.BooleanField(default=False)
     collapsed = models.BooleanField(default=False, help_text="Shown folded on the page until opened")

@@ -29,7 +29,10 @@ def save_valid(obj, **fields):
         obj.full_clean(validate_unique=True, validate_constraints=True)
     except ValidationError as exc:
         field, messages = next(iter(exc.message_dict.items()))
-        code = "conflict" if any("already exists" in m for m in messages) else "invalid_value"
+        codes = {error.code for error in exc.error_dict.get(field, [])}
+        code = "conflict" if any("already exists" in m for m in messages) else next(
+            (c for c in ("control_characters", "max_length") if c in codes), "invalid_value"
+        )
         raise DomainError(code, " ".join(messages), field=None if field == "__all__" else field) from None
     obj.save()
     return obj
@@ -39,6 +42,13 @@ def changed(*pages: StatusPage | None) -> None:
     """Tell the public site that these pages (None: every page) show something new."""
     ids = None if any(page is None for page in pages) else sorted({page.pk for page in pages})
     page_changed.send(sender=StatusPage, status_page_ids=ids)
+
+
+def components_moved() -> None:
+    """Tell the public site that a component's status may have changed: every page that
+    shows it (components are shared, so not only the page of the incident or maintenance
+    that moved it) shows something new. No query: the global token moves."""
+    changed(None)
 
 
 def published(update) -> None:

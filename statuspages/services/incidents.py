@@ -25,6 +25,8 @@ from django.utils import timezone
 from core.exceptions import DomainError
 from core.models import ApiKey
 from core.services import Actor, actor_fields
+from core.dates import check_not_future
+from core.text import check_text
 from incidents.models import Incident
 from statuspages.selectors import components_named_by
 from statuspages.models import (
@@ -37,9 +39,10 @@ from statuspages.models import (
     StatusPage,
     UpdateComponentStatus,
     Visibility,
+    limits,
 )
 
-from .common import apply_component_statuses, changed, check_components, end_impacts, number_for, published, save_valid, stray_components
+from .common import apply_component_statuses, changed, check_components, components_moved, end_impacts, number_for, published, save_valid, stray_components
 
 
 @dataclass(frozen=True)
@@ -121,7 +124,10 @@ def publish_retrospective_incident(
             raise DomainError("missing_name", "An incident needs a name", field="name")
         if not updates:
             raise DomainError("missing_updates", "An incident needs at least one update", field="updates")
+        check_text(name, field="name", max_length=limits.INCIDENT_NAME)
         for update in updates:
+            check_text(update.message, field="message", max_length=limits.MESSAGE)
+            check_not_future(update.published_at, field="published_at")
             _check_status(update.status)
             _check_statuses(update.component_statuses)
         check_components({c for update in updates for c in update.component_statuses}, status_page, "component_statuses")
@@ -162,6 +168,8 @@ def _record_update(page_incident: PageIncident, update: PastUpdate, *, actor: Ac
         for component in end_impacts(page_incident, at):
             statuses.setdefault(component, ComponentStatus.OPERATIONAL)
     apply_component_statuses(page_incident, statuses, at)
+    if statuses:
+        components_moved()
     record = PageIncidentUpdate.objects.create(
         page_incident=page_incident,
         message=update.message,
@@ -201,6 +209,8 @@ def post_incident_update(
     if status is not None:
         _check_status(status)
     _check_statuses(statuses)
+    check_text(message, field="message", max_length=limits.MESSAGE)
+    check_not_future(published_at, field="published_at")
     if not message.strip() and status is None and not statuses:
         raise DomainError("empty_update", "An update needs a message, a status or component statuses", field="message")
     with transaction.atomic():
@@ -231,10 +241,13 @@ def edit_page_incident(*, actor: Actor | None, page_incident: PageIncident, **fi
         raise DomainError("invalid_value", f"Cannot change {', '.join(sorted(unknown))}", field=sorted(unknown)[0])
     if "name" in fields and not (fields["name"] or "").strip():
         raise DomainError("missing_name", "An incident needs a name", field="name")
+    check_text(fields.get("name"), field="name", max_length=limits.INCIDENT_NAME)
     for name, value in fields.items():
         setattr(page_incident, name, value.strip() if name == "name" else value)
     page_incident.save(update_fields=[*fields, "updated_at"])
     changed(page_incident.status_page)
+    if "visibility" in fields:
+        components_moved()  # who its impacts count for changed
     return page_incident
 
 
@@ -305,6 +318,7 @@ def delete_page_incident(*, actor: Actor | None, page_incident: PageIncident) ->
     page = page_incident.status_page
     page_incident.delete()
     changed(page)
+    components_moved()  # its impacts went with it
 
 
 @transaction.atomic
@@ -318,6 +332,7 @@ def edit_page_incident_update(*, actor: Actor | None, update: PageIncidentUpdate
             raise DomainError("invalid_value", "To resolve or reopen an incident, post a new update", field="incident_status")
         update.status = status
     if message is not None:
+        check_text(message, field="message", max_length=limits.MESSAGE)
         update.message = message
     update.save(update_fields=["message", "status", "updated_at"])
     latest = update.page_incident.updates.order_by("-published_at", "-id").first()

@@ -18,9 +18,11 @@ from django.utils import timezone
 from core.exceptions import DomainError
 from core.models import ApiKey
 from core.services import Actor, actor_fields
-from statuspages.models import Component, Maintenance, MaintenanceStatus, MaintenanceUpdate, StatusPage
+from core.dates import check_not_future
+from core.text import check_text
+from statuspages.models import Component, Maintenance, MaintenanceStatus, MaintenanceUpdate, StatusPage, limits
 
-from .common import changed, check_components, number_for, published
+from .common import changed, check_components, components_moved, number_for, published
 
 _ORDER = [MaintenanceStatus.SCHEDULED, MaintenanceStatus.IN_PROGRESS, MaintenanceStatus.COMPLETE]
 #: the messages of the updates a maintenance posts when it moves by itself
@@ -61,6 +63,9 @@ def schedule_maintenance(
     try:
         if not name or not name.strip():
             raise DomainError("missing_name", "A maintenance needs a name", field="name")
+        check_text(name, field="name", max_length=limits.MAINTENANCE_NAME)
+        check_text(message, field="message", max_length=limits.MESSAGE)
+        check_not_future(published_at, field="published_at")
         _check_status(status)
         _check_window(starts_at, ends_at)
         check_components(components, status_page, "affected_component_ids")
@@ -83,6 +88,8 @@ def schedule_maintenance(
             maintenance.components.set(components)
             _record_update(maintenance, message=message, status=status, at=now, actor=actor, notify_subscribers=notify_subscribers)
             changed(status_page)
+            if components:
+                components_moved()
     except (DomainError, IntegrityError):
         if idempotency_key and isinstance(actor, ApiKey):
             existing = Maintenance.objects.filter(actor_api_key=actor, idempotency_key=idempotency_key).first()
@@ -123,6 +130,7 @@ def post_maintenance_update(
         _check_status(status)
     if not message.strip() and status is None:
         raise DomainError("empty_update", "An update needs a message or a status", field="message")
+    check_text(message, field="message", max_length=limits.MESSAGE)
     at = at or timezone.now()
     with transaction.atomic():
         locked = Maintenance.objects.select_for_update().select_related("status_page").get(pk=maintenance.pk)
@@ -144,6 +152,8 @@ def post_maintenance_update(
             locked.automate = False
             locked.save(update_fields=["automate", "updated_at"])
         changed(locked.status_page)
+        if update.status != MaintenanceStatus.SCHEDULED:
+            components_moved()  # under maintenance, or no longer
     maintenance.status, maintenance.started_at, maintenance.completed_at = locked.status, locked.started_at, locked.completed_at
     maintenance.automate = locked.automate
     return update
@@ -167,6 +177,7 @@ def edit_maintenance(
     if name is not None:
         if not name.strip():
             raise DomainError("missing_name", "A maintenance needs a name", field="name")
+        check_text(name, field="name", max_length=limits.MAINTENANCE_NAME)
         maintenance.name = name.strip()
     maintenance.starts_at = starts_at or maintenance.starts_at
     maintenance.ends_at = ends_at or maintenance.ends_at
@@ -182,12 +193,15 @@ def edit_maintenance(
         first = maintenance.updates.order_by("published_at", "id").first()
         edit_maintenance_update(actor=actor, update=first, message=first_message)
     changed(maintenance.status_page)
+    if components is not None or starts_at or ends_at:
+        components_moved()
     return maintenance
 
 
 @transaction.atomic
 def edit_maintenance_update(*, actor: Actor | None, update: MaintenanceUpdate, message: str) -> MaintenanceUpdate:
     """Correct an update's message (a typo); the status it moved the maintenance to stays."""
+    check_text(message, field="message", max_length=limits.MESSAGE)
     update.message = message
     update.save(update_fields=["message", "updated_at"])
     changed(update.maintenance.status_page)
@@ -210,6 +224,7 @@ def delete_maintenance(*, actor: Actor | None, maintenance: Maintenance) -> None
     page = maintenance.status_page
     maintenance.delete()
     changed(page)
+    components_moved()
 
 
 def advance_due_maintenance(*, now: datetime | None = None) -> int:

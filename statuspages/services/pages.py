@@ -43,12 +43,14 @@ def save_status_page(
     from the one before. Given ``groups``, its whole structure is set too, in the same
     step (``arrange_status_page``: as Checkly's API sends a page, cards included)."""
     page = page or StatusPage()
+    # Whether a page is public decides whether its incidents move components for the public.
+    turned = page.pk is not None and "is_public" in fields and fields["is_public"] != page.is_public
     if fields.get("is_default"):
         StatusPage.objects.filter(is_default=True).exclude(pk=page.pk).update(is_default=False)
     page = save_valid(page, **fields)
     if groups is not None:
         arrange_status_page(actor=actor, status_page=page, groups=groups)
-    changed(page)
+    changed(None if turned else page)
     return page
 
 

@@ -1,12 +1,14 @@
 """SVG status badges, for READMEs and dashboards: a page's overall status and one
 component's, as text on a colour (WCAG AA: white text on each), with a ``<title>`` and an
-``aria-label`` saying the same."""
+``aria-label`` saying the same. Names are stripped of control characters (``core.text``),
+which would make the SVG ill-formed XML: rows stored before the rule held still have them."""
 
 from __future__ import annotations
 
 from django.http import Http404
 from django.shortcuts import render
 
+from core.text import strip_controls
 from statuspages import selectors
 from statuspages.models import PageComponent, StatusPage
 
@@ -38,6 +40,7 @@ def text_width(text: str) -> int:
 
 
 def _badge(request, label: str, status: str, title: str):
+    label, title = strip_controls(label, multi_line=False), strip_controls(title, multi_line=False)
     message = WORDS[status]
     left, right = text_width(label) + 12, text_width(message) + 12
     context = {

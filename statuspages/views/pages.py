@@ -168,12 +168,17 @@ class Month:
     entries: list[Entry]
 
 
-@public_view("history", fresh_for=FRESH_FOR, params=("page",), csp=page_csp)
+def page_number(raw: str | None) -> str:
+    """The history page a ``?page=`` asks for, as the cache key spells it ("0": none)."""
+    return str(whole_number("1" if raw is None else raw) or 0)
+
+
+@public_view("history", fresh_for=FRESH_FOR, params={"page": page_number}, csp=page_csp)
 def history_page(request, page: StatusPage):
     """Incidents and maintenance by month, latest first, ``MONTHS_PER_PAGE`` months a page
     (``?page=2``...): a page is a range of months, so it costs 3 queries whatever the
     history's length. Page 1 also lists the maintenance to come."""
-    number = whole_number(request.GET.get("page", "1"))
+    number = int(page_number(request.GET.get("page")))
     if not number:
         raise Http404("No such page of the history")
     zone = ZoneInfo(page.time_zone)

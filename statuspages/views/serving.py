@@ -7,6 +7,7 @@ it (accelerated)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from functools import wraps
@@ -47,7 +48,13 @@ def reader_is_staff(request) -> bool:
     return bool(user.is_authenticated and user.is_staff)
 
 
+#: no page's slug is longer (its column): a longer one is no page, and never reaches a cache key
+SLUG_MAX = StatusPage._meta.get_field("slug").max_length
+
+
 def resolve(request, slug: str) -> tuple[StatusPage, caching.Versions]:
+    if len(slug) > SLUG_MAX:
+        raise Http404("No such status page")
     page, versions = caching.backend().page_by_slug(slug)
     if page is None or not selectors.may_open(page, staff=reader_is_staff(request)):
         raise Http404("No such status page")
@@ -62,12 +69,22 @@ def _last_modified(request, **kwargs):
     return request.statuspage_public.last_modified
 
 
-def public_view(name: str, *, fresh_for: int | None = None, params: tuple[str, ...] = (), cors: bool = False, csp=None):
+def public_view(
+    name: str,
+    *,
+    fresh_for: int | None = None,
+    params: Mapping[str, Callable[[str | None], str]] | None = None,
+    cors: bool = False,
+    csp=None,
+):
     """Serve ``render(request, page, **kwargs) -> HttpResponse`` (200, or raising Http404)
     at ``/status/<slug>/...``.
 
     ``name`` and the URL's other arguments (and the query ``params`` named, nothing else)
-    tell one response of a page from another; ``fresh_for``: content that time alone
+    tell one response of a page from another; each of ``params`` maps to the function
+    that normalises its raw value (None when absent) to the one spelling that reaches the
+    cache key, so ``?page=01``, ``?page=1`` and no ``page`` at all are one entry, and junk
+    values cannot multiply entries; ``fresh_for``: content that time alone
     changes is versioned by windows of that many seconds as well; ``cors``: a public
     page's response may be read by scripts of any origin (JSON, badges); ``csp(page)``:
     what the page's HTML adds to the Content-Security-Policy (the header is written for
@@ -98,7 +115,11 @@ def public_view(name: str, *, fresh_for: int | None = None, params: tuple[str, .
                 versions = caching.versions(page.pk)
             staff = reader_is_staff(request)
             number, began = caching.window(fresh_for)
-            variant = [name, *(f"{k}={v}" for k, v in sorted(kwargs.items())), *(request.GET.get(p, "") for p in params)]
+            variant = [
+                name,
+                *(f"{k}={v}" for k, v in sorted(kwargs.items())),
+                *(f"{p}={normalise(request.GET.get(p))}" for p, normalise in (params or {}).items()),
+            ]
             version = caching.etag_of(page.pk, versions.everything, versions.page, staff, number, *variant)
             compressed = caching.backend().compressed(request)
             request.statuspage_public = PublicRequest(

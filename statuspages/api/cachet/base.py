@@ -8,11 +8,11 @@ from django.http import Http404
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.response import Response
 
+from core.api import roles
 from core.api.auth import HasApiRole
 from core.api.base import ApiViewSet
 from core.api.renderers import FastJSONRenderer
 from core.exceptions import DomainError
-from core.models import ApiRole
 from statuspages.selectors import may_open
 
 from . import reads
@@ -21,9 +21,9 @@ from .query import Page
 from .serializers.resources import UpdateSerializer
 
 #: keys with these roles read as Cachet's signed-in users (global_access always does)
-READERS = (ApiRole.STATUS_PAGE_VIEWER, ApiRole.STATUS_PAGE_PUBLISHER)
-#: and these may write
-WRITERS = (ApiRole.STATUS_PAGE_PUBLISHER,)
+READERS = roles.roles_for("status_pages", roles.READ)
+#: and these may write (one rule per role whatever the dialect: core.api.roles)
+WRITERS = roles.roles_for("status_pages", roles.WRITE)
 WRITES = {"create": WRITERS, "update": WRITERS, "destroy": WRITERS}
 
 

@@ -6,14 +6,15 @@ from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework.exceptions import ValidationError
 
+from core.api import roles
 from core.api.base import ApiViewSet
-from core.models import ApiRole
 
 from .errors import handle
 from .ids import guid, pk_from_guid
 
-READ = (ApiRole.STATUS_PAGE_VIEWER,)
-WRITE = (ApiRole.STATUS_PAGE_PUBLISHER,)
+# One rule per role whatever the dialect (core.api.roles): a publisher reads here too.
+READ = roles.roles_for("status_pages", roles.READ)
+WRITE = roles.roles_for("status_pages", roles.WRITE)
 
 # The contract's `limit` on every list: an integer, 20 by default, from 1 to 100.
 DEFAULT_LIMIT = 20

@@ -20,6 +20,7 @@ FIELD_NAMES = {
     "incident_status": "status",
     "message": "description",
     "groups": "cards",
+    "published_at": "publicIncidentUpdateDate",
 }
 
 

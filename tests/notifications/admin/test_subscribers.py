@@ -161,6 +161,18 @@ def test_the_csv_import_screen_imports_a_file(staff_client, page):
     assert Subscriber.objects.get().email == "ann@example.com"
 
 
+def test_the_csv_import_screen_shows_an_overlong_address_as_a_row_error(staff_client, page):
+    long_address = "x" * 300 + "@example.com"
+    upload = io.BytesIO(f"email,status_page\r\n{long_address},acme\r\nann@example.com,acme\r\n".encode())
+    upload.name = "subscribers.csv"
+    response = staff_client.post(reverse("admin:notifications_subscriber_import"), {"resource": 0, "format": 0, "import_file": upload})
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "is not an email address we can mail: The email address is too long before the @-sign" in text
+    assert "value too long" not in text and "DataError" not in text
+    assert not Subscriber.objects.exists()
+
+
 def test_the_csv_export_has_state_and_components(staff_client, page):
     ann = subscriber(page, all_components=False)
     ann.components.set([page.test_components["API"], page.test_components["Cards"]])

@@ -231,9 +231,13 @@ def _past_incident(page, name, months_ago):
     now = timezone.now().astimezone(PARIS)
     month = now.year * 12 + now.month - 1 - months_ago
     began = datetime(month // 12, month % 12 + 1, 15, 12, tzinfo=PARIS)
+    ended = began + timedelta(hours=1)
+    if months_ago == 0:  # this month, and in the past: publication dates in the future are refused
+        began = max(now.replace(day=1, hour=0, minute=0, second=0, microsecond=0), now - timedelta(hours=2))
+        ended = began + (now - began) / 2
     return services.publish_retrospective_incident(
         actor=None, status_page=page, name=name,
-        updates=[services.PastUpdate("investigating", "Broken", began), services.PastUpdate("resolved", "Fixed", began + timedelta(hours=1))],
+        updates=[services.PastUpdate("investigating", "Broken", began), services.PastUpdate("resolved", "Fixed", ended)],
     )
 
 

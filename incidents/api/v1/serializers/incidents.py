@@ -128,7 +128,7 @@ class CustomFieldValuePayloadV1Serializer(serializers.Serializer):
     id = serializers.CharField(required=False)
     value_option_id = serializers.CharField(required=False, allow_blank=True)
     value_text = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
-    value_link = serializers.CharField(required=False, allow_blank=True)
+    value_link = serializers.CharField(required=False, allow_blank=True, max_length=1000)  # the column's
     value_numeric = serializers.CharField(required=False, allow_blank=True)
     value_catalog_entry_id = serializers.CharField(required=False, allow_blank=True)
     value_timestamp = serializers.CharField(required=False, allow_blank=True)

@@ -28,7 +28,7 @@ def test_an_unknown_key_is_checklys_401_with_a_challenge():
 def test_a_key_without_the_status_page_roles_is_checklys_403(db):
     response = make_client("viewer").get("/v1/status-pages/incidents")
     body = checkly(response, "getV1StatuspagesIncidents", 403)
-    assert body == {"statusCode": 403, "error": "Forbidden", "message": "This API key needs one of these roles: status_page_viewer"}
+    assert body == {"statusCode": 403, "error": "Forbidden", "message": "This API key needs one of these roles: status_page_viewer, status_page_publisher"}
 
 
 def test_global_access_may_do_everything(api):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from core.text import DOCUMENT_MAX
 from incidents import selectors
 from incidents.api.resolve import PayloadResolver
 from incidents.models import ExternalIssueProvider, IncidentStatus, Mode, Visibility
@@ -29,7 +30,7 @@ class CustomFieldValuePayloadV2Serializer(serializers.Serializer):
     id = serializers.CharField(required=False)
     value_option_id = serializers.CharField(required=False, allow_blank=True)
     value_text = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
-    value_link = serializers.CharField(required=False, allow_blank=True)
+    value_link = serializers.CharField(required=False, allow_blank=True, max_length=1000)  # the column's
     value_numeric = serializers.CharField(required=False, allow_blank=True)
     value_catalog_entry_id = serializers.CharField(required=False, allow_blank=True)
     value_timestamp = serializers.CharField(required=False, allow_blank=True)
@@ -139,7 +140,7 @@ class IncidentsConnectExternalIssuePayloadV2Serializer(serializers.Serializer):
 
 class IncidentsImportPostmortemDocumentPayloadV2Serializer(serializers.Serializer):
     title = serializers.CharField(max_length=255)
-    content = serializers.CharField(allow_blank=True, trim_whitespace=False)
+    content = serializers.CharField(allow_blank=True, trim_whitespace=False, max_length=DOCUMENT_MAX)
 
 
 class IncidentUpdatesCreatePayloadV2Serializer(serializers.Serializer):

@@ -1,0 +1,36 @@
+"""One rule per role, whatever the dialect: the roles each kind of operation on each kind
+of data needs. A dialect's viewsets take their ``roles`` from here (``roles_for``), so a
+key that reads status pages through incident.io's API reads the same data through Cachet
+and Checkly, and one that may not write cannot through any of them.
+``tests/test_roles_across_dialects.py`` walks every route of every dialect against it.
+
+``global_access`` passes every check (``HasApiRole``)."""
+
+from __future__ import annotations
+
+from core.models import ApiRole
+
+READ, WRITE = "read", "write"
+
+#: (data, operation) -> the roles any one of which allows it
+TABLE: dict[tuple[str, str], tuple[str, ...]] = {
+    # A publisher reads what it writes to (incident.io's rule), in every dialect.
+    ("status_pages", READ): (ApiRole.STATUS_PAGE_VIEWER, ApiRole.STATUS_PAGE_PUBLISHER),
+    ("status_pages", WRITE): (ApiRole.STATUS_PAGE_PUBLISHER,),
+}
+
+#: the actions that only read (every other action writes)
+READ_ACTIONS = frozenset({"list", "retrieve", "structure", "availability"})
+
+
+def operation_of(action: str) -> str:
+    return READ if action in READ_ACTIONS else WRITE
+
+
+def roles_for(data: str, operation: str) -> tuple[str, ...]:
+    return TABLE[(data, operation)]
+
+
+def action_roles(data: str, *actions: str) -> dict[str, tuple[str, ...]]:
+    """A viewset's ``roles``: each action with the roles its kind of operation needs."""
+    return {action: roles_for(data, operation_of(action)) for action in actions}
