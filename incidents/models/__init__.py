@@ -6,7 +6,8 @@ API hands out as ids and pages through as a cursor. Writes go through ``services
 One module per domain, each name re-exported here:
 
 - ``configuration``: severities, statuses, types, roles, custom fields, timestamps;
-- ``incidents``: incidents, their role assignments, values and timeline.
+- ``incidents``: incidents, their role assignments, values and timeline;
+- ``visibility``: who may see which incident, on their querysets (``restrict()``).
 """
 
 # In the order the models were defined in, which is the order the app registry lists them.
@@ -33,5 +34,5 @@ from .incidents import (
     IncidentTimestampValue,
     IncidentUpdate,
     Mode,
-    Visibility,
 )
+from .visibility import IncidentLinkedQuerySet, IncidentQuerySet, Visibility, visible_to

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from core.models import ActorMixin, ApiKey, TimestampedModel, UlidModel
+from core.models import ActorMixin, ApiKey, RestrictedQuerySet, TimestampedModel, UlidModel
 from incidents.models import Incident
 
 from .pages import Component, StatusPage
@@ -65,6 +65,16 @@ class ActorFields(ActorMixin):
         abstract = True
 
 
+class PageIncidentQuerySet(RestrictedQuerySet):
+    def visible_rows(self, viewer):
+        """Every page incident, to every key that may read pages: what one says is written
+        for the public and published on its page whatever its internal incident's
+        visibility, and the link to that incident is never rendered by any dialect
+        (``tests/incidents/api/test_restricted.py`` checks that nothing of a private
+        incident leaks through one)."""
+        return self.all()
+
+
 class PageIncident(TimestampedModel, ActorFields):
     """An incident as a page shows it. Its name and messages are written for the public:
     nothing of a linked internal incident is shown, private or not."""
@@ -83,6 +93,8 @@ class PageIncident(TimestampedModel, ActorFields):
     resolved_at = models.DateTimeField(null=True, blank=True)
     idempotency_key = models.CharField(max_length=255, blank=True, editable=False)
     number = models.PositiveBigIntegerField(unique=True, editable=False)
+
+    objects = PageIncidentQuerySet.as_manager()
 
     class Meta:
         ordering = ["-published_at", "-id"]
@@ -114,6 +126,8 @@ class PageIncidentUpdate(TimestampedModel, ActorFields):
     #: set once subscribers' emails were queued (notifications picks up the others)
     notified_at = models.DateTimeField(null=True, blank=True, editable=False)
     number = models.PositiveBigIntegerField(unique=True, editable=False)
+
+    objects = PageIncidentQuerySet.as_manager()
 
     class Meta:
         ordering = ["-published_at", "-id"]
