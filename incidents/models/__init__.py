@@ -7,7 +7,8 @@ One module per domain, each name re-exported here:
 
 - ``configuration``: severities, statuses, types, roles, custom fields, timestamps;
 - ``incidents``: incidents, their role assignments, values and timeline;
-- ``visibility``: who may see which incident, on their querysets (``restrict()``).
+- ``visibility``: who may see which incident, on their querysets (``restrict()``);
+- ``memberships``: the staff users who may see a private incident.
 """
 
 # In the order the models were defined in, which is the order the app registry lists them.
@@ -35,4 +36,12 @@ from .incidents import (
     IncidentUpdate,
     Mode,
 )
-from .visibility import IncidentLinkedQuerySet, IncidentQuerySet, Visibility, visible_to
+from .memberships import IncidentMembership
+from .visibility import (
+    MANAGE_PRIVATE,
+    IncidentLinkedQuerySet,
+    IncidentQuerySet,
+    Visibility,
+    sees_every_incident,
+    visible_to,
+)

@@ -86,6 +86,7 @@ class Incident(TimestampedModel):
 
     class Meta:
         ordering = ["-id"]
+        permissions = [("manage_private_incidents", "Can see and manage every private incident")]
         indexes = [
             # The staff list's order: active first, newest first (read in index order).
             models.Index(F("is_active").desc(), F("reference_number").desc(), name="incident_active_first_idx"),

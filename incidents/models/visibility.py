@@ -1,10 +1,16 @@
 """Who may see which incident: the one rule, on the querysets of incidents and of every
-model that hangs off one (``core.models.restricted``'s ``restrict()``)."""
+model that hangs off one (``core.models.restricted``'s ``restrict()``), for API keys and
+staff users alike."""
 
+from django.apps import apps
 from django.db import models
 from django.db.models import Q
 
+from core.models.api_keys import ApiKey
 from core.models.restricted import RestrictedQuerySet
+
+#: the permission that shows every private incident to a staff user
+MANAGE_PRIVATE = "incidents.manage_private_incidents"
 
 
 class Visibility(models.TextChoices):
@@ -12,13 +18,27 @@ class Visibility(models.TextChoices):
     PRIVATE = "private"
 
 
+def sees_every_incident(viewer) -> bool:
+    """An API key with global access; an active superuser, or a staff user allowed to
+    manage private incidents (the ``Incident managers`` group)."""
+    if isinstance(viewer, ApiKey):
+        return viewer.sees_private_incidents
+    return bool(viewer.is_active and (viewer.is_superuser or viewer.has_perm(MANAGE_PRIVATE)))
+
+
 def visible_to(viewer, *, via: str = "") -> Q:
-    """Which incidents ``viewer`` (an API key) may see: private ones only if it holds
-    global access. ``via`` is the path from the model queried to its incident
+    """Which incidents ``viewer`` may see: every public one; a private one only if
+    ``viewer`` sees every incident (``sees_every_incident``) or, for a staff user, is one
+    of its members. ``via`` is the path from the model queried to its incident
     (``"incident__"``)."""
-    if viewer.sees_private_incidents:
+    if sees_every_incident(viewer):
         return Q()
-    return Q(**{f"{via}visibility": Visibility.PUBLIC})
+    public = Q(**{f"{via}visibility": Visibility.PUBLIC})
+    if isinstance(viewer, ApiKey) or not viewer.is_authenticated:
+        return public
+    # A subquery rather than a join: a join would repeat rows for nothing.
+    memberships = apps.get_model("incidents", "IncidentMembership").objects.filter(user=viewer).values("incident_id")
+    return public | Q(**{f"{via}pk__in": memberships})
 
 
 class IncidentQuerySet(RestrictedQuerySet):
