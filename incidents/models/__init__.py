@@ -42,6 +42,7 @@ from .visibility import (
     IncidentLinkedQuerySet,
     IncidentQuerySet,
     Visibility,
+    published_about,
     sees_every_incident,
     visible_to,
 )

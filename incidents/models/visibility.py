@@ -54,3 +54,27 @@ class IncidentLinkedQuerySet(IncidentQuerySet):
     """Rows of one incident (its updates, role assignments, values): seen with it."""
 
     incident_path = "incident__"
+
+
+class PublishedAboutIncidentQuerySet(RestrictedQuerySet):
+    """Rows written for the public, maybe about an internal incident (status page
+    incidents, their updates, the emails sent about them). Every API key that may read
+    them sees them all: they are public words, and no dialect renders the incident they
+    are about. A staff user sees those about no incident or about one they may see: that
+    a private incident was published about is private too."""
+
+    #: the path from the model to the (nullable) internal incident
+    incident_path = "incident__"
+
+    def visible_rows(self, viewer):
+        if isinstance(viewer, ApiKey) or sees_every_incident(viewer):
+            return self.all()
+        path = self.incident_path
+        return self.filter(Q(**{f"{path}isnull": True}) | visible_to(viewer, via=path))
+
+
+def published_about(path: str):
+    """A manager for rows published about an incident, whose ``restrict()`` follows
+    ``path`` to it (``PublishedAboutIncidentQuerySet``)."""
+    name = "".join(part.title() for part in path.split("__") if part)
+    return type(f"Via{name}QuerySet", (PublishedAboutIncidentQuerySet,), {"incident_path": path}).as_manager()

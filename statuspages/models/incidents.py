@@ -6,8 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from core.models import ActorMixin, ApiKey, RestrictedQuerySet, TimestampedModel, UlidModel
-from incidents.models import Incident
+from core.models import ActorMixin, ApiKey, TimestampedModel, UlidModel
+from incidents.models import Incident, published_about
 
 from .pages import Component, StatusPage
 
@@ -65,16 +65,6 @@ class ActorFields(ActorMixin):
         abstract = True
 
 
-class PageIncidentQuerySet(RestrictedQuerySet):
-    def visible_rows(self, viewer):
-        """Every page incident, to every key that may read pages: what one says is written
-        for the public and published on its page whatever its internal incident's
-        visibility, and the link to that incident is never rendered by any dialect
-        (``tests/incidents/api/test_restricted.py`` checks that nothing of a private
-        incident leaks through one)."""
-        return self.all()
-
-
 class PageIncident(TimestampedModel, ActorFields):
     """An incident as a page shows it. Its name and messages are written for the public:
     nothing of a linked internal incident is shown, private or not."""
@@ -94,7 +84,7 @@ class PageIncident(TimestampedModel, ActorFields):
     idempotency_key = models.CharField(max_length=255, blank=True, editable=False)
     number = models.PositiveBigIntegerField(unique=True, editable=False)
 
-    objects = PageIncidentQuerySet.as_manager()
+    objects = published_about("incident__")
 
     class Meta:
         ordering = ["-published_at", "-id"]
@@ -127,7 +117,7 @@ class PageIncidentUpdate(TimestampedModel, ActorFields):
     notified_at = models.DateTimeField(null=True, blank=True, editable=False)
     number = models.PositiveBigIntegerField(unique=True, editable=False)
 
-    objects = PageIncidentQuerySet.as_manager()
+    objects = published_about("page_incident__incident__")
 
     class Meta:
         ordering = ["-published_at", "-id"]
@@ -142,6 +132,8 @@ class UpdateComponentStatus(UlidModel):
     update = models.ForeignKey(PageIncidentUpdate, on_delete=models.CASCADE, related_name="component_statuses")
     component = models.ForeignKey(Component, on_delete=models.CASCADE, related_name="+")
     status = models.CharField(max_length=24, choices=ComponentStatus.choices)
+
+    objects = published_about("update__page_incident__incident__")
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["update", "component"], name="one_status_per_component_per_update")]
@@ -158,6 +150,8 @@ class ComponentImpact(UlidModel):
     level = models.CharField(max_length=24, choices=ImpactLevel.choices)
     start_at = models.DateTimeField()
     end_at = models.DateTimeField(null=True, blank=True)
+
+    objects = published_about("page_incident__incident__")
 
     class Meta:
         ordering = ["start_at", "id"]
