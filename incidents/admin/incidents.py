@@ -21,7 +21,7 @@ from core.admin.common import DomainErrorsAsMessages, RestrictedAdmin
 from core.exceptions import DomainError
 from core.markdown import render_markdown
 from core.numbers import whole_number
-from incidents.admin import display, incident_page
+from incidents.admin import display, incident_page, members
 from incidents.models import (
     CustomFieldValue,
     Incident,
@@ -171,6 +171,7 @@ class IncidentAdmin(RestrictedAdmin, DomainErrorsAsMessages, admin.ModelAdmin):
     def get_urls(self):
         return [
             path("<str:object_id>/post-update/", self.admin_site.admin_view(self.post_update_view), name="incidents_incident_post_update"),
+            *members.urls(self),
             *super().get_urls(),
         ]
 
@@ -197,6 +198,7 @@ class IncidentAdmin(RestrictedAdmin, DomainErrorsAsMessages, admin.ModelAdmin):
             "post_update_url": reverse("admin:incidents_incident_post_update", args=[incident.pk]),
             "timeline": incident_page.timeline(incident),
             "summary_html": render_markdown(incident.summary) if incident.summary else "",
+            **members.members_context(self, request, incident),
         }
 
     def post_update_view(self, request, object_id):

@@ -85,7 +85,12 @@ def linked_admins():
 
 def test_every_admin_of_incident_linked_rows_applies_the_rule():
     linked = linked_admins()
-    assert {model._meta.model_name for model, _, _ in linked} >= {"incident", "pageincident", "delivery", "notifiedincidentupdate"}
+    assert {model._meta.model_name for model, _, _ in linked} >= {
+        "incident",
+        "pageincident",
+        "delivery",
+        "notifiedincidentupdate",
+    }
     for model, model_admin, _ in linked:
         assert isinstance(model_admin, RestrictedAdmin), f"{type(model_admin).__name__} shows {model.__name__} without the rule"
 
@@ -108,7 +113,9 @@ def test_each_admin_shows_the_private_incidents_rows_to_members_and_managers_onl
         changelist = client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"))
         assert changelist.status_code == 200
         # The count leaves out what is hidden.
-        assert changelist.context["cl"].result_count == rows.count() == everything.count() - (0 if who in SEES else len(secret_rows))
+        assert (
+            changelist.context["cl"].result_count == rows.count() == everything.count() - (0 if who in SEES else len(secret_rows))
+        )
         change = client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[secret_rows[0]]))
         assert change.status_code == (200 if who in SEES else 404), (model.__name__, who)
         history = client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_history", args=[secret_rows[0]]))
