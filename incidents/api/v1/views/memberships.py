@@ -32,7 +32,8 @@ class IncidentMembershipV1ViewSet(ApiViewSet):
 
     @extend_schema(
         operation_id="Incident Memberships V1#Create", tags=TAG,
-        request=IncidentMembershipsCreatePayloadV1Serializer, responses={201: vendor_component("IncidentMembershipsCreateResultV1")},
+        request=IncidentMembershipsCreatePayloadV1Serializer,
+        responses={201: vendor_component("IncidentMembershipsCreateResultV1")},
     )
     def create(self, request):
         data = self._parse(IncidentMembershipsCreatePayloadV1Serializer)
