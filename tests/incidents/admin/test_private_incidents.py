@@ -167,3 +167,14 @@ def test_a_refused_look_at_a_private_incident_is_audited(client, world, caplog):
     with caplog.at_level(logging.WARNING, logger="audit"):
         assert client.get(reverse("admin:incidents_incident_change", args=[secret.pk])).status_code == 404
     assert f"user viewer was refused incident {secret.pk}" in caplog.text
+
+
+def test_a_bulk_action_leaves_a_hidden_incident_alone(client, world):
+    secret, users = world
+    client.force_login(users["outsider"])
+    response = client.post(
+        reverse("admin:incidents_incident_changelist"), {"action": "close_incidents", "_selected_action": [secret.pk]}
+    )
+    assert response.status_code == 302
+    secret.refresh_from_db()
+    assert secret.status.category != "closed"
