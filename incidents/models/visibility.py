@@ -21,6 +21,8 @@ class Visibility(models.TextChoices):
 def sees_every_incident(viewer) -> bool:
     """An API key with global access; an active superuser, or a staff user allowed to
     manage private incidents (the ``Incident managers`` group)."""
+    if viewer is None:  # an API request with no key (Cachet's guests)
+        return False
     if isinstance(viewer, ApiKey):
         return viewer.sees_private_incidents
     return bool(viewer.is_active and (viewer.is_superuser or viewer.has_perm(MANAGE_PRIVATE)))
@@ -34,7 +36,7 @@ def visible_to(viewer, *, via: str = "") -> Q:
     if sees_every_incident(viewer):
         return Q()
     public = Q(**{f"{via}visibility": Visibility.PUBLIC})
-    if isinstance(viewer, ApiKey) or not viewer.is_authenticated:
+    if viewer is None or isinstance(viewer, ApiKey) or not viewer.is_authenticated:
         return public
     # A subquery rather than a join: a join would repeat rows for nothing.
     memberships = apps.get_model("incidents", "IncidentMembership").objects.filter(user=viewer).values("incident_id")
@@ -58,8 +60,8 @@ class IncidentLinkedQuerySet(IncidentQuerySet):
 
 class PublishedAboutIncidentQuerySet(RestrictedQuerySet):
     """Rows written for the public, maybe about an internal incident (status page
-    incidents, their updates, the emails sent about them). Every API key that may read
-    them sees them all: they are public words, and no dialect renders the incident they
+    incidents, their updates, the emails sent about them). Every API reader (a key, or
+    none for Cachet's guests) sees them all: they are public words, and no dialect renders the incident they
     are about. A staff user sees those about no incident or about one they may see: that
     a private incident was published about is private too."""
 
@@ -67,8 +69,8 @@ class PublishedAboutIncidentQuerySet(RestrictedQuerySet):
     incident_path = "incident__"
 
     def visible_rows(self, viewer):
-        if isinstance(viewer, ApiKey) or sees_every_incident(viewer):
-            return self.all()
+        if viewer is None or isinstance(viewer, ApiKey) or sees_every_incident(viewer):
+            return self.all()  # an API reader, with a key or none (Cachet's guests)
         path = self.incident_path
         return self.filter(Q(**{f"{path}isnull": True}) | visible_to(viewer, via=path))
 
