@@ -13,7 +13,13 @@ from django.db.models import Q
 from django.utils import timezone
 
 from core.models import TimestampedModel
-from statuspages.models import Component, MaintenanceUpdate, PageIncidentUpdate, StatusPage
+from incidents.models import published_about
+from statuspages.models import (
+    Component,
+    MaintenanceUpdate,
+    PageIncidentUpdate,
+    StatusPage,
+)
 
 
 class Source(models.TextChoices):
@@ -112,6 +118,8 @@ class Delivery(models.Model):
     message_id = models.CharField(max_length=255, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+
+    objects = published_about("incident_update__page_incident__incident__")
 
     class Meta:
         ordering = ["id"]

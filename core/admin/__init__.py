@@ -5,4 +5,4 @@
 """
 
 from .api_keys import ApiKeyAdmin, ApiKeyForm
-from .common import DomainErrorsAsMessages
+from .common import DomainErrorsAsMessages, RestrictedAdmin

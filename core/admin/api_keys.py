@@ -14,7 +14,10 @@ from core.models import ApiKey, ApiRole
 # no other (tests/incidents/admin/test_api_keys.py checks). The rest of incident.io's role
 # names are accepted and kept so keys round-trip, and folded away on the form.
 ROLE_GROUPS = [
-    ("Incidents", [ApiRole.VIEWER, ApiRole.INCIDENT_CREATOR, ApiRole.INCIDENT_EDITOR, ApiRole.GLOBAL_ACCESS]),
+    (
+        "Incidents",
+        [ApiRole.VIEWER, ApiRole.INCIDENT_CREATOR, ApiRole.INCIDENT_EDITOR, ApiRole.INCIDENT_MEMBERSHIPS_EDITOR, ApiRole.GLOBAL_ACCESS],
+    ),
     ("Configuration", [ApiRole.MANAGE_SETTINGS]),
     ("API keys", [ApiRole.API_KEYS_MANAGE]),
     ("Status pages", [ApiRole.STATUS_PAGE_VIEWER, ApiRole.STATUS_PAGE_PUBLISHER]),

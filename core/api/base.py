@@ -1,6 +1,6 @@
 """The base every API viewset stands on: key authentication, role checks and the rate
-limit as DRF's authentication, permission and throttle classes, request parsing, and
-lookups that 404 in incident.io's shape."""
+limit as DRF's authentication, permission and throttle classes, the rows the key may see
+(``get_queryset``), request parsing, and lookups that 404 in incident.io's shape."""
 
 from django.http import Http404
 from rest_framework import viewsets
@@ -10,6 +10,7 @@ from core.api.pagination import paginate
 from core.api.state import state_of
 from core.api.text import guard_text
 from core.api.throttling import ApiKeyRateThrottle, refusal
+from core.models.restricted import restricted
 
 
 class ApiViewSet(viewsets.ViewSet):
@@ -35,7 +36,15 @@ class ApiViewSet(viewsets.ViewSet):
     queryset = None
 
     def get_queryset(self):
-        return self.queryset.all()
+        """The viewset's rows that the key may see: a model that hides some rows (incidents
+        and what hangs off them) says which in its queryset's ``restrict()``, applied here
+        for every view of every dialect."""
+        return restricted(self.queryset, self.key)
+
+    def restrict(self, queryset):
+        """Another queryset a view reads (an incident a payload names, say), narrowed by
+        the same rule as ``get_queryset``."""
+        return restricted(queryset, self.key)
 
     @property
     def key(self):

@@ -17,11 +17,11 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from core.admin.common import DomainErrorsAsMessages
+from core.admin.common import DomainErrorsAsMessages, RestrictedAdmin
 from core.exceptions import DomainError
 from core.markdown import render_markdown
 from core.numbers import whole_number
-from incidents.admin import display, incident_page
+from incidents.admin import display, incident_page, members
 from incidents.models import (
     CustomFieldValue,
     Incident,
@@ -92,7 +92,7 @@ class IncidentAddForm(forms.ModelForm):
 
 
 @admin.register(Incident)
-class IncidentAdmin(DomainErrorsAsMessages, admin.ModelAdmin):
+class IncidentAdmin(RestrictedAdmin, DomainErrorsAsMessages, admin.ModelAdmin):
     list_display = ["reference", "title", "status_badge", "severity_badge", "lead", "open_for", "last_activity"]
     list_display_links = ["reference", "title"]
     list_filter = [StatusCategoryFilter, "status", "severity", "incident_type", "mode", "visibility"]
@@ -155,6 +155,8 @@ class IncidentAdmin(DomainErrorsAsMessages, admin.ModelAdmin):
         data = incident_page.console_data(request)
         if data.incident is None or data.incident.pk != object_id:
             data.incident = selectors.with_details(self.get_queryset(request).order_by()).filter(pk=object_id).first()
+            if data.incident is None:
+                self.audit_refusal(request, object_id)
         return data.incident
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
@@ -169,6 +171,7 @@ class IncidentAdmin(DomainErrorsAsMessages, admin.ModelAdmin):
     def get_urls(self):
         return [
             path("<str:object_id>/post-update/", self.admin_site.admin_view(self.post_update_view), name="incidents_incident_post_update"),
+            *members.urls(self),
             *super().get_urls(),
         ]
 
@@ -195,6 +198,7 @@ class IncidentAdmin(DomainErrorsAsMessages, admin.ModelAdmin):
             "post_update_url": reverse("admin:incidents_incident_post_update", args=[incident.pk]),
             "timeline": incident_page.timeline(incident),
             "summary_html": render_markdown(incident.summary) if incident.summary else "",
+            **members.members_context(self, request, incident),
         }
 
     def post_update_view(self, request, object_id):

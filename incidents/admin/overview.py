@@ -11,7 +11,12 @@ from datetime import timedelta
 
 from django.contrib import admin
 
-from incidents.selectors.overview import RESOLVED_WITHIN_DAYS, WEEKS, Overview, incident_overview
+from incidents.selectors.overview import (
+    RESOLVED_WITHIN_DAYS,
+    WEEKS,
+    Overview,
+    incident_overview,
+)
 
 admin.site.index_template = "admin/incidents/index.html"
 
@@ -161,8 +166,9 @@ def _weekly(overview: Overview, series: list[Series]) -> ColumnChart:
     )
 
 
-def overview_charts(overview: Overview | None = None) -> dict:
-    overview = overview or incident_overview()
+def overview_charts(overview: Overview | None = None, *, viewer=None) -> dict:
+    """The charts of ``overview``, or of the incidents ``viewer`` may see."""
+    overview = overview or incident_overview(viewer=viewer)
     series = _series(overview)
     ttr = overview.time_to_resolve
     active_total = sum(overview.active.values())

@@ -28,12 +28,13 @@ class IncidentsAcceleration:
     def incident_config(self, request) -> selectors.IncidentConfig:
         return selectors.incident_config()
 
-    def incident_page(self, request, dialect: str, key, *, filtered, newest_first: bool, render_page, render_many):
+    def incident_page(self, request, dialect: str, view, *, filtered, newest_first: bool, render_page, render_many):
         """A list page, ``{"incidents": [...], "pagination_meta": ...}``, of the incidents
-        ``key`` may see narrowed by ``filtered(queryset)``. ``render_page(incidents)``
+        ``view`` (an incident viewset) serves, narrowed by its base to what the key may see
+        and by ``filtered(queryset)``. ``render_page(incidents)``
         renders incidents read with their details, in order; ``render_many(ids)`` loads
         and renders incidents by id (``{id: rendering}``)."""
-        incidents = selectors.with_details(filtered(selectors.incidents_visible_to(key)))
+        incidents = selectors.with_details(filtered(view.get_queryset()))
         page, meta = paginate(incidents, request, newest_first=newest_first)
         return Response({"incidents": render_page(page), "pagination_meta": meta})
 

@@ -4,6 +4,7 @@
 from .v1.views import api_keys as v1_api_keys
 from .v1.views import config as v1_config
 from .v1.views import incidents as v1_incidents
+from .v1.views import memberships as v1_memberships
 from .v1.views import utilities as v1_utilities
 from .v2.views import config as v2_config
 from .v2.views import incidents as v2_incidents
@@ -16,6 +17,7 @@ urlpatterns = [
     *v1_incidents.urlpatterns,
     *v1_config.urlpatterns,
     *v1_api_keys.urlpatterns,
+    *v1_memberships.urlpatterns,
     *v1_utilities.urlpatterns,
     *v2_config.urlpatterns,
     *v2_users.urlpatterns,

@@ -6,7 +6,9 @@ API hands out as ids and pages through as a cursor. Writes go through ``services
 One module per domain, each name re-exported here:
 
 - ``configuration``: severities, statuses, types, roles, custom fields, timestamps;
-- ``incidents``: incidents, their role assignments, values and timeline.
+- ``incidents``: incidents, their role assignments, values and timeline;
+- ``visibility``: who may see which incident, on their querysets (``restrict()``);
+- ``memberships``: the staff users who may see a private incident.
 """
 
 # In the order the models were defined in, which is the order the app registry lists them.
@@ -33,5 +35,14 @@ from .incidents import (
     IncidentTimestampValue,
     IncidentUpdate,
     Mode,
+)
+from .memberships import IncidentMembership
+from .visibility import (
+    MANAGE_PRIVATE,
+    IncidentLinkedQuerySet,
+    IncidentQuerySet,
     Visibility,
+    published_about,
+    sees_every_incident,
+    visible_to,
 )

@@ -18,6 +18,7 @@ from .configuration import (
     IncidentType,
     Severity,
 )
+from .visibility import IncidentLinkedQuerySet, IncidentQuerySet, Visibility
 
 
 class Mode(models.TextChoices):
@@ -25,11 +26,6 @@ class Mode(models.TextChoices):
     RETROSPECTIVE = "retrospective"
     TEST = "test"
     TUTORIAL = "tutorial"
-
-
-class Visibility(models.TextChoices):
-    PUBLIC = "public"
-    PRIVATE = "private"
 
 
 class ExternalIssueProvider(models.TextChoices):
@@ -87,8 +83,11 @@ class Incident(TimestampedModel):
     # change and when a status changes category.
     is_active = models.BooleanField(db_default=True, editable=False)
 
+    objects = IncidentQuerySet.as_manager()
+
     class Meta:
         ordering = ["-id"]
+        permissions = [("manage_private_incidents", "Can see and manage every private incident")]
         indexes = [
             # The staff list's order: active first, newest first (read in index order).
             models.Index(F("is_active").desc(), F("reference_number").desc(), name="incident_active_first_idx"),
@@ -134,6 +133,8 @@ class IncidentRoleAssignment(UlidModel):
     assignee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     assigned_at = models.DateTimeField(auto_now=True)
 
+    objects = IncidentLinkedQuerySet.as_manager()
+
     class Meta:
         ordering = ["role__created_at", "id"]
         constraints = [models.UniqueConstraint(fields=["incident", "role"], name="one_assignee_per_role")]
@@ -153,6 +154,8 @@ class CustomFieldValue(UlidModel):
     value_text = models.TextField(blank=True, validators=[multi_line])
     value_link = models.URLField(max_length=1000, blank=True)
     value_numeric = models.CharField(max_length=64, blank=True)
+
+    objects = IncidentLinkedQuerySet.as_manager()
 
     class Meta:
         ordering = ["custom_field__name", "id"]
@@ -184,6 +187,8 @@ class IncidentTimestampValue(UlidModel):
     timestamp = models.ForeignKey(IncidentTimestamp, on_delete=models.CASCADE, related_name="values")
     value = models.DateTimeField()
 
+    objects = IncidentLinkedQuerySet.as_manager()
+
     class Meta:
         ordering = ["timestamp__rank", "id"]
         constraints = [
@@ -212,6 +217,8 @@ class IncidentUpdate(TimestampedModel, ActorMixin):
     )
     actor_api_key = models.ForeignKey(ApiKey, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     idempotency_key = models.CharField(max_length=255, blank=True, editable=False)
+
+    objects = IncidentLinkedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-id"]

@@ -1,12 +1,12 @@
-"""Reads of incidents, with their joins made up front, and the one rule of who may see
-which incident (``visible_to``), which every read by an API key goes through."""
+"""Reads of incidents, with their joins made up front. Who may see which incident is the
+querysets' ``restrict()`` (``incidents.models.visibility``), which the API's base applies:
+these take incidents already narrowed, or return rows for it to narrow."""
 
 from __future__ import annotations
 
-from django.db.models import CharField, Prefetch, Q, QuerySet
+from django.db.models import CharField, Prefetch, QuerySet
 from django.db.models.functions import Cast
 
-from core.models import ApiKey
 from core.numbers import whole_number
 from incidents.models import (
     CustomFieldValue,
@@ -15,23 +15,10 @@ from incidents.models import (
     IncidentTimestampValue,
     IncidentUpdate,
     Mode,
-    Visibility,
 )
 
 #: what lists show unless asked for test or tutorial incidents
 DEFAULT_MODES = (Mode.STANDARD, Mode.RETROSPECTIVE)
-
-
-def visible_to(key: ApiKey, *, via: str = "") -> Q:
-    """Which incidents ``key`` may see: private ones only if it holds global access.
-    ``via`` is the path from the model queried to its incident (``"incident__"``)."""
-    if key.sees_private_incidents:
-        return Q()
-    return Q(**{f"{via}visibility": Visibility.PUBLIC})
-
-
-def incidents_visible_to(key: ApiKey) -> QuerySet[Incident]:
-    return Incident.objects.filter(visible_to(key))
 
 
 def with_details(incidents: QuerySet[Incident]) -> QuerySet[Incident]:
@@ -87,15 +74,15 @@ def find_incident(incidents: QuerySet[Incident], ref: str):
 _REVISIONS = Incident.objects.order_by().annotate(revision=Cast("updated_at", CharField())).values_list("pk", "revision", named=True)
 
 
-def revisions_visible_to(key: ApiKey) -> QuerySet:
-    """The incidents ``key`` may see, as rows of ``pk`` and ``revision`` (``updated_at`` as
-    text: cheaper to read than a date-time, and all it takes to tell one rendering from the
-    next): one narrow query with no model instances. Filter it as any incident queryset."""
-    return _REVISIONS.filter(visible_to(key))
+def revisions() -> QuerySet:
+    """Incidents as rows of ``pk`` and ``revision`` (``updated_at`` as text: cheaper to read
+    than a date-time, and all it takes to tell one rendering from the next): one narrow
+    query with no model instances. Narrow it to what a key may see with ``restrict()`` as
+    any incident queryset, and filter it as one."""
+    return _REVISIONS
 
 
-def incident_updates_visible_to(key: ApiKey) -> QuerySet[IncidentUpdate]:
-    """Timeline entries of the incidents a key may see, with what rendering one needs
-    (status, severity, actor) in the same query."""
-    updates = IncidentUpdate.objects.select_related("new_status", "new_severity", "actor_user", "actor_api_key")
-    return updates.filter(visible_to(key, via="incident__"))
+def incident_updates() -> QuerySet[IncidentUpdate]:
+    """Timeline entries, with what rendering one needs (status, severity, actor) in the
+    same query."""
+    return IncidentUpdate.objects.select_related("new_status", "new_severity", "actor_user", "actor_api_key")

@@ -52,9 +52,10 @@ def _week_start(moment: datetime) -> date:
     return day - timedelta(days=day.weekday())
 
 
-def incident_overview(*, now: datetime | None = None) -> Overview:
+def incident_overview(*, viewer=None, now: datetime | None = None) -> Overview:
+    """The counts of the incidents ``viewer`` may see (``restrict()``; all without one)."""
     now = now or timezone.now()
-    incidents = Incident.objects.filter(mode__in=DEFAULT_MODES).order_by()
+    incidents = _seen_by(Incident.objects.all(), viewer).filter(mode__in=DEFAULT_MODES).order_by()
 
     active = dict(
         incidents.filter(status__category__in=ACTIVE_CATEGORIES).values_list("severity").annotate(n=Count("id")).values_list("severity", "n")
@@ -77,17 +78,22 @@ def incident_overview(*, now: datetime | None = None) -> Overview:
         active=active,
         weeks=weeks,
         declared=declared,
-        time_to_resolve=_time_to_resolve(since=now - timedelta(days=RESOLVED_WITHIN_DAYS)),
+        time_to_resolve=_time_to_resolve(since=now - timedelta(days=RESOLVED_WITHIN_DAYS), viewer=viewer),
     )
 
 
-def _time_to_resolve(*, since: datetime) -> dict[str | None, TimeToResolve]:
+def _seen_by(queryset, viewer):
+    return queryset if viewer is None else queryset.restrict(viewer)
+
+
+def _time_to_resolve(*, since: datetime, viewer=None) -> dict[str | None, TimeToResolve]:
     """The median time from declaration to "resolved at" of the incidents resolved since
     ``since``, per severity: the rows ranked by duration within their severity, and only
     the middle one (odd count) or two (even count) read back."""
     by_severity = {"partition_by": [F("incident__severity")]}
     ranked = (
-        IncidentTimestampValue.objects.filter(
+        _seen_by(IncidentTimestampValue.objects.all(), viewer)
+        .filter(
             timestamp__slug="resolved", value__gte=since, incident__mode__in=DEFAULT_MODES
         )
         .annotate(duration=ExpressionWrapper(F("value") - F("incident__created_at"), output_field=DurationField()))

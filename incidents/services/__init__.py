@@ -8,7 +8,8 @@ tasks call these; nothing else saves incident models. One module per domain:
 - ``configuration``: severities, statuses, types, roles, timestamps;
 - ``counters``: numbers handed out without gaps or repeats (incident references);
 - ``history``: incidents that ran before they were entered here (demo data, imports);
-- ``groups``: the staff groups (viewers, responders, managers) and their permissions.
+- ``groups``: the staff groups (viewers, responders, managers) and their permissions;
+- ``memberships``: who may see a private incident (its members).
 """
 
 from .configuration import (
@@ -60,4 +61,5 @@ from .lifecycle import (
     post_incident_update,
     set_timestamp_values,
 )
+from .memberships import add_incident_member, revoke_incident_membership
 

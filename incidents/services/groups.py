@@ -5,7 +5,9 @@
 - ``Incident responders`` also declare incidents, post updates, assign roles, set custom
   fields and timestamps, and publish to status pages;
 - ``Incident managers`` also change the configuration (severities, statuses, types, roles,
-  custom fields, status pages and components), delete incidents, and manage API keys.
+  custom fields, status pages and components), delete incidents, manage API keys, and
+  see every private incident (``manage_private_incidents``; the others see a private
+  incident only as one of its members).
 
 The rule is written per kind of model, not per permission, so a model added later falls
 in by itself: a data migration creates the groups, and ``sync_staff_groups`` runs again
@@ -52,6 +54,8 @@ def _grants(app_label: str, model: str, action: str) -> set[str]:
         return {MANAGERS}
     if action == "view":
         return {VIEWERS, RESPONDERS, MANAGERS}
+    if action == "custom":  # seeing every private incident, say
+        return {MANAGERS}
     if key in OPERATIONAL and (app_label, model, action) not in MANAGER_ONLY_ACTIONS:
         return {RESPONDERS, MANAGERS}
     return {MANAGERS}

@@ -5,7 +5,8 @@ Rules enforced here:
 - an incident's reference ``INC-<n>`` comes from a counter whose row stays locked from
   its increment to COMMIT, so concurrent declarations never share or skip a number;
 - private-only incident types only hold private incidents;
-- with an API key and an idempotency key, a repeated declaration answers with the first.
+- with an API key and an idempotency key, a repeated declaration answers with the first;
+- a private incident's declarer and role holders are its members (``memberships``).
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ from .lifecycle import (
     replace_timestamp_values,
     touch,
 )
+from .memberships import add_members_by_right
 
 REFERENCE_COUNTER = "incident_reference"
 
@@ -80,6 +82,7 @@ def assign_role(*, incident: Incident, role: IncidentRole, assignee: AbstractBas
     """Give a role to a user on an incident (or take it away with ``assignee=None``)."""
     with transaction.atomic():
         replace_role_assignments(incident, {role: assignee})
+        add_members_by_right(incident, actor=actor, users=[assignee], read_roles=False)
         touch(incident)
 
 
@@ -157,6 +160,10 @@ def declare_incident(
             )
             incident.loaded_role_assignments = replace_role_assignments(incident, role_assignments or {}, new_incident=True)
             incident.loaded_custom_field_values = replace_field_values(incident, custom_field_values, new_incident=True)
+            # Its declarer and role holders are members of a private incident.
+            add_members_by_right(
+                incident, actor=actor, users=[a.assignee for a in incident.loaded_role_assignments], read_roles=False
+            )
             incident.reference_number = next_value(REFERENCE_COUNTER)
             incident.save(force_insert=True)
     except (DomainError, IntegrityError):
@@ -225,6 +232,10 @@ def edit_incident(
             )
         if role_assignments:
             replace_role_assignments(incident, role_assignments)
+        if "visibility" in changes or role_assignments:
+            # Turned private: its declarer and role holders become members; a new role
+            # holder of a private incident becomes one.
+            add_members_by_right(incident, actor=actor, read_roles="visibility" in changes, users=(role_assignments or {}).values())
         replace_field_values(incident, custom_field_values)
         if timestamp_values:
             replace_timestamp_values(incident, timestamp_values)

@@ -8,8 +8,14 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
+from core.admin.common import RestrictedAdmin
 from notifications import services
-from notifications.models import Delivery, DeliveryState, NotifiedIncidentUpdate, NotifiedMaintenanceUpdate
+from notifications.models import (
+    Delivery,
+    DeliveryState,
+    NotifiedIncidentUpdate,
+    NotifiedMaintenanceUpdate,
+)
 
 #: failures listed on an update's page (the delivery list has them all)
 FAILURES_SHOWN = 50
@@ -28,7 +34,7 @@ def _count(field: str, state: str) -> Coalesce:
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
-class NotifiedUpdateAdmin(admin.ModelAdmin):
+class NotifiedUpdateAdmin(RestrictedAdmin, admin.ModelAdmin):
     kind: str = ""
     field: str = ""
     list_per_page = 25
@@ -132,7 +138,7 @@ class NotifiedMaintenanceUpdateAdmin(NotifiedUpdateAdmin):
 
 
 @admin.register(Delivery)
-class DeliveryAdmin(admin.ModelAdmin):
+class DeliveryAdmin(RestrictedAdmin, admin.ModelAdmin):
     """Every email, filterable by update and state; read-only."""
 
     list_display = ["subscriber", "state", "attempts", "error", "sent_at", "created_at"]

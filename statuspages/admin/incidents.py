@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
+from core.admin.common import RestrictedAdmin
 from core.exceptions import DomainError
 from core.markdown import render_markdown
 from incidents.models import Incident
@@ -39,8 +40,9 @@ class PublishIncidentForm(ComponentStatusesMixin):
     visibility = forms.TypedChoiceField(choices=Visibility.choices, coerce=int, initial=Visibility.PUBLIC)
     notify_subscribers = forms.BooleanField(required=False)
 
-    def __init__(self, *args, status_page, **kwargs):
+    def __init__(self, *args, status_page, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["incident"].queryset = Incident.objects.restrict(user)
         self.add_component_fields(PageComponent.objects.filter(status_page=status_page).select_related("component").order_by("position"))
         self.fields["notify_subscribers"].help_text = (
             notify_help(status_page) + " Naming components emails those following every component or one of them."
@@ -75,7 +77,7 @@ class PageIncidentForm(forms.ModelForm):
 
 
 @admin.register(PageIncident)
-class PageIncidentAdmin(DomainErrorsAsMessages, admin.ModelAdmin):
+class PageIncidentAdmin(RestrictedAdmin, DomainErrorsAsMessages, admin.ModelAdmin):
     form = PageIncidentForm
     list_display = ["name", "status_page", "status", "severity", "published_at", "resolved_at"]
     list_filter = ["status_page", "status", "severity"]
@@ -105,11 +107,12 @@ class PageIncidentAdmin(DomainErrorsAsMessages, admin.ModelAdmin):
         page = pages.filter(pk=request.POST.get("status_page") or request.GET.get("status_page")).first()
         if page is None and pages.count() == 1:
             page = pages.first()
-        internal = Incident.objects.filter(pk=request.POST.get("incident") or request.GET.get("incident")).first()
+        # Only about an incident the user may see: any other id names nothing.
+        internal = Incident.objects.restrict(request.user).filter(pk=request.POST.get("incident") or request.GET.get("incident")).first()
         form = None
         if page is not None:
             initial = {"status_page": page.pk, "incident": internal.pk if internal else None}
-            form = PublishIncidentForm(request.POST or None, status_page=page, initial=initial)
+            form = PublishIncidentForm(request.POST or None, status_page=page, initial=initial, user=request.user)
             if request.method == "POST" and form.is_valid():
                 data = form.cleaned_data
                 try:
@@ -135,7 +138,7 @@ class PageIncidentAdmin(DomainErrorsAsMessages, admin.ModelAdmin):
         return TemplateResponse(request, "admin/statuspages/publish_incident.html", context)
 
     def post_update_view(self, request, object_id):
-        page_incident = get_object_or_404(PageIncident.objects.select_related("status_page"), pk=object_id)
+        page_incident = get_object_or_404(self.get_queryset(request).select_related("status_page"), pk=object_id)
         if not self.has_change_permission(request, page_incident):
             raise PermissionDenied
         form = UpdateForm(request.POST or None, page_incident=page_incident)

@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 
 from core.models import ActorMixin, ApiKey, TimestampedModel, UlidModel
-from incidents.models import Incident
+from incidents.models import Incident, published_about
 
 from . import limits
 from .pages import Component, StatusPage
@@ -85,6 +85,8 @@ class PageIncident(TimestampedModel, ActorFields):
     idempotency_key = models.CharField(max_length=255, blank=True, editable=False)
     number = models.PositiveBigIntegerField(unique=True, editable=False)
 
+    objects = published_about("incident__")
+
     class Meta:
         ordering = ["-published_at", "-id"]
         indexes = [models.Index(fields=["status_page", "-published_at"], name="page_incident_history_idx")]
@@ -116,6 +118,8 @@ class PageIncidentUpdate(TimestampedModel, ActorFields):
     notified_at = models.DateTimeField(null=True, blank=True, editable=False)
     number = models.PositiveBigIntegerField(unique=True, editable=False)
 
+    objects = published_about("page_incident__incident__")
+
     class Meta:
         ordering = ["-published_at", "-id"]
 
@@ -129,6 +133,8 @@ class UpdateComponentStatus(UlidModel):
     update = models.ForeignKey(PageIncidentUpdate, on_delete=models.CASCADE, related_name="component_statuses")
     component = models.ForeignKey(Component, on_delete=models.CASCADE, related_name="+")
     status = models.CharField(max_length=24, choices=ComponentStatus.choices)
+
+    objects = published_about("update__page_incident__incident__")
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["update", "component"], name="one_status_per_component_per_update")]
@@ -145,6 +151,8 @@ class ComponentImpact(UlidModel):
     level = models.CharField(max_length=24, choices=ImpactLevel.choices)
     start_at = models.DateTimeField()
     end_at = models.DateTimeField(null=True, blank=True)
+
+    objects = published_about("page_incident__incident__")
 
     class Meta:
         ordering = ["start_at", "id"]

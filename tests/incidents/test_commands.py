@@ -53,6 +53,8 @@ def test_loaddemo_is_idempotent():
 def test_loaddemo_includes_a_private_incident_and_a_closed_one():
     _run("loaddemo")
     assert Incident.objects.filter(visibility="private").exists()
+    # Its declarer and lead are its members: someone besides the managers sees it.
+    assert Incident.objects.get(visibility="private").memberships.count() >= 1
     assert Incident.objects.filter(status__category="closed").exists()
 
 

@@ -8,7 +8,8 @@ the same bodies, headers and errors as the plain ``incidents.api.acceleration``:
   about the request is out of the ordinary (anything else goes to the DRF view).
 
 Which incidents a key may see is always the database's answer, through the same
-``selectors.visible_to`` as the plain path: a cached rendering is the same for every key.
+``restrict()`` as the plain path, applied by the API's base (``ApiViewSet.restrict``, or
+for a show the function it calls): a cached rendering is the same for every key.
 """
 
 from core.acceleration import accelerates
@@ -33,10 +34,10 @@ class AcceleratedIncidents(IncidentsAcceleration):
             _configs[token] = config
         return config
 
-    def incident_page(self, request, dialect, key, *, filtered, newest_first, render_page, render_many):
+    def incident_page(self, request, dialect, view, *, filtered, newest_first, render_page, render_many):
         """Built from cached renderings: the database says which incidents the page holds
-        and when each last changed (``selectors.revisions_visible_to``)."""
-        incidents = filtered(selectors.revisions_visible_to(key))
+        and when each last changed (``selectors.revisions``, narrowed by the view's base)."""
+        incidents = filtered(view.restrict(selectors.revisions()))
         return renderings.incident_page(request, dialect, incidents, newest_first=newest_first, render_many=render_many)
 
     def show_view(self, drf_view, *, dialect, render_many):

@@ -56,7 +56,7 @@ def rendered(
     render_missing: Callable[[list[str]], dict[str, dict]],
     prefetched: dict | None = None,
 ) -> list[bytes]:
-    """JSON renderings of ``incidents`` (``selectors.revisions_visible_to`` rows), in order.
+    """JSON renderings of ``incidents`` (``selectors.revisions`` rows), in order.
 
     ``tokens`` are the current version tokens (``tokens(request)``); ``render_missing(ids)`` loads and renders the
     incidents not cached at their current signature, returning ``{id: rendered dict}``.
@@ -140,7 +140,7 @@ def json_object(**members) -> bytes:
 def incident_page(
     request, dialect: str, incidents, *, newest_first: bool, render_many: Callable[[list[str]], dict[str, dict]]
 ) -> HttpResponse:
-    """A list page of ``incidents`` (``selectors.revisions_visible_to`` rows, narrowed to
+    """A list page of ``incidents`` (``selectors.revisions`` rows, narrowed to
     what was asked for), built from cached renderings: ``{"incidents": [...], "pagination_meta": ...}``.
     The body is the one this process built last for the same query if that was built
     from exactly these incidents at these signatures, with the same pagination."""
@@ -157,7 +157,7 @@ def incident_page(
 
 
 def incident_body(request, dialect: str, incident, render_many: Callable[[list[str]], dict[str, dict]]) -> bytes:
-    """``{"incident": ...}`` for one incident (a ``selectors.revisions_visible_to`` row), its
+    """``{"incident": ...}`` for one incident (a ``selectors.revisions`` row), its
     rendering read with the request's key when the show asked for it."""
     (body,) = rendered(dialect, [incident], tokens(request), render_many, prefetched=state_of(request).prefetched)
     return json_object(incident=body)

@@ -4,7 +4,7 @@ request cycle when nothing about the request is out of the ordinary.
 It takes the steps the DRF view takes, in the same order and through the same functions:
 the key (``auth.authenticate``, through the gate, which also reads the incident's cached
 rendering), its role, its rate limit (``throttling.check``), the incident as the key may
-see it (``selectors.visible_to``), then the rendering. It saves DRF's request wrapping,
+see it (``restricted()``, as the viewset's base narrows its rows), then the rendering. It saves DRF's request wrapping,
 content negotiation and response finalising.
 
 Anything else goes to the DRF view, which answers as it always does, errors in
@@ -19,6 +19,7 @@ from django.http import HttpResponse
 from core.api import throttling
 from core.api.auth import authenticate, bearer_token
 from core.api.state import state_of
+from core.models.restricted import restricted
 from incidents import selectors
 
 from . import renderings
@@ -61,7 +62,7 @@ def accelerated_show(drf_view, *, dialect: str, render_many):
         rate_limit = throttling.check(request, key)
         if rate_limit is not None and not rate_limit.allowed:
             return drf_view(request, pk=pk)
-        incident = selectors.find_incident(selectors.revisions_visible_to(key), pk)
+        incident = selectors.find_incident(restricted(selectors.revisions(), key), pk)
         if incident is None:
             return drf_view(request, pk=pk)
         response = HttpResponse(renderings.incident_body(request, dialect, incident, render_many), content_type="application/json")

@@ -32,6 +32,7 @@ ROOTS = (
     "IncidentUpdatesCreateResultV2",
     "UsersListResultV2",
     "UsersShowResultV2",
+    "IncidentMembershipsCreateResultV1",
     "ActorV1",
 )
 

@@ -26,7 +26,7 @@ def test_roles_that_gate_something_come_first_grouped_and_the_others_are_folded(
     sections = _roles_by_section(html)
     headings = list(sections)
     assert headings[:4] == ["Incidents", "Configuration", "API keys", "Status pages"]
-    assert sections["Incidents"] == ["viewer", "incident_creator", "incident_editor", "global_access"]
+    assert sections["Incidents"] == ["viewer", "incident_creator", "incident_editor", "incident_memberships_editor", "global_access"]
     assert sections["Status pages"] == ["status_page_viewer", "status_page_publisher"]
     folded = sections[headings[4]]
     assert len(folded) == len(ApiRole) - len(GATING_ROLES) and "catalog_viewer" in folded

@@ -6,12 +6,16 @@ written for incident.io sees when it is pointed here."""
 import pytest
 from incident_io import AuthenticatedClient
 from incident_io.api.api_keys_v1 import api_keys_v1_list
+from incident_io.api.incident_memberships_v1 import incident_memberships_v1_create, incident_memberships_v1_revoke
 from incident_io.api.incidents_v2 import incidents_v2_create, incidents_v2_list, incidents_v2_show
 from incident_io.api.severities_v1 import severities_v1_create, severities_v1_list
 from incident_io.api.users_v2 import users_v2_list
 from incident_io.api.utilities_v1 import utilities_v1_identity
 from incident_io.models import (
     APIKeysListResultV1,
+    IncidentMembershipsCreatePayloadV1,
+    IncidentMembershipsCreateResultV1,
+    IncidentMembershipsRevokePayloadV1,
     IncidentsCreatePayloadV2,
     IncidentsCreatePayloadV2Visibility,
     IncidentsCreateResultV2,
@@ -25,7 +29,7 @@ from incident_io.models import (
 )
 
 from core import services
-from incidents.models import Severity
+from incidents.models import IncidentMembership, Severity, Visibility
 from tests.factories import UserFactory, declare
 
 # live_server needs real commits: the server thread has its own connection.
@@ -122,3 +126,14 @@ def test_errors_parse_as_the_sdks_error_response(live_server, db):
     assert response.status_code == 401 and isinstance(response.parsed, ErrorResponse)
     assert response.parsed.errors[0].code == "invalid_authorization_material"
     assert response.parsed.request_id == response.headers["X-Request-Id"]
+
+
+def test_make_a_user_a_member_of_a_private_incident_and_revoke_it(sdk):
+    incident = declare("Vault breach", visibility=Visibility.PRIVATE)
+    ada = UserFactory(username="ada", first_name="Ada", last_name="Byron")
+    body = IncidentMembershipsCreatePayloadV1(incident_id=incident.pk, user_id=str(ada.pk))
+    created = parsed(incident_memberships_v1_create.sync_detailed(client=sdk, body=body), IncidentMembershipsCreateResultV1)
+    assert created.incident_membership.incident_id == incident.pk and created.incident_membership.user.name == "Ada Byron"
+    revoke = IncidentMembershipsRevokePayloadV1(incident_id=incident.pk, user_id=str(ada.pk))
+    assert incident_memberships_v1_revoke.sync_detailed(client=sdk, body=revoke).status_code == 204
+    assert not IncidentMembership.objects.filter(user=ada).exists()

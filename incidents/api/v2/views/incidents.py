@@ -25,6 +25,7 @@ from incidents.api.v2.serializers.incidents import (
     render_incident_v2,
     render_postmortem_document_v1,
 )
+from incidents.models import Incident
 
 READ = (ApiRole.VIEWER,)
 CREATE = (ApiRole.INCIDENT_CREATOR,)
@@ -68,10 +69,11 @@ class IncidentV2ViewSet(ApiViewSet):
         "connect_external_issue": EDIT,
         "import_postmortem_document": EDIT,
     }
+    queryset = Incident.objects.all()
 
     def get_incident(self, ref: str, *, details: bool = True):
         # incident.io's v2 paths take the id or the number of the reference (123 for INC-123).
-        incidents = selectors.incidents_visible_to(self.key)
+        incidents = self.get_queryset()
         incident = selectors.find_incident(selectors.with_details(incidents) if details else incidents, ref)
         if incident is None:
             raise Http404(f"No incident with id {ref}")
@@ -98,7 +100,7 @@ class IncidentV2ViewSet(ApiViewSet):
             return [render_incident_v2(incident, parts) for incident in incidents]
 
         return acceleration.backend().incident_page(
-            request, "v2", self.key, filtered=lambda incidents: self.filtered(incidents, config), newest_first=newest,
+            request, "v2", self, filtered=lambda incidents: self.filtered(incidents, config), newest_first=newest,
             render_page=render_page, render_many=lambda ids: self.render_many(ids, config),
         )
 
@@ -167,6 +169,7 @@ class IncidentV2ViewSet(ApiViewSet):
 
 class IncidentUpdateV2ViewSet(ApiViewSet):
     roles = {"list": READ, "create": CREATE}
+    queryset = selectors.incident_updates()
 
     @extend_schema(
         operation_id="Incident Updates V2#List", tags=["Incident Updates V2"],
@@ -174,7 +177,7 @@ class IncidentUpdateV2ViewSet(ApiViewSet):
         responses={200: vendor_component("IncidentUpdatesListResultV2")},
     )
     def list(self, request):
-        updates = selectors.incident_updates_visible_to(self.key)
+        updates = self.get_queryset()
         if request.query_params.get("incident_id"):
             # An incident the key may not see has, as far as it can tell, no updates.
             updates = updates.filter(incident_id=request.query_params["incident_id"])
@@ -188,9 +191,9 @@ class IncidentUpdateV2ViewSet(ApiViewSet):
         request=IncidentUpdatesCreatePayloadV2Serializer, responses={201: vendor_component("IncidentUpdatesCreateResultV2")},
     )
     def create(self, request):
-        data = self.parse(IncidentUpdatesCreatePayloadV2Serializer)
+        data = self.parse(IncidentUpdatesCreatePayloadV2Serializer, incidents=self.restrict(Incident.objects.all()))
         update = services.post_incident_update(actor=self.key, **data)
-        update = selectors.incident_updates_visible_to(self.key).get(pk=update.pk)
+        update = self.get_queryset().get(pk=update.pk)
         return Response({"incident_update": render_incident_update_v2(update, IncidentParts())}, status=201)
 
 

@@ -89,7 +89,7 @@ class CachetIncidentViewSet(CachetViewSet):
         per include)."""
         reader = self.reader()
         include = query.includes(request, INCLUDES)
-        rows = reads.with_component_counts(reads.incidents(reader), include).annotate(cachet_status=cachet_status_order())
+        rows = reads.with_component_counts(self.restrict(reads.incidents(reader)), include).annotate(cachet_status=cachet_status_order())
         wanted = query.filters(request, FILTERS)
         if "name" in wanted:
             rows = rows.filter(name__icontains=wanted["name"])
@@ -114,7 +114,7 @@ class CachetIncidentViewSet(CachetViewSet):
     def retrieve(self, request, incident):
         """cachet.api.incidents.show"""
         reader = self.reader()
-        return self._show(reader, reads.incidents(reader), incident, query.includes(request, INCLUDES))
+        return self._show(reader, self.restrict(reads.incidents(reader)), incident, query.includes(request, INCLUDES))
 
     def create(self, request):
         """cachet.api.incidents.store: published on the site page with its first update
@@ -133,7 +133,7 @@ class CachetIncidentViewSet(CachetViewSet):
             stickied=data["stickied"],
             published_at=data.get("occurred_at"),
         )
-        return self._show(writer, reads.incidents(writer, any_visibility=True), incident.number, set())
+        return self._show(writer, self.restrict(reads.incidents(writer, any_visibility=True)), incident.number, set())
 
     def update(self, request, incident):
         """cachet.api.incidents.update: name, visibility and pin change the incident; a new
@@ -141,7 +141,7 @@ class CachetIncidentViewSet(CachetViewSet):
         first update's. ``notifications`` is accepted and kept as it was (subscribers
         were told, or not, when it was published)."""
         writer = self.writer()
-        rows = reads.incidents(writer, any_visibility=True)
+        rows = self.restrict(reads.incidents(writer, any_visibility=True))
         row = self.find(rows, incident, "Incident")
         data = self.parse(UpdateIncidentRequestDataSerializer)
         services.revise_page_incident(
@@ -158,7 +158,7 @@ class CachetIncidentViewSet(CachetViewSet):
 
     def destroy(self, request, incident):
         """cachet.api.incidents.destroy"""
-        row = self.find(reads.incidents(self.writer(), any_visibility=True), incident, "Incident")
+        row = self.find(self.restrict(reads.incidents(self.writer(), any_visibility=True)), incident, "Incident")
         services.delete_page_incident(actor=self.key, page_incident=row)
         return Response(status=204)
 
@@ -177,7 +177,7 @@ class CachetIncidentUpdateViewSet(CachetUpdatesViewSet):
 
     def list(self, request, incident):
         """cachet.api.incidents.updates.index: site, incident, updates (3 queries)."""
-        parent = self.find(reads.incidents(self.reader()), incident, "Incident")
+        parent = self.find(self.restrict(reads.incidents(self.reader())), incident, "Incident")
         include = query.includes(request, UPDATE_INCLUDES)
         rows = reads.incident_updates(parent).annotate(cachet_status=cachet_status_order())
         wanted = query.filters(request, ("status",))
@@ -188,7 +188,7 @@ class CachetIncidentUpdateViewSet(CachetUpdatesViewSet):
 
     def retrieve(self, request, incident, update):
         """cachet.api.incidents.updates.show"""
-        parent = self.find(reads.incidents(self.reader()), incident, "Incident")
+        parent = self.find(self.restrict(reads.incidents(self.reader())), incident, "Incident")
         row = self.find(reads.incident_updates(parent), update, "Update")
         return self.updates_document(row, parent, query.includes(request, UPDATE_INCLUDES))
 
@@ -197,7 +197,7 @@ class CachetIncidentUpdateViewSet(CachetUpdatesViewSet):
         document, the components it moves (``components``, ``component_id`` +
         ``component_status``, as when creating an incident)."""
         writer = self.writer()
-        parent = self.find(reads.incidents(writer, any_visibility=True), incident, "Incident")
+        parent = self.find(self.restrict(reads.incidents(writer, any_visibility=True)), incident, "Incident")
         data = self.parse(CreateIncidentUpdateRequestDataSerializer)
         row = services.post_incident_update(
             actor=self.key,
@@ -211,7 +211,7 @@ class CachetIncidentUpdateViewSet(CachetUpdatesViewSet):
     def update(self, request, incident, update):
         """cachet.api.incidents.updates.update: a correction of its message or status."""
         writer = self.writer()
-        parent = self.find(reads.incidents(writer, any_visibility=True), incident, "Incident")
+        parent = self.find(self.restrict(reads.incidents(writer, any_visibility=True)), incident, "Incident")
         row = self.find(reads.incident_updates(parent), update, "Update")
         data = self.parse(EditIncidentUpdateRequestDataSerializer)
         row = services.edit_page_incident_update(actor=self.key, update=row, message=data.get("message"), status=data.get("status"))
@@ -219,7 +219,7 @@ class CachetIncidentUpdateViewSet(CachetUpdatesViewSet):
 
     def destroy(self, request, incident, update):
         """cachet.api.incidents.updates.destroy"""
-        parent = self.find(reads.incidents(self.writer(), any_visibility=True), incident, "Incident")
+        parent = self.find(self.restrict(reads.incidents(self.writer(), any_visibility=True)), incident, "Incident")
         row = self.find(reads.incident_updates(parent), update, "Update")
         services.delete_page_incident_update(actor=self.key, update=row)
         return Response(status=204)

@@ -30,7 +30,7 @@ class IncidentChecklyViewSet(ChecklyViewSet):
     roles = {"list": READ, "retrieve": READ, "create": WRITE, "update": WRITE, "destroy": WRITE}
 
     def get_queryset(self):
-        return reads.incidents()
+        return self.restrict(reads.incidents())
 
     def _view(self, pk) -> reads.IncidentView:
         return reads.incident_views([self.get_or_404(self.get_queryset(), pk, "incident")])[0]
@@ -91,7 +91,7 @@ class IncidentUpdateChecklyViewSet(ChecklyViewSet):
     roles = {"list": READ, "retrieve": READ, "create": WRITE, "update": WRITE, "destroy": WRITE}
 
     def _incident(self, incident_pk):
-        return self.get_or_404(reads.incidents().select_related("status_page"), incident_pk, "incident")
+        return self.get_or_404(self.restrict(reads.incidents()).select_related("status_page"), incident_pk, "incident")
 
     def _update(self, incident_pk, pk):
         incident = self._incident(incident_pk)

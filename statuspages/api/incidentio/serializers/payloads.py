@@ -34,8 +34,9 @@ class _Names:
             self.resolver.error(field, f"No status page with id {pk}")
         return page
 
-    def incident(self, pk: str, field: str = "status_page_incident_id"):
-        incident = reads.incidents().filter(pk=pk).prefetch_related(None).first()
+    def incident(self, incidents, pk: str, field: str = "status_page_incident_id"):
+        """A page incident among ``incidents`` (those the key may see: the view passes them)."""
+        incident = incidents.filter(pk=pk).prefetch_related(None).first()
         if incident is None:
             self.resolver.error(field, f"No status page incident with id {pk}")
         return incident
@@ -136,7 +137,7 @@ class StatusPagesCreateStatusPageIncidentUpdatePayloadV2Serializer(serializers.S
             _refuse("component_statuses", "must not be set when resolving: every component becomes operational")
         names = _Names()
         update = {
-            "page_incident": names.incident(attrs["status_page_incident_id"]),
+            "page_incident": names.incident(self.context["incidents"], attrs["status_page_incident_id"]),
             "message": attrs["message"],
             "status": attrs.get("incident_status"),
             "component_statuses": names.component_statuses(attrs.get("component_statuses", [])),

@@ -32,7 +32,9 @@ class StatusPageIncidentV2ViewSet(ApiViewSet):
     roles = {"list": READ, "retrieve": READ, "create": WRITE, "update": WRITE}
 
     def get_incident(self, pk, *, details: bool = True):
-        incidents = reads.incidents() if details else reads.incidents().prefetch_related(None)
+        incidents = self.restrict(reads.incidents())
+        if not details:
+            incidents = incidents.prefetch_related(None)
         return self.get_or_404(incidents, pk, "status page incident")
 
     def render(self, pk) -> dict:
@@ -49,7 +51,7 @@ class StatusPageIncidentV2ViewSet(ApiViewSet):
         page = self.get_or_404(reads.pages(), filters.pop("status_page_id"), "status page")
         # Newest first, by when they were recorded here (a retrospective incident
         # published today comes first, whatever its dates).
-        rows, meta = self.paginate(reads.incidents_on(page, **filters))
+        rows, meta = self.paginate(self.restrict(reads.incidents_on(page, **filters)))
         return Response({"status_page_incidents": StatusPageIncidentV2Serializer(rows, many=True).data, "pagination_meta": meta})
 
     @extend_schema(
@@ -94,7 +96,7 @@ class StatusPageRetrospectiveIncidentV2ViewSet(ApiViewSet):
         publication = self.parse(StatusPagesCreateStatusPageRetrospectiveIncidentPayloadV2Serializer)
         # incident.io: retrospective incidents never notify subscribers.
         incident = services.publish_retrospective_incident(actor=self.key, notify_subscribers=False, **publication)
-        incident = self.get_or_404(reads.incidents(), incident.pk, "status page incident")
+        incident = self.get_or_404(self.restrict(reads.incidents()), incident.pk, "status page incident")
         return Response({"status_page_incident": StatusPageIncidentV2Serializer(incident).data}, status=201)
 
 
@@ -108,7 +110,8 @@ class StatusPageIncidentUpdateV2ViewSet(ApiViewSet):
     )
     def create(self, request):
         update = services.post_incident_update(
-            actor=self.key, **self.parse(StatusPagesCreateStatusPageIncidentUpdatePayloadV2Serializer)
+            actor=self.key,
+            **self.parse(StatusPagesCreateStatusPageIncidentUpdatePayloadV2Serializer, incidents=self.restrict(reads.incidents())),
         )
         update = reads.incident_update(update.pk)
         return Response({"status_page_incident_update": StatusPageIncidentUpdateV2Serializer(update).data}, status=201)

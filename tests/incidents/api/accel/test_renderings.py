@@ -69,7 +69,7 @@ def test_a_rendering_is_replaced_when_its_incident_changes(viewer):
     assert _shown(viewer, incident)["name"] == "After"
     # One entry per incident, holding its latest rendering: stale ones do not pile up.
     signature, body = cache.get(renderings.rendering_key("v2", incident.pk))
-    (revision,) = selectors.revisions_visible_to(viewer.key).filter(pk=incident.pk)
+    (revision,) = selectors.revisions().restrict(viewer.key).filter(pk=incident.pk)
     assert b'"After"' in body and signature.startswith(f"{revision.revision}:")
 
 

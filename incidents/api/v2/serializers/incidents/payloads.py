@@ -7,10 +7,8 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from core.text import DOCUMENT_MAX
-from incidents import selectors
 from incidents.api.resolve import PayloadResolver
 from incidents.models import ExternalIssueProvider, IncidentStatus, Mode, Visibility
-
 
 # --- request payloads -------------------------------------------------------------------------
 
@@ -144,7 +142,8 @@ class IncidentsImportPostmortemDocumentPayloadV2Serializer(serializers.Serialize
 
 
 class IncidentUpdatesCreatePayloadV2Serializer(serializers.Serializer):
-    """Resolves the incident (among those the key may see), the new status and severity;
+    """Resolves the incident (among ``incidents``, those the key may see: the view passes
+    them in the context), the new status and severity;
     ``validated_data`` holds the keyword arguments of ``services.post_incident_update``."""
 
     incident_id = serializers.CharField()
@@ -156,7 +155,7 @@ class IncidentUpdatesCreatePayloadV2Serializer(serializers.Serializer):
     def validate(self, attrs):
         resolver = PayloadResolver()
         # A private incident the key may not see is as unknown as a missing one.
-        incident = selectors.incidents_visible_to(self.context["request"].auth).filter(pk=attrs["incident_id"]).first()
+        incident = self.context["incidents"].filter(pk=attrs["incident_id"]).first()
         if incident is None:
             resolver.error("incident_id", f"No incident with id {attrs['incident_id']}")
         update = {

@@ -73,7 +73,7 @@ def render_incident_v2(incident: Incident, parts: IncidentParts) -> dict:
 
 
 def render_incident_update_v2(update: IncidentUpdate, parts: IncidentParts) -> dict:
-    """IncidentUpdateV2 of an update read through ``selectors.incident_updates_visible_to``."""
+    """IncidentUpdateV2 of an update read through ``selectors.incident_updates``."""
     data = {
         "id": update.pk,
         "incident_id": update.incident_id,
