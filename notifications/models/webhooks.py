@@ -9,6 +9,7 @@ row, written in the transaction that changed the incident), and each try at it i
 ``WebhookAttempt``, the endpoint's attempt log.
 """
 
+from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -28,7 +29,7 @@ EVENT_TYPES = (
 
 
 class WebhookEndpoint(TimestampedModel):
-    url = models.URLField(max_length=2000, verbose_name="URL")
+    url = models.URLField(max_length=2000, verbose_name="URL", validators=[URLValidator(schemes=["http", "https"])])
     description = models.CharField(max_length=255, blank=True)
     #: incident.io's event type names; empty: every type the endpoint may receive
     event_types = models.JSONField(default=list, blank=True, help_text="Empty: every event type")

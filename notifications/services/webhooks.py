@@ -20,7 +20,9 @@ import json
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
+from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
 
@@ -42,6 +44,14 @@ CREATED, UPDATED, STATUS_UPDATED = "incident_created_v2", "incident_updated_v2",
 # Endpoints --------------------------------------------------------------------------------
 
 
+def _clean_url(url: str) -> str:
+    try:
+        URLValidator(schemes=["http", "https"])(url)
+    except ValidationError:
+        raise DomainError("invalid_value", "The URL must be an http(s) URL", field="url") from None
+    return url
+
+
 def _clean_event_types(event_types) -> list[str]:
     chosen = list(dict.fromkeys(event_types or ()))
     unknown = [name for name in chosen if name not in EVENT_TYPES]
@@ -56,7 +66,7 @@ def create_endpoint(*, url: str, event_types=(), description: str = "", private_
     if any(name.startswith("private_") for name in chosen):
         private_events = True
     return WebhookEndpoint.objects.create(
-        url=url, event_types=chosen, description=description, private_events=private_events, secret=new_secret()
+        url=_clean_url(url), event_types=chosen, description=description, private_events=private_events, secret=new_secret()
     )
 
 
@@ -70,7 +80,7 @@ def update_endpoint(
     enabled: bool = True,
 ) -> WebhookEndpoint:
     """Change what staff may change (the secret only rotates)."""
-    endpoint.url, endpoint.description, endpoint.private_events = url, description, private_events
+    endpoint.url, endpoint.description, endpoint.private_events = _clean_url(url), description, private_events
     endpoint.event_types = _clean_event_types(event_types)
     if enabled != endpoint.enabled:
         endpoint.enabled, endpoint.disabled_reason = enabled, "" if enabled else "Disabled by staff"
