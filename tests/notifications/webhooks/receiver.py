@@ -10,14 +10,28 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 class Receiver:
     def __init__(self):
         self.requests: list[dict] = []
+        #: requests kept waiting and never answered (``hold``)
+        self.held: list[dict] = []
         #: answers to give, in order: (status, headers, body); then 200
         self.script: list[tuple[int, dict, bytes]] = []
         self.lock = threading.Lock()
+        #: set: the next request is kept waiting (unanswered) until ``release()``;
+        #: ``holding`` says one is being kept
+        self.hold = False
+        self.holding = threading.Event()
+        self._released = threading.Event()
         owner = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self):
                 body = self.rfile.read(int(self.headers.get("content-length") or 0))
+                with owner.lock:
+                    held, owner.hold = owner.hold, False
+                if held:
+                    owner.held.append({"path": self.path, "headers": dict(self.headers.items()), "body": body})
+                    owner.holding.set()
+                    owner._released.wait(60)
+                    return  # the connection closes unanswered
                 with owner.lock:
                     owner.requests.append({"path": self.path, "headers": dict(self.headers.items()), "body": body})
                     status, headers, answer = owner.script.pop(0) if owner.script else (200, {}, b"ok")
@@ -42,6 +56,10 @@ class Receiver:
         self.thread.start()
         return self
 
+    def release(self) -> None:
+        self._released.set()
+
     def stop(self) -> None:
+        self.release()
         self.server.shutdown()
         self.server.server_close()
