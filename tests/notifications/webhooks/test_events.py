@@ -5,6 +5,7 @@ to endpoints allowed them."""
 import json
 
 import pytest
+from django.db import transaction
 from jsonschema.exceptions import ValidationError
 
 from incidents import services as incidents
@@ -91,8 +92,10 @@ def test_disabled_endpoints_and_no_endpoints_record_nothing(statuses):
 
 def test_the_outbox_rows_roll_back_with_the_change(statuses):
     webhooks.create_endpoint(url="https://example.com/a")
-    with pytest.raises(Exception):
-        incidents.declare_incident(actor=None, name="   ")
+    with pytest.raises(RuntimeError), transaction.atomic():
+        declare()
+        assert WebhookDelivery.objects.exists()  # written in the declaring transaction...
+        raise RuntimeError("the caller's transaction fails after the declaration")
     assert not WebhookMessage.objects.exists() and not WebhookDelivery.objects.exists()
 
 
