@@ -11,6 +11,9 @@ Rules enforced here:
   endpoint; anything else, or no answer within ``WEBHOOK_TIMEOUT_SECONDS``, is retried on
   the Standard Webhooks schedule (``WEBHOOK_RETRY_SCHEDULE``: seconds after the event, with
   jitter) or when the receiver's ``Retry-After`` says, and fails after the last try;
+- the URL's host is resolved once and an address inside (loopback, private, link-local,
+  metadata) is refused for good unless ``WEBHOOK_ALLOWED_HOSTS`` names the host
+  (``notifications.outbound``); the POST goes to the address that was checked;
 - every attempt is logged (status, duration, the answer's first bytes); each delivery is
   its own task, so a slow or dead endpoint delays no other.
 """
@@ -30,7 +33,7 @@ from django.conf import settings
 from django.db.models import F, Q
 from django.utils import timezone
 
-from .. import signing
+from .. import outbound, signing
 from ..models import DeliveryState, WebhookAttempt, WebhookDelivery
 from ..signals import webhook_deliveries_owed
 from .webhooks import set_enabled
@@ -45,6 +48,10 @@ class Outcome:
     sent: bool = False
     #: seconds until the next attempt is due, when there is one
     retry_in: float | None = None
+
+
+class _NoAnswer(Exception):
+    """Nothing was sent (the host did not resolve): the attempt has its error already."""
 
 
 def claimable(now) -> Q:
@@ -107,9 +114,27 @@ def deliver(*, delivery_id) -> Outcome | None:
     retry_after = None
     started = time.monotonic()
     try:
+        target = outbound.pin(endpoint.url)
+    except outbound.Refused as exc:
+        attempt.error = str(exc)[:500]
+        attempt.save()
+        mine.update(state=DeliveryState.FAILED, claimed_until=None, error=attempt.error)
+        log.warning("Webhook delivery %s refused: %s", delivery.pk, exc)
+        return Outcome()
+    except (OSError, UnicodeError, httpx.InvalidURL) as exc:
+        target, attempt.error = None, f"Cannot resolve the host: {exc}"[:500]
+    try:
+        if target is None:
+            raise _NoAnswer
         with (
             httpx.Client(timeout=settings.WEBHOOK_TIMEOUT_SECONDS, follow_redirects=False) as client,
-            client.stream("POST", endpoint.url, content=body, headers=headers) as response,
+            client.stream(
+                "POST",
+                target.url,
+                content=body,
+                headers={**headers, "host": target.host_header},
+                extensions={"sni_hostname": target.server_name},
+            ) as response,
         ):
             attempt.status_code = response.status_code
             first = b""
@@ -122,6 +147,8 @@ def deliver(*, delivery_id) -> Outcome | None:
                 retry_after = retry_after_seconds(response.headers.get("retry-after"), timezone.now())
     except httpx.HTTPError as exc:
         attempt.error = (str(exc) or type(exc).__name__)[:500]
+    except _NoAnswer:
+        pass
     attempt.duration_ms = int((time.monotonic() - started) * 1000)
     code = attempt.status_code
     attempt.succeeded = code is not None and 200 <= code < 300

@@ -279,6 +279,7 @@ REFUSALS = [
     ("WEBHOOK_TIMEOUT_SECONDS", "0", "more than 0"),
     ("WEBHOOK_ROTATION_GRACE_HOURS", "-1", "at least 0"),
     ("WEBHOOK_RETRY_SCALE", "none", "must be a number"),
+    ("WEBHOOK_ALLOWED_HOSTS", "http://hooks.example.com", "is not a host name"),
     ("LOG_LEVEL", "loud", "DEBUG, INFO, WARNING, ERROR or CRITICAL"),
     ("LOG_FORMAT", "xml", "text or json"),
 ]

@@ -31,7 +31,14 @@ ROLES = ("viewer", "incident_creator", "incident_editor")
 @pytest.fixture
 def worker(tmp_path, redis_url, mail_server):  # noqa: F811
     started = Worker(tmp_path, redis_url, mail_server)
-    started.env.update({"WEBHOOK_RETRY_SCALE": "0.001", "WEBHOOK_TIMEOUT_SECONDS": "2", "NOTIFICATIONS_CLAIM_SECONDS": "4"})
+    started.env.update(
+        {
+            "WEBHOOK_RETRY_SCALE": "0.001",
+            "WEBHOOK_ALLOWED_HOSTS": "127.0.0.1",
+            "WEBHOOK_TIMEOUT_SECONDS": "2",
+            "NOTIFICATIONS_CLAIM_SECONDS": "4",
+        }
+    )
     yield started
     started.stop()
 
