@@ -55,6 +55,22 @@ def test_the_list_shows_the_success_rate_of_the_last_24_hours_and_the_last_failu
     assert "boom" in page and "public_incident.incident_created_v2" in page
 
 
+@pytest.mark.parametrize("endpoints", [1, 6])
+def test_the_list_costs_the_same_queries_for_one_endpoint_or_many(
+    staff_client, statuses, receiver, endpoints, django_assert_num_queries
+):
+    receiver.script = [(500, {}, b"")] * endpoints
+    for i in range(endpoints):
+        webhooks.create_endpoint(url=receiver.url, description=f"Endpoint {i}")
+    declare()
+    for delivery in WebhookDelivery.objects.all():
+        webhook_delivery.deliver(delivery_id=delivery.pk)
+    staff_client.get(LIST)  # the session and permissions warmed
+    # session, user, the count, the page (with rates and last failures), the filter's count
+    with django_assert_num_queries(5):
+        assert staff_client.get(LIST).status_code == 200
+
+
 def test_the_rotate_action_shows_the_new_secret_once(staff_client):
     endpoint = webhooks.create_endpoint(url="https://example.com/hook")
     old = endpoint.secret
