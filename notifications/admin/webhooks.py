@@ -1,5 +1,5 @@
 """Webhook endpoints: add one (its secret shown once), change it, rotate its secret,
-send its last day again; per endpoint, the 24-hour success rate, the last failure and
+send its last day again; every delivery, with "send again"; per endpoint, the 24-hour success rate, the last failure and
 the last attempts (Cachet v3's attempt log). Writes go through ``notifications.services``."""
 
 from datetime import timedelta
@@ -12,7 +12,7 @@ from django.utils.html import format_html, format_html_join
 
 from core.exceptions import DomainError
 from notifications import services
-from notifications.models import EVENT_TYPES, WebhookAttempt, WebhookEndpoint
+from notifications.models import EVENT_TYPES, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 
 #: attempts listed on an endpoint's page
 ATTEMPTS_SHOWN = 20
@@ -126,4 +126,41 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
     def replay_last_day(self, request, queryset):
         since = timezone.now() - timedelta(hours=24)
         count = sum(len(services.webhooks.replay(endpoint=endpoint, since=since)) for endpoint in queryset)
+        messages.success(request, f"{count} deliveries queued again.")
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(admin.ModelAdmin):
+    """Every delivery, filtered by endpoint, state and event; "send again" for the chosen
+    ones (a time range: filter by date, select all)."""
+
+    list_display = ["message_id_shown", "event_type", "endpoint", "state", "attempts", "created_at", "sent_at", "error"]
+    list_filter = ["state", "message__event_type", "endpoint", "created_at"]
+    list_select_related = ["message", "endpoint"]
+    date_hierarchy = "created_at"
+    actions = ["send_again"]
+    fields = ["message_id_shown", "event_type", "endpoint", "state", "attempts", "created_at", "sent_at", "error", "body"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="webhook-id")
+    def message_id_shown(self, obj):
+        return obj.message.msg_id
+
+    @admin.display(description="Event", ordering="message__event_type")
+    def event_type(self, obj):
+        return obj.message.event_type
+
+    @admin.display(description="Body")
+    def body(self, obj):
+        return format_html("<pre>{}</pre>", obj.message.body[:10000])
+
+    @admin.action(description="Send again (same webhook-id)", permissions=["view"])
+    def send_again(self, request, queryset):
+        count = len(services.webhooks.send_again(delivery_ids=queryset.values_list("pk", flat=True)))
         messages.success(request, f"{count} deliveries queued again.")

@@ -183,10 +183,21 @@ def replay(*, endpoint: WebhookEndpoint, since: datetime, until: datetime | None
         WebhookDelivery.objects.bulk_create(
             [WebhookDelivery(endpoint=endpoint, message_id=pk, created_at=now) for pk in wanted], ignore_conflicts=True
         )
-        rows = WebhookDelivery.objects.filter(endpoint=endpoint, message_id__in=wanted).exclude(state=DeliveryState.SENDING)
+        return send_again(
+            delivery_ids=WebhookDelivery.objects.filter(endpoint=endpoint, message_id__in=wanted).values_list("pk", flat=True)
+        )
+
+
+def send_again(*, delivery_ids) -> list[int]:
+    """Queue these deliveries again (the admin's "send again"), with their original
+    ``webhook-id``; one under way is left to finish. Enqueued once the caller commits."""
+    with transaction.atomic():
+        rows = WebhookDelivery.objects.filter(pk__in=list(delivery_ids)).exclude(state=DeliveryState.SENDING)
         ids = list(rows.values_list("pk", flat=True))
-        # A replay starts a new retry schedule: attempts count from it.
-        rows.update(state=DeliveryState.QUEUED, attempts=0, claimed_until=None, claim_token="", error="", created_at=now)
+        # Sent again, a delivery starts a new retry schedule: its attempts count from now.
+        rows.update(
+            state=DeliveryState.QUEUED, attempts=0, claimed_until=None, claim_token="", error="", created_at=timezone.now()
+        )
         if ids:
             webhook_deliveries_owed.send(sender=WebhookDelivery, delivery_ids=ids)
     return ids

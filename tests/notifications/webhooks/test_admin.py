@@ -92,3 +92,19 @@ def test_the_replay_action_queues_the_last_day_again(staff_client, statuses):
 def test_an_unknown_url_scheme_is_a_form_error(staff_client):
     response = staff_client.post(ADD, {"url": "ftp://example.com/hook", "enabled": "on"})
     assert response.status_code == 200 and not WebhookEndpoint.objects.exists()
+
+
+def test_send_again_queues_the_chosen_deliveries_with_their_webhook_id(staff_client, statuses, receiver):
+    webhooks.create_endpoint(url=receiver.url)
+    declare()
+    delivery = WebhookDelivery.objects.get()
+    webhook_delivery.deliver(delivery_id=delivery.pk)
+    deliveries = reverse("admin:notifications_webhookdelivery_changelist")
+    listed = staff_client.get(deliveries).content.decode()
+    assert delivery.message.msg_id in listed
+    response = staff_client.post(deliveries, {"action": "send_again", "_selected_action": [delivery.pk]}, follow=True)
+    assert "1 deliveries queued again" in response.content.decode()
+    delivery.refresh_from_db()
+    assert delivery.state == "queued" and delivery.attempts == 0
+    assert webhook_delivery.deliver(delivery_id=delivery.pk).sent
+    assert len({r["headers"]["webhook-id"] for r in receiver.requests}) == 1 and len(receiver.requests) == 2
