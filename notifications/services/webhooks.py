@@ -82,8 +82,10 @@ def update_endpoint(
     """Change what staff may change (the secret only rotates)."""
     endpoint.url, endpoint.description, endpoint.private_events = _clean_url(url), description, private_events
     endpoint.event_types = _clean_event_types(event_types)
-    if enabled != endpoint.enabled:
-        endpoint.enabled, endpoint.disabled_reason = enabled, "" if enabled else "Disabled by staff"
+    # A form may have set ``enabled`` already: the reason follows the outcome, keeping why
+    # an endpoint that stays disabled was disabled (a 410, say).
+    endpoint.enabled = enabled
+    endpoint.disabled_reason = "" if enabled else (endpoint.disabled_reason or "Disabled by staff")
     endpoint.save()
     return endpoint
 

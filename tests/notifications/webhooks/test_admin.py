@@ -108,3 +108,18 @@ def test_send_again_queues_the_chosen_deliveries_with_their_webhook_id(staff_cli
     assert delivery.state == "queued" and delivery.attempts == 0
     assert webhook_delivery.deliver(delivery_id=delivery.pk).sent
     assert len({r["headers"]["webhook-id"] for r in receiver.requests}) == 1 and len(receiver.requests) == 2
+
+
+def test_enabling_again_an_endpoint_a_410_disabled_clears_the_reason(staff_client):
+    endpoint = webhooks.create_endpoint(url="https://example.com/hook")
+    webhooks.set_enabled(endpoint=endpoint, enabled=False, reason="The endpoint answered 410 Gone")
+    change = reverse("admin:notifications_webhookendpoint_change", args=[endpoint.pk])
+    staff_client.post(change, {"url": endpoint.url, "description": "", "enabled": ""})
+    endpoint.refresh_from_db()
+    assert not endpoint.enabled and endpoint.disabled_reason == "The endpoint answered 410 Gone"
+    staff_client.post(change, {"url": endpoint.url, "description": "", "enabled": "on"})
+    endpoint.refresh_from_db()
+    assert endpoint.enabled and endpoint.disabled_reason == ""
+    staff_client.post(change, {"url": endpoint.url, "description": "", "enabled": ""})
+    endpoint.refresh_from_db()
+    assert endpoint.disabled_reason == "Disabled by staff"
