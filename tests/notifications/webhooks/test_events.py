@@ -113,3 +113,18 @@ def test_unknown_event_types_are_refused():
 
     with pytest.raises(DomainError):
         webhooks.create_endpoint(url="https://example.com/a", event_types=["public_incident.nope"])
+
+
+def test_incident_ios_own_sdk_parses_the_bodies_unchanged(statuses):
+    from incident_io.models import IncidentV2, IncidentWithStatusChangeV2
+
+    webhooks.create_endpoint(url="https://example.com/hook")
+    incident = declare(name="Parsed by the SDK")
+    closed = IncidentStatus.objects.filter(category=StatusCategory.CLOSED).first()
+    incidents.post_incident_update(incident=incident, actor=None, message="Done", new_status=closed)
+    created, updated, status_change = _messages()
+    parsed = IncidentV2.from_dict(created["public_incident.incident_created_v2"])
+    assert parsed.id == incident.pk and parsed.name == "Parsed by the SDK"
+    assert IncidentV2.from_dict(updated["public_incident.incident_updated_v2"]).incident_status.id == closed.pk
+    change = IncidentWithStatusChangeV2.from_dict(status_change["public_incident.incident_status_updated_v2"])
+    assert change.new_status.id == closed.pk and change.incident.id == incident.pk and change.message == "Done"
