@@ -187,6 +187,17 @@ NOTIFICATIONS_RETRY_MAX_SECONDS = env["NOTIFICATIONS_RETRY_MAX_SECONDS"]
 NOTIFICATIONS_MAX_RETRIES = env["NOTIFICATIONS_MAX_RETRIES"]
 #: permanent refusals (5xx) in a row after which an address is suppressed
 NOTIFICATIONS_SUPPRESS_AFTER_BOUNCES = env["NOTIFICATIONS_SUPPRESS_AFTER_BOUNCES"]
+#: webhooks (docs/webhooks.md): how long a receiver has to answer, and how long a rotated
+#: secret keeps signing beside the new one
+WEBHOOK_TIMEOUT_SECONDS = env["WEBHOOK_TIMEOUT_SECONDS"]
+WEBHOOK_ROTATION_GRACE_HOURS = env["WEBHOOK_ROTATION_GRACE_HOURS"]
+#: hosts a webhook may reach although they resolve to loopback or private addresses
+WEBHOOK_ALLOWED_HOSTS = env["WEBHOOK_ALLOWED_HOSTS"]
+#: Standard Webhooks' schedule: the attempts' offsets (seconds) from the event, each with
+#: ±10% jitter: at once, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h, 24 h
+WEBHOOK_RETRY_SCHEDULE = tuple(
+    offset * env["WEBHOOK_RETRY_SCALE"] for offset in (0, 5, 300, 1800, 7200, 18000, 36000, 50400, 72000, 86400)
+)
 
 CELERY_BROKER_URL = env["CELERY_BROKER_URL"]
 if CELERY_BROKER_URL.startswith("filesystem://"):

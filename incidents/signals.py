@@ -9,3 +9,10 @@ from django.dispatch import Signal
 
 #: severities, statuses, types, roles, custom fields and options, or timestamps changed
 configuration_changed = Signal()
+
+#: an incident was declared (``incident``); sent inside the declaring transaction, so a
+#: receiver may record an outbox row in it and enqueue its work on commit
+incident_created = Signal()
+#: an incident changed (``incident``; ``previous_status_id`` and ``new_status_id``, the
+#: same when the status did not change; ``message``); sent inside the changing transaction
+incident_updated = Signal()

@@ -11,6 +11,10 @@ confirmation emails (outbox rows), enqueued in the background once the transacti
 recorded them commits; batches
 and fan-outs, which the fan-out and the sweep record outside any transaction, enqueued at
 once. The services never import the tasks; this module does.
+
+The incidents' ``incident_created`` and ``incident_updated`` are sent inside the
+transaction that changed the incident: their receivers record the webhook events (an
+outbox row per endpoint, in that transaction) and enqueue the deliveries once it commits.
 """
 
 from concurrent.futures import Future
@@ -18,13 +22,16 @@ from concurrent.futures import Future
 from django.db import transaction
 from django.dispatch import receiver
 
+from incidents.models import Incident
+from incidents.signals import incident_created, incident_updated
 from statuspages.signals import update_published
 
 from .enqueue import in_background
 from .selectors import Update
 from .services.delivery import kind_of
-from .signals import batch_owed, confirmations_owed, fan_out_owed
-from .tasks import fan_out, send_batch, send_confirmation, send_confirmations
+from .services.webhooks import record_incident_event
+from .signals import batch_owed, confirmations_owed, fan_out_owed, webhook_deliveries_owed
+from .tasks import deliver_webhook, fan_out, send_batch, send_confirmation, send_confirmations
 
 
 def _send_fan_out(kind: str, update_id: str) -> None:
@@ -67,3 +74,34 @@ def on_batch_owed(sender, kind, update_id, first_subscriber_id, last_subscriber_
 @receiver(fan_out_owed)
 def on_fan_out_owed(sender, kind, update_id, **kwargs):
     fan_out.delay(kind, update_id)
+
+
+# Webhooks ---------------------------------------------------------------------------------
+
+
+def _send_webhooks(delivery_ids: list[int]) -> None:
+    for pk in delivery_ids:
+        deliver_webhook.apply_async((pk,), retry=False)
+
+
+@receiver(webhook_deliveries_owed)
+def on_webhook_deliveries_owed(sender, delivery_ids, **kwargs):
+    # Inside a transaction (a replay): once it commits, in the background; outside (the
+    # sweep), at once. The sweep sends what the broker never got.
+    ids = list(delivery_ids)
+    transaction.on_commit(lambda: in_background(_send_webhooks, ids))
+
+
+@receiver(incident_created, sender=Incident)
+def on_incident_created(sender, incident, **kwargs):
+    # In the declaring transaction: the outbox rows commit with the incident or not at all.
+    ids = record_incident_event(incident=incident, created=True)
+    if ids:
+        webhook_deliveries_owed.send(sender=Incident, delivery_ids=ids)
+
+
+@receiver(incident_updated, sender=Incident)
+def on_incident_updated(sender, incident, previous_status_id=None, message="", **kwargs):
+    ids = record_incident_event(incident=incident, previous_status_id=previous_status_id, message=message)
+    if ids:
+        webhook_deliveries_owed.send(sender=Incident, delivery_ids=ids)

@@ -20,3 +20,7 @@ from django.dispatch import Signal
 confirmations_owed = Signal()
 batch_owed = Signal()
 fan_out_owed = Signal()
+
+#: ``delivery_ids``: webhook deliveries recorded (outbox rows) and to be sent; inside a
+#: transaction, enqueued once it commits; outside (the sweep), at once
+webhook_deliveries_owed = Signal()

@@ -13,6 +13,7 @@ every command. Read from the files, without network or database:
 
 from __future__ import annotations
 
+import argparse
 import importlib.util
 import re
 import shlex
@@ -176,7 +177,10 @@ def _management_command_problems(where: str, name: str, args: list[str]) -> list
     if name not in commands:
         return [f"{where}: `manage.py {name}` names no management command"]
     parser = load_command_class(commands[name], name).create_parser("manage.py", name)
-    accepted = parser._option_string_actions
+    accepted = dict(parser._option_string_actions)
+    for action in parser._actions:  # a sub-command's own flags (``webhooks add --event``)
+        if isinstance(action, argparse._SubParsersAction) and args and args[0] in action.choices:
+            accepted.update(action.choices[args[0]]._option_string_actions)
     flags = [arg.split("=", 1)[0] for arg in args if arg.startswith("-") and not re.fullmatch(r"-\d.*", arg)]
     unknown = [flag for flag in flags if flag not in accepted]
     if unknown:

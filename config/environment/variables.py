@@ -194,6 +194,16 @@ TOPICS = (
                  "task retries after temporary failures; the sweep keeps trying after them"),
         Variable("NOTIFICATIONS_SUPPRESS_AFTER_BOUNCES", integer(minimum=1), "3",
                  "permanent refusals in a row after which an address is suppressed"),
+        Variable("WEBHOOK_TIMEOUT_SECONDS", number(above=0), "10",
+                 "how long a webhook receiver has to connect and answer before the attempt counts as failed"),
+        Variable("WEBHOOK_ROTATION_GRACE_HOURS", integer(minimum=0), "24",
+                 "how long a webhook endpoint's rotated secret keeps signing beside the new one"),
+        Variable("WEBHOOK_ALLOWED_HOSTS", hosts(), "",
+                 "hosts a webhook endpoint may reach although they resolve to a loopback, private, link-local or "
+                 "metadata address (`hooks.internal.example.com`); every other such address is refused"),
+        Variable("WEBHOOK_RETRY_SCALE", number(above=0), "1",
+                 "multiplies Standard Webhooks' retry schedule (at once, 5 s, 5 min ... 24 h); only drills and tests "
+                 "change it (`0.001`: a day's retries in 86 seconds)"),
     )),
     Topic("Logs", "Everything is written to standard error; every line carries the request's id or the "
           "Celery task's.", (

@@ -34,6 +34,7 @@ from incidents.models import (
     Severity,
     Visibility,
 )
+from incidents.signals import incident_created, incident_updated
 
 from .counters import next_value
 from .custom_fields import CleanValues, is_http_url, replace_field_values
@@ -166,6 +167,7 @@ def declare_incident(
             )
             incident.reference_number = next_value(REFERENCE_COUNTER)
             incident.save(force_insert=True)
+            incident_created.send(sender=Incident, incident=incident)
     except (DomainError, IntegrityError):
         existing = find_idempotent_incident(actor=actor, idempotency_key=idempotency_key)
         if existing:
@@ -196,6 +198,7 @@ def edit_incident(
     change goes through the timeline like any update."""
     with transaction.atomic():
         incident = Incident.objects.select_for_update().get(pk=incident.pk)
+        previous_status_id = incident.status_id
         changes = {}
         if name is not None:
             if not name.strip():
@@ -240,6 +243,13 @@ def edit_incident(
         if timestamp_values:
             replace_timestamp_values(incident, timestamp_values)
         touch(incident)
+        incident_updated.send(
+            sender=Incident,
+            incident=incident,
+            previous_status_id=previous_status_id,
+            new_status_id=incident.status_id,
+            message=message,
+        )
     return incident
 
 

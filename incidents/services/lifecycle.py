@@ -30,6 +30,7 @@ from incidents.models import (
     Severity,
     StatusCategory,
 )
+from incidents.signals import incident_updated
 
 # The lifecycle timestamps an incident gets when it first enters a category.
 TIMESTAMPS_ON_ENTERING = {
@@ -178,6 +179,13 @@ def post_incident_update(
                 new_status=new_status,
                 new_severity=new_severity,
                 idempotency_key=idempotency_key,
+            )
+            incident_updated.send(
+                sender=Incident,
+                incident=locked,
+                previous_status_id=update.previous_status_id,
+                new_status_id=locked.status_id,
+                message=message,
             )
     except (DomainError, IntegrityError):
         existing = _find_idempotent_update(actor=actor, idempotency_key=idempotency_key)

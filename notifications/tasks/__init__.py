@@ -3,5 +3,6 @@ per domain."""
 
 from .confirmation import send_confirmation, send_confirmations
 from .delivery import fan_out, send_batch, sweep_notifications
+from .webhooks import deliver_webhook
 
-__all__ = ["fan_out", "send_batch", "send_confirmation", "send_confirmations", "sweep_notifications"]
+__all__ = ["deliver_webhook", "fan_out", "send_batch", "send_confirmation", "send_confirmations", "sweep_notifications"]

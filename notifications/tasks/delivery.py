@@ -9,7 +9,7 @@ import logging
 from celery import shared_task
 from django.conf import settings
 
-from notifications.services import confirmations, delivery
+from notifications.services import confirmations, delivery, webhook_delivery
 
 log = logging.getLogger(__name__)
 
@@ -35,5 +35,5 @@ def send_batch(self, kind: str, update_id: str, first_subscriber_id: str, last_s
 @shared_task(acks_late=True, ignore_result=True)
 def sweep_notifications() -> dict:
     """Re-enqueue what the broker lost (periodic: CELERY_BEAT_SCHEDULE): fan-outs,
-    batches and confirmation emails."""
-    return {**delivery.sweep(), "confirmations": confirmations.sweep()}
+    batches, confirmation emails and webhook deliveries."""
+    return {**delivery.sweep(), "confirmations": confirmations.sweep(), "webhooks": webhook_delivery.sweep()}

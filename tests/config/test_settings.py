@@ -276,6 +276,10 @@ REFUSALS = [
     ("NOTIFICATIONS_RETRY_MAX_SECONDS", "10", "at least NOTIFICATIONS_RETRY_BASE_SECONDS"),
     ("NOTIFICATIONS_MAX_RETRIES", "-1", "at least 0"),
     ("NOTIFICATIONS_SUPPRESS_AFTER_BOUNCES", "0", "at least 1"),
+    ("WEBHOOK_TIMEOUT_SECONDS", "0", "more than 0"),
+    ("WEBHOOK_ROTATION_GRACE_HOURS", "-1", "at least 0"),
+    ("WEBHOOK_RETRY_SCALE", "none", "must be a number"),
+    ("WEBHOOK_ALLOWED_HOSTS", "http://hooks.example.com", "is not a host name"),
     ("LOG_LEVEL", "loud", "DEBUG, INFO, WARNING, ERROR or CRITICAL"),
     ("LOG_FORMAT", "xml", "text or json"),
 ]

@@ -15,9 +15,10 @@ from tests.factories import CustomFieldFactory, CustomFieldOptionFactory, UserFa
 # configuration on first use).
 DECLARATION_READS = 1 + 4 + 3
 # Users by id; users by email; SAVEPOINT; first update; timestamp values; role assignments;
-# custom field values; counter (UPDATE, then SELECT); incident; RELEASE. The answer is
-# rendered from what was written: no re-read.
-DECLARATION_WRITES = 2 + 9
+# custom field values; counter (UPDATE, then SELECT); incident; the enabled webhook
+# endpoints (none here: no event rendered); RELEASE. The answer is rendered from what was
+# written: no re-read.
+DECLARATION_WRITES = 2 + 10
 
 
 @pytest.fixture
