@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "core",
     "incidents",
     "statuspages",
+    "alerts",
     "notifications",
 ]
 
@@ -188,6 +189,10 @@ NOTIFICATIONS_MAX_RETRIES = env["NOTIFICATIONS_MAX_RETRIES"]
 #: permanent refusals (5xx) in a row after which an address is suppressed
 NOTIFICATIONS_SUPPRESS_AFTER_BOUNCES = env["NOTIFICATIONS_SUPPRESS_AFTER_BOUNCES"]
 
+# Alerts in (alerts/services/events.py): the raw copy of each event kept for the admin.
+ALERTS_PAYLOAD_MAX_KB = env["ALERTS_PAYLOAD_MAX_KB"]
+ALERTS_EVENT_RETENTION_DAYS = env["ALERTS_EVENT_RETENTION_DAYS"]
+
 CELERY_BROKER_URL = env["CELERY_BROKER_URL"]
 if CELERY_BROKER_URL.startswith("filesystem://"):
     # kombu's filesystem transport: an embedded broker that needs no server.
@@ -210,6 +215,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # quick start does); its schedule state lives under var/.
 CELERY_BEAT_SCHEDULE = {
     "advance-maintenance": {"task": "statuspages.tasks.advance_maintenance", "schedule": 60.0},
+    "purge-alert-events": {"task": "alerts.tasks.purge_alert_events", "schedule": 3600.0},
     "sweep-notifications": {"task": "notifications.tasks.delivery.sweep_notifications", "schedule": float(NOTIFICATIONS_SWEEP_SECONDS)},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")

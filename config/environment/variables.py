@@ -195,6 +195,14 @@ TOPICS = (
         Variable("NOTIFICATIONS_SUPPRESS_AFTER_BOUNCES", integer(minimum=1), "3",
                  "permanent refusals in a row after which an address is suppressed"),
     )),
+    Topic("Alerts", "Events from monitoring (incident.io's HTTP shape, Alertmanager) and the raw payloads kept "
+          "for the admin.", (
+        Variable("ALERTS_PAYLOAD_MAX_KB", integer(minimum=1), "64",
+                 "the most of each event's raw body kept, in KiB (the alert is made from the whole event; only the "
+                 "copy shown in the admin is cut)"),
+        Variable("ALERTS_EVENT_RETENTION_DAYS", integer(minimum=1), "30",
+                 "how long raw events are kept; a daily task deletes older ones (alerts stay)"),
+    )),
     Topic("Logs", "Everything is written to standard error; every line carries the request's id or the "
           "Celery task's.", (
         Variable("LOG_LEVEL", choice("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"), "INFO", "the least severe level written"),

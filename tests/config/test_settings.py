@@ -276,6 +276,8 @@ REFUSALS = [
     ("NOTIFICATIONS_RETRY_MAX_SECONDS", "10", "at least NOTIFICATIONS_RETRY_BASE_SECONDS"),
     ("NOTIFICATIONS_MAX_RETRIES", "-1", "at least 0"),
     ("NOTIFICATIONS_SUPPRESS_AFTER_BOUNCES", "0", "at least 1"),
+    ("ALERTS_PAYLOAD_MAX_KB", "0", "at least 1"),
+    ("ALERTS_EVENT_RETENTION_DAYS", "forever", "whole number"),
     ("LOG_LEVEL", "loud", "DEBUG, INFO, WARNING, ERROR or CRITICAL"),
     ("LOG_FORMAT", "xml", "text or json"),
 ]
