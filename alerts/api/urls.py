@@ -1,0 +1,7 @@
+"""Routes of the alerts app: incident.io's paths, no trailing slash."""
+
+from alerts.api.v2 import events
+
+urlpatterns = [
+    *events.urlpatterns,
+]
