@@ -13,13 +13,11 @@ from core.models.base import TimestampedModel, UlidModel
 
 
 class SourceType(models.TextChoices):
-    """incident.io's ``source_type`` values for the kinds this tracker takes in."""
+    """incident.io's ``source_type`` values for the kinds this tracker takes in: each has
+    its events URL (``alerts/api/v2/events.py``)."""
 
     HTTP = "http", "HTTP (incident.io's shape)"
     ALERTMANAGER = "alertmanager", "Prometheus Alertmanager"
-    GRAFANA = "grafana", "Grafana"
-    PAGER_DUTY = "pager_duty", "PagerDuty Events v2"
-    HEARTBEAT = "heartbeat", "Heartbeat"
 
 
 class AlertStatus(models.TextChoices):

@@ -340,6 +340,7 @@ SPECTACULAR_SETTINGS = {
         "IncidentV1StatusEnum": "incidents.api.v1.serializers.incidents.V1_STATUSES",
         "IncidentsCreatePayloadV1ModeEnum": "incidents.api.v1.serializers.incidents.V1_CREATE_MODES",
         "IncidentModeEnum": "incidents.models.Mode.values",
+        "AlertStatusEnum": "alerts.models.AlertStatus",
     },
     # Shapes we build as plain dicts (incidents, updates, people) are documented with
     # incident.io's own components, added after the enums are named (incidents/api/openapi).

@@ -30,9 +30,6 @@ class Migration(migrations.Migration):
                         choices=[
                             ("http", "HTTP (incident.io's shape)"),
                             ("alertmanager", "Prometheus Alertmanager"),
-                            ("grafana", "Grafana"),
-                            ("pager_duty", "PagerDuty Events v2"),
-                            ("heartbeat", "Heartbeat"),
                         ],
                         max_length=20,
                     ),

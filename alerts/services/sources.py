@@ -25,13 +25,6 @@ DEFAULT_MAPPING = {
         "description": "annotations.description",
         "severity": "labels.severity",
     },
-    SourceType.GRAFANA: {"title": "annotations.summary", "description": "annotations.description", "severity": "labels.severity"},
-    SourceType.PAGER_DUTY: {
-        "title": "payload.summary",
-        "description": "payload.custom_details.description",
-        "severity": "payload.severity",
-    },
-    SourceType.HEARTBEAT: {"title": "title", "description": "description", "severity": ""},
 }
 
 
