@@ -10,10 +10,15 @@ def alerts():
     return Alert.objects.all()
 
 
+#: the admin's order: firing before resolved, then the most recently seen
+FIRING_FIRST = ("status_rank", "-last_seen_at", "-id")
+
+
 def alerts_firing_first():
-    """The admin's order: firing before resolved, then the most recently seen."""
-    firing_first = Case(When(status=AlertStatus.FIRING, then=Value(0)), default=Value(1), output_field=IntegerField())
-    return Alert.objects.select_related("source").order_by(firing_first, "-last_seen_at", "-id")
+    """Alerts with their sources, ranked firing (0) before resolved (1) in ``status_rank``
+    and ordered by ``FIRING_FIRST``."""
+    rank = Case(When(status=AlertStatus.FIRING, then=Value(0)), default=Value(1), output_field=IntegerField())
+    return Alert.objects.select_related("source").annotate(status_rank=rank).order_by(*FIRING_FIRST)
 
 
 def sources():
