@@ -23,7 +23,7 @@ class AlertSourceForm(forms.ModelForm):
 
     class Meta:
         model = AlertSource
-        fields = ["name", "source_type", "dedup_key_path", "severity_path", "disabled"]
+        fields = ["name", "source_type", "dedup_key_path", "severity_path", "signing_secret", "disabled"]
         help_texts = {"source_type": "What sends the events: each kind has its own events URL"}
 
     def __init__(self, *args, **kwargs):
@@ -42,7 +42,15 @@ class AlertSourceAdmin(DomainErrorsAsMessages, admin.ModelAdmin):
     actions = ["rotate_secrets"]
 
     def get_fields(self, request, obj=None):
-        fields = ["name", "source_type", "title_reference", "description_reference", "dedup_key_path", "severity_path"]
+        fields = [
+            "name",
+            "source_type",
+            "title_reference",
+            "description_reference",
+            "dedup_key_path",
+            "severity_path",
+            "signing_secret",
+        ]
         return [*fields, "disabled", "events_url_display", "secret_display"] if obj else fields
 
     @admin.display(description="Events URL")
@@ -72,6 +80,7 @@ class AlertSourceAdmin(DomainErrorsAsMessages, admin.ModelAdmin):
                 name=obj.name,
                 dedup_key_path=obj.dedup_key_path,
                 severity_path=obj.severity_path,
+                signing_secret=obj.signing_secret,
                 disabled=obj.disabled,
                 **{k: v or {} for k, v in bindings.items()},
             )
@@ -81,6 +90,7 @@ class AlertSourceAdmin(DomainErrorsAsMessages, admin.ModelAdmin):
             source_type=obj.source_type,
             dedup_key_path=obj.dedup_key_path,
             severity_path=obj.severity_path,
+            signing_secret=obj.signing_secret,
             **bindings,
         )
         obj.__dict__.update({k: v for k, v in source.__dict__.items() if k != "_state"})

@@ -18,6 +18,8 @@ class SourceType(models.TextChoices):
 
     HTTP = "http", "HTTP (incident.io's shape)"
     ALERTMANAGER = "alertmanager", "Prometheus Alertmanager"
+    GRAFANA = "grafana", "Grafana"
+    PAGER_DUTY = "pager_duty", "PagerDuty Events v2"
 
 
 class AlertStatus(models.TextChoices):
@@ -48,6 +50,12 @@ class AlertSource(TimestampedModel):
         max_length=200, blank=True, help_text="Where the severity is (a dotted path, e.g. labels.severity)"
     )
     disabled = models.BooleanField(default=False, help_text="A disabled source refuses its events (403)")
+    # Kept as written, unlike the secret: checking an HMAC needs the key itself.
+    signing_secret = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Grafana only: the contact point's HMAC signature secret, when it signs its requests",
+    )
 
     class Meta:
         ordering = ["created_at", "id"]

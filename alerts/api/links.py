@@ -5,7 +5,12 @@ from django.urls import reverse
 
 from alerts.models import SourceType
 
-EVENTS_ROUTE = {SourceType.HTTP: "alert-events-http", SourceType.ALERTMANAGER: "alert-events-alertmanager"}
+EVENTS_ROUTE = {
+    SourceType.HTTP: "alert-events-http",
+    SourceType.ALERTMANAGER: "alert-events-alertmanager",
+    SourceType.GRAFANA: "alert-events-grafana",
+    SourceType.PAGER_DUTY: "alert-events-pager-duty",
+}
 
 
 def events_url(source) -> str:

@@ -4,6 +4,7 @@ from alerts.services.events import Event, purge_alert_events, record_events, res
 from alerts.services.sources import (
     DEFAULT_MAPPING,
     admit_source,
+    admit_source_by_secret,
     create_alert_source,
     delete_alert_source,
     rotate_alert_source_secret,
@@ -14,6 +15,7 @@ __all__ = [
     "DEFAULT_MAPPING",
     "Event",
     "admit_source",
+    "admit_source_by_secret",
     "create_alert_source",
     "delete_alert_source",
     "purge_alert_events",

@@ -25,6 +25,12 @@ DEFAULT_MAPPING = {
         "description": "annotations.description",
         "severity": "labels.severity",
     },
+    SourceType.GRAFANA: {
+        "title": "annotations.summary",
+        "description": "annotations.description",
+        "severity": "labels.severity",
+    },
+    SourceType.PAGER_DUTY: {"title": "payload.summary", "description": "", "severity": "payload.severity"},
 }
 
 
@@ -43,7 +49,9 @@ def _check_binding(binding, field: str) -> dict:
     return kept
 
 
-def _fields(*, name: str, title_binding, description_binding, dedup_key_path: str, severity_path: str) -> dict:
+def _fields(
+    *, name: str, title_binding, description_binding, dedup_key_path: str, severity_path: str, signing_secret: str
+) -> dict:
     if not name or not name.strip():
         raise DomainError("missing_name", "An alert source needs a name", field="name")
     return {
@@ -52,6 +60,7 @@ def _fields(*, name: str, title_binding, description_binding, dedup_key_path: st
         "description_binding": _check_binding(description_binding, "template.description"),
         "dedup_key_path": (dedup_key_path or "").strip().removeprefix("$."),
         "severity_path": (severity_path or "").strip().removeprefix("$."),
+        "signing_secret": (signing_secret or "").strip(),
     }
 
 
@@ -63,6 +72,7 @@ def create_alert_source(
     description_binding=None,
     dedup_key_path: str = "",
     severity_path: str = "",
+    signing_secret: str = "",
 ) -> tuple[AlertSource, str]:
     """Create a source and return it with its secret; only the secret's hash is stored."""
     if source_type not in SourceType.values:
@@ -80,9 +90,11 @@ def create_alert_source(
         **_fields(
             name=name,
             title_binding=title_binding or {"reference": defaults["title"]},
-            description_binding=description_binding or {"reference": defaults["description"]},
+            description_binding=description_binding
+            or ({"reference": defaults["description"]} if defaults["description"] else {}),
             dedup_key_path=dedup_key_path,
             severity_path=severity_path or defaults["severity"],
+            signing_secret=signing_secret,
         ),
     )
     return source, secret
@@ -98,6 +110,7 @@ def update_alert_source(
     dedup_key_path: str | None = None,
     severity_path: str | None = None,
     disabled: bool | None = None,
+    signing_secret: str | None = None,
 ) -> AlertSource:
     fields = _fields(
         name=name,
@@ -105,6 +118,7 @@ def update_alert_source(
         description_binding=source.description_binding if description_binding is None else description_binding,
         dedup_key_path=source.dedup_key_path if dedup_key_path is None else dedup_key_path,
         severity_path=source.severity_path if severity_path is None else severity_path,
+        signing_secret=source.signing_secret if signing_secret is None else signing_secret,
     )
     for attribute, value in fields.items():
         setattr(source, attribute, value)
@@ -127,6 +141,18 @@ def rotate_alert_source_secret(*, source: AlertSource) -> tuple[AlertSource, str
 def delete_alert_source(*, source: AlertSource) -> None:
     """Delete a source with its alerts and events."""
     source.delete()
+
+
+def admit_source_by_secret(secret: str, *, source_type: str, source_id: str | None = None) -> AlertSource:
+    """The enabled source of ``source_type`` whose secret is ``secret`` (PagerDuty's
+    ``routing_key``): one probe of the secret's unique index. With ``source_id``, it must
+    also be that source. DomainError as ``admit_source``."""
+    source = AlertSource.objects.filter(secret_hash=ApiKey.hash_token(secret), source_type=source_type).first()
+    if source is None or (source_id is not None and source.pk != source_id):
+        raise DomainError("unauthenticated", "The alert source's secret is missing or wrong")
+    if source.disabled:
+        raise DomainError("disabled", "This alert source is disabled")
+    return source
 
 
 def admit_source(source_id: str, secret: str | None, *, source_type: str) -> AlertSource:

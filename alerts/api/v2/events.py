@@ -1,13 +1,9 @@
-"""Events in: incident.io's HTTP source (``Alert Events V2#CreateHTTP``) and
-Alertmanager's version 4 webhook. Each parses, admits the source by its secret, and
+"""Events in: incident.io's HTTP source (``Alert Events V2#CreateHTTP``),
+Alertmanager's and Grafana's webhooks and PagerDuty's Events API v2. Each parses, admits the source by its secret, and
 hands the events to ``services.record_events``; none keeps a rule of its own."""
 
-import hashlib
-
-import orjson
 from django.urls import path
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions
@@ -17,10 +13,19 @@ from ulid import ULID
 
 from alerts import services
 from alerts.api.auth import admitted_source
+from alerts.api.v2.payloads import (
+    PagerDutyInvalid,
+    alertmanager_events,
+    check_grafana_signature,
+    grafana_events,
+    pagerduty_event,
+    raw,
+)
 from alerts.api.v2.serializers import AlertEventsCreateHTTPPayloadV2Serializer, AlertEventsCreateHTTPResultV2Serializer
 from alerts.models import SourceType
 from alerts.services.events import Event, bound, text_at
 from core.api.text import guard_text
+from core.exceptions import DomainError
 
 ACCEPTED = "Event accepted for processing"
 
@@ -40,10 +45,6 @@ class EventsView(APIView):
         guard_text(serializer)
         serializer.is_valid(raise_exception=True)
         return serializer.validated_data
-
-
-def _raw(document) -> str:
-    return orjson.dumps(document).decode()
 
 
 class AlertEventsHTTPV2View(EventsView):
@@ -71,67 +72,11 @@ class AlertEventsHTTPV2View(EventsView):
             source_url=data.get("source_url", ""),
             severity=text_at(document, source.severity_path),
             metadata=document["metadata"],
-            body=_raw(request.data),
+            body=raw(request.data),
         )
         services.record_events(source=source, events=[event])
         # incident.io answers 202 with this body, the key echoed (or the one made up).
         return Response({"status": "success", "message": ACCEPTED, "deduplication_key": key}, status=202)
-
-
-#: what Alertmanager sends for an alert still firing
-ZERO_TIME = "0001-01-01T00:00:00Z"
-
-
-def _alertmanager_status(alert: dict, now) -> str:
-    status = alert.get("status")
-    if status in ("firing", "resolved"):
-        return status
-    try:
-        ends = parse_datetime(str(alert.get("endsAt") or ""))
-    except ValueError:  # a well-formed date that does not exist
-        ends = None
-    return "resolved" if ends is not None and ends <= now else "firing"
-
-
-def alertmanager_events(source, payload, now) -> list[Event]:
-    """Alertmanager's webhook (payload version 4): one event per alert, keyed by its
-    ``fingerprint``, with the group's ``groupKey`` kept in the metadata. A payload that
-    is not this shape raises ValidationError (a 422: Alertmanager does not retry a 4xx, and
-    sending it again would not help)."""
-    if not isinstance(payload, dict) or not isinstance(payload.get("alerts"), list):
-        raise exceptions.ValidationError({"alerts": ["an Alertmanager webhook payload has a list of alerts"]})
-    if str(payload.get("version", "4")) != "4":
-        raise exceptions.ValidationError({"version": [f"payload version {payload.get('version')!r}: only version 4 is read"]})
-    group = {k: payload.get(k) for k in ("receiver", "groupKey", "groupLabels", "commonLabels", "externalURL")}
-    events = []
-    for index, alert in enumerate(payload["alerts"]):
-        if not isinstance(alert, dict) or not isinstance(alert.get("labels", {}), dict):
-            raise exceptions.ValidationError({f"alerts[{index}]": ["an alert is an object with labels"]})
-        labels, annotations = alert.get("labels") or {}, alert.get("annotations") or {}
-        fingerprint = str(alert.get("fingerprint") or "")
-        if not fingerprint:
-            # Alertmanager always sends one; a hand-made payload keys by its labels.
-            fingerprint = hashlib.sha256(orjson.dumps(labels, option=orjson.OPT_SORT_KEYS)).hexdigest()[:16]
-        document = {**alert, "labels": labels, "annotations": annotations, **group}
-        events.append(
-            Event(
-                status=_alertmanager_status(alert, now),
-                dedup_key=fingerprint,
-                title=bound(source, source.title_binding, document) or text_at(document, "labels.alertname") or fingerprint,
-                description=bound(source, source.description_binding, document),
-                source_url=text_at(document, "generatorURL"),
-                severity=text_at(document, source.severity_path),
-                metadata={
-                    "labels": labels,
-                    "annotations": annotations,
-                    "group_key": group["groupKey"],
-                    "starts_at": alert.get("startsAt"),
-                    "ends_at": alert.get("endsAt"),
-                },
-                body=_raw(document),
-            )
-        )
-    return events
 
 
 class AlertEventsAlertmanagerV2View(EventsView):
@@ -153,6 +98,78 @@ class AlertEventsAlertmanagerV2View(EventsView):
         return Response({"status": "success", "message": ACCEPTED, "deduplication_key": keys}, status=202)
 
 
+class AlertEventsGrafanaV2View(EventsView):
+    """A Grafana webhook contact point's URL; the secret as its Authorization header (or
+    basic auth password, or ``?token=``), and, with a signing secret on the source, its
+    HMAC signature checked too."""
+
+    @extend_schema(
+        operation_id="Alert Events V2#CreateGrafana",
+        tags=["Alert Events V2"],
+        parameters=[OpenApiParameter("token", str, description="The alert source's secret, when not sent in Authorization")],
+        request=OpenApiTypes.OBJECT,
+        responses={202: AlertEventsCreateHTTPResultV2Serializer},
+    )
+    def post(self, request, alert_source_config_id):
+        source = admitted_source(request, alert_source_config_id, SourceType.GRAFANA)
+        check_grafana_signature(source, request, request.body)
+        events = grafana_events(source, request.data, timezone.now())
+        services.record_events(source=source, events=events)
+        keys = ",".join(event.dedup_key for event in events)
+        return Response({"status": "success", "message": ACCEPTED, "deduplication_key": keys}, status=202)
+
+
+def _pagerduty_invalid(errors: list[str]) -> Response:
+    # PagerDuty's own answer to an event it refuses.
+    return Response({"status": "invalid event", "message": "Event object is invalid", "errors": errors}, status=400)
+
+
+class PagerDutyEnqueueView(EventsView):
+    """PagerDuty's Events API v2 (``POST /v2/enqueue``): the ``routing_key`` is the
+    source's secret, so a monitor that can send to PagerDuty sends here with its events
+    host changed. ``/v2/alert_events/pager_duty/{id}`` takes the same body."""
+
+    @extend_schema(
+        operation_id="PagerDuty Events V2#Enqueue",
+        tags=["Alert Events V2"],
+        request=OpenApiTypes.OBJECT,
+        responses={202: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT},
+    )
+    def post(self, request, alert_source_config_id=None):
+        payload = request.data
+        routing_key = payload.get("routing_key") if isinstance(payload, dict) else None
+        if not isinstance(routing_key, str) or not routing_key:
+            return _pagerduty_invalid(["'routing_key' is missing or invalid"])
+        try:
+            source = services.admit_source_by_secret(
+                routing_key, source_type=SourceType.PAGER_DUTY, source_id=alert_source_config_id
+            )
+        except DomainError as refused:
+            if refused.code == "disabled":
+                raise exceptions.PermissionDenied(refused.message) from None
+            return _pagerduty_invalid(["Invalid routing key"])
+        try:
+            event, key = pagerduty_event(source, payload)
+        except PagerDutyInvalid as invalid:
+            return _pagerduty_invalid(invalid.errors)
+        if event is not None:
+            services.record_events(source=source, events=[event])
+        return Response({"status": "success", "message": "Event processed", "dedup_key": key}, status=202)
+
+
+class AlertEventsPagerDutyV2View(PagerDutyEnqueueView):
+    """The same, at the source's own events URL (the routing key must be its secret)."""
+
+    @extend_schema(
+        operation_id="Alert Events V2#CreatePagerDuty",
+        tags=["Alert Events V2"],
+        request=OpenApiTypes.OBJECT,
+        responses={202: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT},
+    )
+    def post(self, request, alert_source_config_id):
+        return super().post(request, alert_source_config_id)
+
+
 urlpatterns = [
     path("v2/alert_events/http/<str:alert_source_config_id>", AlertEventsHTTPV2View.as_view(), name="alert-events-http"),
     path(
@@ -160,4 +177,11 @@ urlpatterns = [
         AlertEventsAlertmanagerV2View.as_view(),
         name="alert-events-alertmanager",
     ),
+    path("v2/alert_events/grafana/<str:alert_source_config_id>", AlertEventsGrafanaV2View.as_view(), name="alert-events-grafana"),
+    path(
+        "v2/alert_events/pager_duty/<str:alert_source_config_id>",
+        AlertEventsPagerDutyV2View.as_view(),
+        name="alert-events-pager-duty",
+    ),
+    path("v2/enqueue", PagerDutyEnqueueView.as_view(), name="pagerduty-enqueue"),
 ]

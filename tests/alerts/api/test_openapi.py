@@ -10,8 +10,13 @@ from incidents.api.v1.views.utilities import openapi_document
 from tests.contract import _document, operation_for
 
 FULL = "incident-io-openapi-full.json"
-#: ours only: incident.io's Alertmanager URL is not in its public document
-OURS_ONLY = {("POST", "/v2/alert_events/alertmanager/{alert_source_config_id}")}
+#: ours only: the other kinds' events URLs are not in incident.io's public document
+OURS_ONLY = {
+    ("POST", "/v2/alert_events/alertmanager/{alert_source_config_id}"),
+    ("POST", "/v2/alert_events/grafana/{alert_source_config_id}"),
+    ("POST", "/v2/alert_events/pager_duty/{alert_source_config_id}"),
+    ("POST", "/v2/enqueue"),
+}
 
 
 def routed():

@@ -96,3 +96,13 @@ def test_list_query_count_is_constant(admin, n, django_assert_num_queries):
     # key lookup, the sources
     with django_assert_num_queries(2):
         admin.get("/v2/alert_sources")
+
+
+@pytest.mark.parametrize(
+    ("kind", "path"),
+    [("http", "http"), ("alertmanager", "alertmanager"), ("grafana", "grafana"), ("pager_duty", "pager_duty")],
+)
+def test_each_kind_gets_its_own_events_url(admin, settings, kind, path):
+    response = admin.post("/v2/alert_sources", {"name": kind, "source_type": kind, "template": TEMPLATE})
+    source = assert_matches_contract(response, "Alert Sources V2#Create", document=FULL)["alert_source"]
+    assert source["alert_events_url"] == f"{settings.SITE_URL}/v2/alert_events/{path}/{source['id']}"
