@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "core",
     "incidents",
     "statuspages",
+    "alerts",
     "notifications",
 ]
 
@@ -199,6 +200,10 @@ WEBHOOK_RETRY_SCHEDULE = tuple(
     offset * env["WEBHOOK_RETRY_SCALE"] for offset in (0, 5, 300, 1800, 7200, 18000, 36000, 50400, 72000, 86400)
 )
 
+# Alerts in (alerts/services/events.py): the raw copy of each event kept for the admin.
+ALERTS_PAYLOAD_MAX_KB = env["ALERTS_PAYLOAD_MAX_KB"]
+ALERTS_EVENT_RETENTION_DAYS = env["ALERTS_EVENT_RETENTION_DAYS"]
+
 CELERY_BROKER_URL = env["CELERY_BROKER_URL"]
 if CELERY_BROKER_URL.startswith("filesystem://"):
     # kombu's filesystem transport: an embedded broker that needs no server.
@@ -221,6 +226,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # quick start does); its schedule state lives under var/.
 CELERY_BEAT_SCHEDULE = {
     "advance-maintenance": {"task": "statuspages.tasks.advance_maintenance", "schedule": 60.0},
+    "purge-alert-events": {"task": "alerts.tasks.purge_alert_events", "schedule": 3600.0},
     "sweep-notifications": {"task": "notifications.tasks.delivery.sweep_notifications", "schedule": float(NOTIFICATIONS_SWEEP_SECONDS)},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
@@ -345,6 +351,7 @@ SPECTACULAR_SETTINGS = {
         "IncidentV1StatusEnum": "incidents.api.v1.serializers.incidents.V1_STATUSES",
         "IncidentsCreatePayloadV1ModeEnum": "incidents.api.v1.serializers.incidents.V1_CREATE_MODES",
         "IncidentModeEnum": "incidents.models.Mode.values",
+        "AlertStatusEnum": "alerts.models.AlertStatus",
     },
     # Shapes we build as plain dicts (incidents, updates, people) are documented with
     # incident.io's own components, added after the enums are named (incidents/api/openapi).

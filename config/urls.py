@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("notifications.urls")),
     path("", include("incidents.api.urls")),
     path("", include("statuspages.urls")),
+    path("", include("alerts.api.urls")),
     path("", include("notifications.api.checkly.urls")),
     path("", RedirectView.as_view(url="/admin/", permanent=False)),
 ]

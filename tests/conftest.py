@@ -16,6 +16,7 @@ from tests.clients import ACCELERATED, PLAIN, ApiClient, make_client, redis_cach
 #: test that picks its backend itself (the ``accelerated``, ``plain`` and ``speed``
 #: fixtures) runs the same either way, and is not marked.
 ACCELERATION_SEAMS = (
+    "tests/alerts/api/",
     "tests/browser/test_public_status_page.py",
     "tests/browser/test_subscribing.py",
     "tests/config/test_database.py",

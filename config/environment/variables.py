@@ -205,6 +205,14 @@ TOPICS = (
                  "multiplies Standard Webhooks' retry schedule (at once, 5 s, 5 min ... 24 h); only drills and tests "
                  "change it (`0.001`: a day's retries in 86 seconds)"),
     )),
+    Topic("Alerts", "Events from monitoring (incident.io's HTTP shape, Alertmanager) and the raw payloads kept "
+          "for the admin.", (
+        Variable("ALERTS_PAYLOAD_MAX_KB", integer(minimum=1), "64",
+                 "the most of each event's raw body kept, in KiB (the alert is made from the whole event; only the "
+                 "copy shown in the admin is cut)"),
+        Variable("ALERTS_EVENT_RETENTION_DAYS", integer(minimum=1), "30",
+                 "how long raw events are kept; a daily task deletes older ones (alerts stay)"),
+    )),
     Topic("Logs", "Everything is written to standard error; every line carries the request's id or the "
           "Celery task's.", (
         Variable("LOG_LEVEL", choice("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"), "INFO", "the least severe level written"),

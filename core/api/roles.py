@@ -17,6 +17,12 @@ TABLE: dict[tuple[str, str], tuple[str, ...]] = {
     # A publisher reads what it writes to (incident.io's rule), in every dialect.
     ("status_pages", READ): (ApiRole.STATUS_PAGE_VIEWER, ApiRole.STATUS_PAGE_PUBLISHER),
     ("status_pages", WRITE): (ApiRole.STATUS_PAGE_PUBLISHER,),
+    # Alerts are read like incidents; resolving one by hand edits what an incident rests on.
+    ("alerts", READ): (ApiRole.VIEWER,),
+    ("alerts", WRITE): (ApiRole.INCIDENT_EDITOR,),
+    # Sources are configuration, and creating one hands out a secret that opens events in.
+    ("alert_sources", READ): (ApiRole.MANAGE_SETTINGS,),
+    ("alert_sources", WRITE): (ApiRole.MANAGE_SETTINGS,),
 }
 
 #: the actions that only read (every other action writes)

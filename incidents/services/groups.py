@@ -22,7 +22,7 @@ RESPONDERS = "Incident responders"
 MANAGERS = "Incident managers"
 GROUP_NAMES = (VIEWERS, RESPONDERS, MANAGERS)
 
-APPS = ("core", "incidents", "statuspages", "notifications")
+APPS = ("core", "incidents", "statuspages", "alerts", "notifications")
 # Who may hold a key decides what the API allows: only managers see or touch keys.
 KEYS = {("core", "apikey")}
 # Internal bookkeeping nobody edits by hand.

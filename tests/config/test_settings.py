@@ -280,6 +280,8 @@ REFUSALS = [
     ("WEBHOOK_ROTATION_GRACE_HOURS", "-1", "at least 0"),
     ("WEBHOOK_RETRY_SCALE", "none", "must be a number"),
     ("WEBHOOK_ALLOWED_HOSTS", "http://hooks.example.com", "is not a host name"),
+    ("ALERTS_PAYLOAD_MAX_KB", "0", "at least 1"),
+    ("ALERTS_EVENT_RETENTION_DAYS", "forever", "whole number"),
     ("LOG_LEVEL", "loud", "DEBUG, INFO, WARNING, ERROR or CRITICAL"),
     ("LOG_FORMAT", "xml", "text or json"),
 ]

@@ -1,0 +1,9 @@
+"""Routes of the alerts app: incident.io's paths, no trailing slash."""
+
+from alerts.api.v2 import alerts, events, sources
+
+urlpatterns = [
+    *events.urlpatterns,
+    *alerts.urlpatterns,
+    *sources.urlpatterns,
+]

@@ -1,0 +1,26 @@
+"""Every write of the alerts app (docs/development.md): sources and events."""
+
+from alerts.services.events import Event, purge_alert_events, record_events, resolve_alert
+from alerts.services.sources import (
+    DEFAULT_MAPPING,
+    admit_source,
+    admit_source_by_secret,
+    create_alert_source,
+    delete_alert_source,
+    rotate_alert_source_secret,
+    update_alert_source,
+)
+
+__all__ = [
+    "DEFAULT_MAPPING",
+    "Event",
+    "admit_source",
+    "admit_source_by_secret",
+    "create_alert_source",
+    "delete_alert_source",
+    "purge_alert_events",
+    "record_events",
+    "resolve_alert",
+    "rotate_alert_source_secret",
+    "update_alert_source",
+]

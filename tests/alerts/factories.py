@@ -1,0 +1,10 @@
+"""Alert sources as every caller makes them: through the service, the secret kept on
+the returned source (``source.secret``) since it is shown only once."""
+
+from alerts import services
+
+
+def make_source(source_type: str = "http", name: str = "Monitoring", **kwargs):
+    source, secret = services.create_alert_source(name=name, source_type=source_type, **kwargs)
+    source.secret = secret
+    return source
