@@ -195,6 +195,11 @@ TOPICS = (
         Variable("NOTIFICATIONS_SUPPRESS_AFTER_BOUNCES", integer(minimum=1), "3",
                  "permanent refusals in a row after which an address is suppressed"),
     )),
+    Topic("Status pages", "The public site's front page.", (
+        Variable("STATUSPAGES_PAST_INCIDENT_DAYS", integer(minimum=0), "14",
+                 "days of past incidents the front page lists under the components, by day, today included "
+                 "(`0`: none; older ones are in the incident history)"),
+    )),
     Topic("Logs", "Everything is written to standard error; every line carries the request's id or the "
           "Celery task's.", (
         Variable("LOG_LEVEL", choice("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"), "INFO", "the least severe level written"),
