@@ -55,8 +55,12 @@ class UpdateForm(ComponentStatusesMixin):
     def __init__(self, *args, page_incident, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["status"].initial = page_incident.status
+        # Each select starts at the incident's latest word on its component: an "all
+        # fixed" update moves them to operational, and what is left alone is not posted.
+        current = {pk: said.status for pk, said in selectors.components_named_by(page_incident).items()}
         self.add_component_fields(
-            PageComponent.objects.filter(status_page=page_incident.status_page_id).select_related("component").order_by("position")
+            PageComponent.objects.filter(status_page=page_incident.status_page_id).select_related("component").order_by("position"),
+            current,
         )
         if not selectors.is_public(page_incident):
             # The sender never emails about an incident the public does not see.

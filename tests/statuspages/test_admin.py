@@ -63,6 +63,23 @@ def test_an_update_from_the_incident_page_moves_components(staff_client, page):
     assert incident.status == "resolved" and selectors.component_statuses([api.pk])[api.pk] == "operational"
 
 
+def test_the_update_form_starts_at_the_incidents_statuses_and_posts_what_moved(staff_client, page, mailoutbox):
+    api, cards = page.test_components["API"], page.test_components["Cards"]
+    incident = services.publish_incident(
+        actor=None, status_page=page, name="Down", message="", component_statuses={api: "full_outage", cards: "degraded_performance"}
+    )
+    form = staff_client.get(reverse("admin:statuspages_pageincident_change", args=[incident.pk])).context["update_form"]
+    assert (form[f"component_{api.pk}"].initial, form[f"component_{cards.pk}"].initial) == ("full_outage", "degraded_performance")
+    staff_client.post(
+        reverse("admin:statuspages_pageincident_post_update", args=[incident.pk]),
+        {"message": "API back", "status": "monitoring", f"component_{api.pk}": "operational", f"component_{cards.pk}": "degraded_performance"},
+    )
+    update = incident.updates.order_by("-published_at", "-id").first()
+    assert {(s.component.name, s.status) for s in update.component_statuses.all()} == {("API", "operational")}
+    statuses = selectors.component_statuses([api.pk, cards.pk])
+    assert (statuses[api.pk], statuses[cards.pk]) == ("operational", "degraded_performance")
+
+
 def test_a_maintenance_is_scheduled_and_moved_on_from_the_admin(staff_client, page):
     api = page.test_components["API"]
     start = timezone.now() + timedelta(days=1)
