@@ -61,8 +61,9 @@ TOPICS = (
                  default_text="`var/` in the checkout"),
         Variable("DEBUG", flag(), "false", "`false` in production: `true` shows tracebacks to anyone who causes one"),
         Variable("SITE_URL", site_url(), "http://localhost:8000",
-                 "the site's address as users reach it, used in links in emails and the API "
-                 "(`https://incidents.example.com`)"),
+                 "the site's address as users reach it, the one source of every absolute link (emails, feeds, "
+                 "Statuspage's JSON, the API) (`https://incidents.example.com`); the quick start sets it from "
+                 "`--addrport` when unset, and `check --deploy` warns while it is this machine's alone (`core.W001`)"),
         Variable("TIME_ZONE", time_zone(), "UTC", "the zone the admin shows times in (stored times are UTC)"),
         Variable("STATIC_ROOT", path(), lambda get: str(get("VAR_DIR") / "static"),
                  "where `manage.py collectstatic` puts the static files the web server serves",
