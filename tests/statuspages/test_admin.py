@@ -122,3 +122,34 @@ def test_the_incident_page_links_to_publishing_on_a_status_page(staff_client):
     internal = declare("Something")
     change = staff_client.get(reverse("admin:incidents_incident_change", args=[internal.pk]))
     assert f"{reverse('admin:statuspages_pageincident_publish')}?incident={internal.pk}" in change.content.decode()
+
+
+def test_the_publish_form_offers_the_templates_and_a_picked_one_writes_the_message(staff_client, page):
+    url = reverse("admin:statuspages_pageincident_publish")
+    assert 'name="template"' not in staff_client.get(url, {"status_page": page.pk}).content.decode()  # none yet
+    template = services.save_incident_template(
+        actor=None, name="Investigating", slug="investigating",
+        template="We're investigating **{{ incident.name }}** ({{ incident.component.name }}: {{ incident.component_status }}).",
+    )
+    form = staff_client.get(url, {"status_page": page.pk}).content.decode()
+    assert 'name="template"' in form and f'<option value="{template.pk}">Investigating</option>' in form
+    api = page.test_components["API"]
+    response = staff_client.post(url, {
+        "status_page": page.pk, "name": "Slow API", "message": "", "template": template.pk,
+        "status": "investigating", "severity": "", "visibility": 1, f"component_{api.pk}": "degraded_performance",
+    })
+    assert response.status_code == 302
+    published = PageIncident.objects.get()
+    assert published.updates.get().message == "We're investigating **Slow API** (API: Degraded Performance)."
+    # A message written by hand wins; neither is refused.
+    staff_client.post(url, {"status_page": page.pk, "name": "Other", "message": "Own words", "template": template.pk,
+                            "status": "investigating", "severity": "", "visibility": 1})
+    assert PageIncident.objects.get(name="Other").updates.get().message == "Own words"
+    refused = staff_client.post(url, {"status_page": page.pk, "name": "Empty", "message": "", "status": "investigating",
+                                      "severity": "", "visibility": 1})
+    assert refused.status_code == 200 and not PageIncident.objects.filter(name="Empty").exists()
+
+
+def test_the_page_settings_show_the_address_pattern_whole(staff_client, page):
+    body = staff_client.get(reverse("admin:statuspages_statuspage_change", args=[page.pk])).content.decode()
+    assert "/status/&lt;slug&gt;/" in body and "/status//" not in body
