@@ -369,3 +369,5 @@ LOGGING = logging_config(level=env["LOG_LEVEL"], json=LOG_FORMAT == "json")
 # The status page screens say how many subscribers an update would email; the counter is
 # the notifications app's, which statuspages (the app below it) does not import.
 STATUSPAGES_REACH_COUNTER = "notifications.selectors.count_reach"
+# Days of past incidents on a page's front (today included).
+STATUSPAGES_PAST_INCIDENT_DAYS = env["STATUSPAGES_PAST_INCIDENT_DAYS"]

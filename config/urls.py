@@ -24,7 +24,8 @@ urlpatterns = [
     path("", RedirectView.as_view(url="/admin/", permanent=False)),
 ]
 
-# JSON errors in incident.io's shape on API paths, Django's HTML pages elsewhere.
+# JSON errors in incident.io's shape on API paths, the public site's own 404 and 500 pages
+# under /status/ (statuspages.views.errors), Django's HTML pages elsewhere.
 handler400 = "core.api.errors.handler400"
-handler404 = "core.api.errors.handler404"
-handler500 = "core.api.errors.handler500"
+handler404 = "statuspages.views.errors.handler404"
+handler500 = "statuspages.views.errors.handler500"

@@ -29,7 +29,7 @@ PACKAGES = ("config", "core", "incidents", "statuspages", "notifications")
 SUFFIXES = frozenset({".py", ".html", ".txt", ".css", ".js", ".svg", ".json", ".xml"})
 #: settings a response's shape depends on (links, time zone, static paths, language,
 #: the sanitiser's and renderers' switches); a change to any starts a new prefix
-SHAPING_SETTINGS = ("SITE_URL", "TIME_ZONE", "STATIC_URL", "LANGUAGE_CODE", "USE_TZ", "DEBUG")
+SHAPING_SETTINGS = ("SITE_URL", "TIME_ZONE", "STATIC_URL", "LANGUAGE_CODE", "USE_TZ", "DEBUG", "STATUSPAGES_PAST_INCIDENT_DAYS")
 _ROOT = Path(__file__).resolve().parent.parent
 
 

@@ -26,7 +26,7 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from core import acceleration
-from core.markdown import render_markdown
+from core.markdown import markdown_to_text, render_markdown
 from statuspages.models import ComponentStatus, MaintenanceUpdate, PageIncidentUpdate, UpdateComponentStatus
 
 from .links import confirm_url, preferences_url, unsubscribe_url
@@ -113,6 +113,8 @@ def render_update(update: Update) -> RenderedUpdate:
         page=page_of(update),
         update=update,
         message_html=render_markdown(update.message),
+        # The text part reads as text: the markdown rendered and sanitised, then flattened.
+        message_text=markdown_to_text(update.message),
         unsubscribe_url=UNSUBSCRIBE,
         preferences_url=PREFERENCES,
     )

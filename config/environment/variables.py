@@ -61,8 +61,9 @@ TOPICS = (
                  default_text="`var/` in the checkout"),
         Variable("DEBUG", flag(), "false", "`false` in production: `true` shows tracebacks to anyone who causes one"),
         Variable("SITE_URL", site_url(), "http://localhost:8000",
-                 "the site's address as users reach it, used in links in emails and the API "
-                 "(`https://incidents.example.com`)"),
+                 "the site's address as users reach it, the one source of every absolute link (emails, feeds, "
+                 "Statuspage's JSON, the API) (`https://incidents.example.com`); the quick start sets it from "
+                 "`--addrport` when unset, and `check --deploy` warns while it is this machine's alone (`core.W001`)"),
         Variable("TIME_ZONE", time_zone(), "UTC", "the zone the admin shows times in (stored times are UTC)"),
         Variable("STATIC_ROOT", path(), lambda get: str(get("VAR_DIR") / "static"),
                  "where `manage.py collectstatic` puts the static files the web server serves",
@@ -212,6 +213,11 @@ TOPICS = (
                  "copy shown in the admin is cut)"),
         Variable("ALERTS_EVENT_RETENTION_DAYS", integer(minimum=1), "30",
                  "how long raw events are kept; a daily task deletes older ones (alerts stay)"),
+    )),
+    Topic("Status pages", "The public site's front page.", (
+        Variable("STATUSPAGES_PAST_INCIDENT_DAYS", integer(minimum=0), "14",
+                 "days of past incidents the front page lists under the components, by day, today included "
+                 "(`0`: none; older ones are in the incident history)"),
     )),
     Topic("Logs", "Everything is written to standard error; every line carries the request's id or the "
           "Celery task's.", (

@@ -14,26 +14,46 @@ NO_CHANGE = ""
 COMPONENT_STATUS_CHOICES = [(NO_CHANGE, "(no change)"), *ComponentStatus.choices]
 
 
-class ComponentStatusesMixin(forms.Form):
-    """One select per component the page shows ("no change" by default), named
-    ``component_<id>``; ``component_statuses()`` gives {Component: status} for those set."""
+def component_status_fields(components, current=None, *, prefix="component_") -> dict[str, forms.ChoiceField]:
+    """One select per component, named ``<prefix><id>``: at the status ``current`` (the
+    incident's latest word on each component, by id) gives it, else "no change"."""
+    current = current or {}
+    return {
+        f"{prefix}{component.pk}": forms.ChoiceField(
+            label=component.name, choices=COMPONENT_STATUS_CHOICES, required=False, initial=current.get(component.pk, NO_CHANGE)
+        )
+        for component in components
+    }
 
-    def add_component_fields(self, placements):
+
+def moved_components(components, data, current=None, *, prefix="component_") -> dict:
+    """{Component: status} of the selects an update moves: set, and not left at the
+    status ``current`` gives it (a form that shows the incident's statuses posts them all,
+    and an update names only what it changes)."""
+    current = current or {}
+    moved = {}
+    for component in components:
+        value = data.get(f"{prefix}{component.pk}") or NO_CHANGE
+        if value != NO_CHANGE and value != current.get(component.pk):
+            moved[component] = value
+    return moved
+
+
+class ComponentStatusesMixin(forms.Form):
+    """One select per component the page shows, named ``component_<id>``, at the status
+    ``current`` gives it ("no change" for the others); ``component_statuses()`` gives
+    {Component: status} for those moved from it."""
+
+    def add_component_fields(self, placements, current=None):
         self.placed = [placement.component for placement in placements]
-        for component in self.placed:
-            self.fields[f"component_{component.pk}"] = forms.ChoiceField(
-                label=component.name, choices=COMPONENT_STATUS_CHOICES, required=False
-            )
+        self.current = dict(current or {})
+        self.fields.update(component_status_fields(self.placed, self.current))
 
     def component_fields(self):
         return [self[f"component_{component.pk}"] for component in self.placed]
 
     def component_statuses(self) -> dict:
-        return {
-            component: self.cleaned_data[f"component_{component.pk}"]
-            for component in self.placed
-            if self.cleaned_data.get(f"component_{component.pk}")
-        }
+        return moved_components(self.placed, self.cleaned_data, self.current)
 
 
 def subscriber_reach(status_page: StatusPage, components: Iterable[Component] = ()) -> int | None:

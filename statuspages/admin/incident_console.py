@@ -1,12 +1,30 @@
 """Publishing from the incident page: "Post an update" on an internal incident can post
-the same message on a status page incident linked to it, and notify its subscribers, in
-the same transaction as the internal update (``incidents.admin.console``)."""
+the same message on a status page incident linked to it, move the components it names,
+and notify its subscribers, in the same transaction as the internal update
+(``incidents.admin.console``: registered from here, the app above)."""
 
 from django import forms
 
 from incidents.admin import register_update_extension
-from statuspages import services
-from statuspages.models import Component, IncidentStatus, PageIncident, UpdateComponentStatus
+from statuspages import selectors, services
+from statuspages.models import Component, IncidentStatus, PageComponent, PageIncident, UpdateComponentStatus
+
+from .common import component_status_fields, moved_components
+
+PREFIX = "statuspage_component_"
+
+
+class Linked(dict):
+    """The linked page incidents by id, and the components their pages show."""
+
+    def __init__(self, *args):
+        super().__init__(*args)
+        #: every component a linked incident's page shows, in the pages' order, once
+        self.components: list[Component] = []
+        #: by page id, the ids of the components it shows
+        self.placed: dict[str, set[str]] = {}
+        #: the first linked incident's latest word on each component it names (by id)
+        self.current: dict[str, str] = {}
 
 
 class PublishOnStatusPage:
@@ -21,7 +39,9 @@ class PublishOnStatusPage:
         with ``reach``: how many subscribers a notified update would reach (None when not
         known; one more query, and one per linked incident, when it is)."""
         linked = PageIncident.objects.filter(incident=incident).select_related("status_page").order_by("resolved_at", "-published_at")
-        loaded = {str(page_incident.pk): page_incident for page_incident in linked}
+        loaded = Linked({str(page_incident.pk): page_incident for page_incident in linked})
+        if loaded:
+            self._load_components(loaded)
         components = {}
         if loaded and self.count_reach is not None:
             # The components an update concerns: those the incident's updates named, as
@@ -38,6 +58,21 @@ class PublishOnStatusPage:
                     page_incident=page_incident,
                 )
         return loaded
+
+    @staticmethod
+    def _load_components(loaded: Linked) -> None:
+        """The components the linked incidents' pages show (one query) and the first
+        incident's word on them (two): the selects start where the incident stands."""
+        pages = {p.status_page_id for p in loaded.values()}
+        placements = PageComponent.objects.filter(status_page__in=pages).select_related("component").order_by("status_page_id", "position", "id")
+        seen = set()
+        for placement in placements:
+            loaded.placed.setdefault(placement.status_page_id, set()).add(placement.component_id)
+            if placement.component_id not in seen:
+                seen.add(placement.component_id)
+                loaded.components.append(placement.component)
+        first = next(iter(loaded.values()))
+        loaded.current = {pk: said.status for pk, said in selectors.components_named_by(first).items()}
 
     def fields(self, incident, loaded):
         if not loaded:
@@ -57,6 +92,7 @@ class PublishOnStatusPage:
                 initial=first.status,
             ),
             "statuspage_notify": forms.BooleanField(label="Notify the page's subscribers", required=False, help_text=self._reach(loaded)),
+            **component_status_fields(loaded.components, loaded.current, prefix=PREFIX),
         }
 
     @staticmethod
@@ -68,11 +104,14 @@ class PublishOnStatusPage:
         page_incident = loaded.get(data.get("statuspage_incident") or "")
         if page_incident is None:
             return None
+        shown = loaded.placed.get(page_incident.status_page_id, set())
+        moved = moved_components([c for c in loaded.components if c.pk in shown], data, loaded.current, prefix=PREFIX)
         services.post_incident_update(
             actor=actor,
             page_incident=page_incident,
             message=update.message,
             status=data.get("statuspage_status") or None,
+            component_statuses=moved,
             notify_subscribers=bool(data.get("statuspage_notify")),
         )
         notified = " Its subscribers will be notified." if data.get("statuspage_notify") else ""

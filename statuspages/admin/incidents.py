@@ -17,6 +17,7 @@ from incidents.models import Incident
 from statuspages import selectors, services
 from statuspages.models import (
     Component,
+    ComponentStatus,
     IncidentStatus,
     IncidentTemplate,
     PageComponent,
@@ -27,6 +28,7 @@ from statuspages.models import (
     Visibility,
 )
 
+from ..api.cachet import templates
 from .common import ComponentStatusesMixin, DomainErrorsAsMessages, notify_help
 
 
@@ -34,7 +36,14 @@ class PublishIncidentForm(ComponentStatusesMixin):
     status_page = forms.ModelChoiceField(queryset=StatusPage.objects.all(), widget=forms.HiddenInput)
     incident = forms.ModelChoiceField(queryset=Incident.objects.all(), required=False, widget=forms.HiddenInput)
     name = forms.CharField(max_length=255, help_text="Written for the public: nothing of the internal incident is shown.")
-    message = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), help_text="Markdown, shown on the page.")
+    template = forms.ModelChoiceField(
+        queryset=IncidentTemplate.objects.order_by("name", "id"), required=False, empty_label="No template",
+        help_text="Writes the message when it is left empty: {{ incident.name }}, {{ incident.status }}, "
+        "{{ incident.component.name }} and {{ incident.component_status }} are filled in.",
+    )
+    message = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}), required=False, help_text="Markdown, shown on the page (or from the template)."
+    )
     status = forms.ChoiceField(choices=IncidentStatus.choices, initial=IncidentStatus.INVESTIGATING)
     severity = forms.ChoiceField(choices=[("", "From the worst impact"), *Severity.choices], required=False)
     visibility = forms.TypedChoiceField(choices=Visibility.choices, coerce=int, initial=Visibility.PUBLIC)
@@ -47,6 +56,34 @@ class PublishIncidentForm(ComponentStatusesMixin):
         self.fields["notify_subscribers"].help_text = (
             notify_help(status_page) + " Naming components emails those following every component or one of them."
         )
+        if not IncidentTemplate.objects.exists():
+            del self.fields["template"]
+
+    def clean(self):
+        data = super().clean()
+        template = data.get("template")
+        if not (data.get("message") or "").strip():
+            if template is None:
+                self.add_error("message", "Write a message, or choose a template that writes it.")
+            elif "name" in data and "status" in data:
+                data["message"] = self._from_template(template, data)
+        return data
+
+    def _from_template(self, template: IncidentTemplate, data) -> str:
+        """The template's text with the incident's variables, as Cachet fills them."""
+        moved = self.component_statuses() if hasattr(self, "cleaned_data") else {}
+        component, status = next(iter(moved.items()), (None, None))
+        variables = {
+            "incident": {
+                "name": data["name"],
+                "status": IncidentStatus(data["status"]).label,
+                "visible": data.get("visibility") == Visibility.PUBLIC,
+                "notify": bool(data.get("notify_subscribers")),
+                "component": {"name": component.name} if component else None,
+                "component_status": ComponentStatus(status).label if status else None,
+            }
+        }
+        return templates.render(template.template, variables).strip()
 
 
 class UpdateForm(ComponentStatusesMixin):
@@ -57,8 +94,12 @@ class UpdateForm(ComponentStatusesMixin):
     def __init__(self, *args, page_incident, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["status"].initial = page_incident.status
+        # Each select starts at the incident's latest word on its component: an "all
+        # fixed" update moves them to operational, and what is left alone is not posted.
+        current = {pk: said.status for pk, said in selectors.components_named_by(page_incident).items()}
         self.add_component_fields(
-            PageComponent.objects.filter(status_page=page_incident.status_page_id).select_related("component").order_by("position")
+            PageComponent.objects.filter(status_page=page_incident.status_page_id).select_related("component").order_by("position"),
+            current,
         )
         if not selectors.is_public(page_incident):
             # The sender never emails about an incident the public does not see.

@@ -4,6 +4,7 @@ Every save and delete goes through ``statuspages.services``."""
 from django import forms
 from django.contrib import admin
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from statuspages import selectors, services
 from statuspages.models import Component, ComponentGroup, ComponentStatus, PageComponent, StatusPage
@@ -42,6 +43,14 @@ class StatusPageAdmin(DomainErrorsAsMessages, admin.ModelAdmin):
         (None, {"fields": ["name", "slug", "description", "is_public", "is_default"]}),
         ("Branding", {"fields": ["logo_url", "brand_colour", "support_url", "time_zone", "display_uptime"]}),
     ]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "slug" and field is not None:
+            # The admin shows help text as HTML: the model's "<slug>" would be read as a tag
+            # and vanish, leaving "/status//".
+            field.help_text = mark_safe("The page's address: <code>/status/&lt;slug&gt;/</code> (letters, digits, hyphens)")
+        return field
 
     @admin.display(description="Public page")
     def public_page(self, page):

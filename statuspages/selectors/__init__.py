@@ -8,9 +8,11 @@ from .pages import (
     ComponentView,
     GroupView,
     PageOverview,
+    PastDay,
     banner,
     latest_first_updates,
     page_overview,
+    past_incidents,
 )
 from .visibility import (
     is_public,

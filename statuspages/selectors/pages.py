@@ -5,6 +5,8 @@ the maintenance to come."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from django.db.models import Prefetch, Q
 from django.utils import timezone
@@ -133,3 +135,32 @@ def page_overview(page: StatusPage, *, staff: bool = False, with_availability: b
     return PageOverview(page, items, banner(shown_statuses, bool(under_way)), incidents, maintenances)
 
 
+
+
+@dataclass
+class PastDay:
+    day: date
+    #: published that day (in the page's zone), latest first
+    incidents: list[PageIncident]
+
+
+def past_incidents(page: StatusPage, *, days: int, staff: bool = False) -> list[PastDay]:
+    """The incidents published on the page in the last ``days`` days (today included, in
+    the page's zone), by day, latest day first, a quiet day with an empty list (1 query,
+    none for ``days`` 0). Only those the audience sees (``visible_incidents``)."""
+    if days <= 0:
+        return []
+    zone = ZoneInfo(page.time_zone)
+    today = timezone.now().astimezone(zone).date()
+    first = today - timedelta(days=days - 1)
+    by_day = {today - timedelta(days=n): PastDay(today - timedelta(days=n), []) for n in range(days)}
+    published = (
+        PageIncident.objects.filter(visible_incidents(staff=staff), status_page=page)
+        .filter(published_at__gte=datetime.combine(first, time.min, tzinfo=zone))
+        .order_by("-published_at", "-id")
+    )
+    for incident in published:
+        day = by_day.get(incident.published_at.astimezone(zone).date())
+        if day is not None:  # published in the future: not a past incident
+            day.incidents.append(incident)
+    return list(by_day.values())

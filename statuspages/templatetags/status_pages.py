@@ -73,11 +73,14 @@ def when(moment, style: str = "full"):
 
 @register.simple_tag
 def availability_bars(name: str, availability: Availability, show_percent: bool = True):
-    """One bar per day, coloured by the day's worst level, its date and uptime as a
-    tooltip (``<title>``); the whole described as text for screen readers, and under the
-    bars (with the period's percentage if the page shows it). Each day's uptime is
-    computed once here: a page of 50 components draws 4,500 bars."""
+    """One bar per day, coloured by the day's worst level; each day is an item of a list
+    that can take focus (a tap on a phone, a keyboard's Tab) and holds its date and uptime
+    as text, shown as a tip on hover and focus and read by screen readers; the list is
+    labelled with the whole period, and the period's percentage is under the bars if the
+    page shows it. No script: CSS shows the tip. Each day's uptime is computed once here:
+    a page of 50 components draws 4,500 bars."""
     bars, hurt, uptimes = [], [], []
+    count = len(availability.days)
     for n, day in enumerate(availability.days):
         level, uptime = day.worst, day.uptime
         uptimes.append(uptime)
@@ -85,7 +88,9 @@ def availability_bars(name: str, availability: Availability, show_percent: bool 
         if level != "operational":
             said += f", {LABELS[level].lower()}"
             hurt.append(said)
-        bars.append(f'<rect x="{n * 10}" width="8" height="40" class="{level}"><title>{said}</title></rect>')
+        # The tip opens towards the middle, so none leaves the window at either edge.
+        side = " start" if n < count // 3 else (" end" if n >= count - count // 3 else "")
+        bars.append(f'<li class="day {level}{side}" tabindex="0"><span class="tip">{said}</span></li>')
     # As Availability.percent, from the uptimes already computed.
     overall = percent(round(100 * sum(uptimes) / len(uptimes), 4) if uptimes else 100.0)
     summary = f"{escape(name)}: {overall} uptime over the last {len(uptimes)} days"
@@ -93,9 +98,8 @@ def availability_bars(name: str, availability: Availability, show_percent: bool 
     summary += f"; {days} with incidents: " + "; ".join(hurt) if hurt else "; no incidents"
     middle = f'<span class="uptime">{overall} uptime</span>' if show_percent else ""
     return mark_safe(
-        f'<svg class="bars" viewBox="0 0 {10 * len(uptimes) - 2} 40" preserveAspectRatio="none" '
-        f'role="img" aria-label="{summary}" focusable="false">{"".join(bars)}</svg>'
-        f'<p class="bar-legend"><span>{len(uptimes)} days ago</span>{middle}<span>Today</span></p>'
+        f'<ol class="bars" aria-label="{summary}">{"".join(bars)}</ol>'
+        f'<p class="bar-legend" aria-hidden="true"><span>{len(uptimes)} days ago</span>{middle}<span>Today</span></p>'
     )
 
 

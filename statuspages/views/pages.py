@@ -10,6 +10,7 @@ from datetime import datetime, time
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -97,8 +98,10 @@ class MaintenanceItem:
 def front_page(request, page: StatusPage):
     """The banner, the incidents under way with their latest update, maintenance under way
     and to come, the components in their groups with 90 days of availability
-    (``selectors.page_overview``: 7 queries whatever the history)."""
-    overview = selectors.page_overview(page, staff=public_state(request).staff)
+    (``selectors.page_overview``: 7 queries whatever the history), and the past days'
+    incidents by day (``selectors.past_incidents``: 1 query)."""
+    staff = public_state(request).staff
+    overview = selectors.page_overview(page, staff=staff)
     shown = {view.component.pk for view in overview.components}
     items = [MaintenanceItem(m, [c for c in m.components.all() if c.pk in shown]) for m in overview.maintenances]
     return _render(
@@ -111,6 +114,7 @@ def front_page(request, page: StatusPage):
         upcoming=[i for i in items if i.maintenance.status == MaintenanceStatus.SCHEDULED],
         show_bars=page.display_uptime != UptimeDisplay.NOTHING,
         show_percent=page.display_uptime == UptimeDisplay.CHART_AND_PERCENTAGE,
+        past_days=selectors.past_incidents(page, days=settings.STATUSPAGES_PAST_INCIDENT_DAYS, staff=staff),
     )
 
 

@@ -54,6 +54,21 @@ def test_the_incident_page_and_list_fit_the_window(open_page, live_server, staff
     screenshot(tab, f"admin-incident-list-{width}")
 
 
+@pytest.mark.parametrize("width", [1366, 1280])
+def test_every_column_of_the_incident_list_shows_whole(open_page, live_server, staff, width):
+    _incident(staff)
+    declare("Search is slow for customers with very long names in their workspace settings")
+    tab = _logged_in(open_page, live_server, width, 768)
+    tab.goto(f"{live_server.url}/admin/incidents/incident/")
+    results = tab.locator("#changelist .results").bounding_box()
+    last = tab.locator("#result_list thead th").last
+    assert last.inner_text().strip().lower() == "last activity"
+    assert last.bounding_box()["x"] + last.bounding_box()["width"] <= results["x"] + results["width"] + 0.5
+    assert tab.evaluate("(() => { const r = document.querySelector('#changelist .results'); return r.scrollWidth - r.clientWidth; })()") <= 0
+    assert horizontal_overflow(tab) == 0
+    screenshot(tab, f"admin-incident-list-columns-{width}")
+
+
 def test_a_responder_posts_an_update_that_changes_status_and_severity(open_page, live_server, staff, statuses, severities):
     incident = _incident(staff)
     tab = _logged_in(open_page, live_server, 1366, 768)

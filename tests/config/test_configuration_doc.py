@@ -93,6 +93,9 @@ ALLOWED = {
     # the one Env, and the one place its environment is read
     ("config/environment/kinds.py", "ENV = environ.Env()"),
     ("config/environment/reading.py", "source = ENV.ENVIRON if source is None else source"),
+    # the quick start hands the server and worker it starts their environment, with SITE_URL
+    # from --addrport when it is not set there
+    ("incidents/management/commands/quickstart.py", "site_url, env = site_url_for(addrport, os.environ)"),
 }
 OUTSIDE = {".venv", "tests", "bench", "var", "build", "node_modules"}
 

@@ -91,3 +91,18 @@ def test_check_deploy_warns_without_tls_settings(tmp_path):
     result = subprocess.run([sys.executable, "manage.py", "check", "--deploy"], cwd=ROOT, env=_env(tmp_path),
                             capture_output=True, text=True)
     assert "security.W004" in result.stderr and "security.W008" in result.stderr
+
+
+@pytest.mark.parametrize("site_url", [None, "http://127.0.0.1:8123", "http://[::1]:8000", "http://app.localhost"])
+def test_check_deploy_warns_when_site_url_is_unset_or_this_machines_alone(tmp_path, site_url):
+    env = _env(tmp_path) if site_url is None else _env(tmp_path, SITE_URL=site_url)
+    result = subprocess.run([sys.executable, "manage.py", "check", "--deploy"], cwd=ROOT, env=env, capture_output=True, text=True)
+    assert "core.W001" in result.stderr and "SITE_URL" in result.stderr
+    plain = subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True)
+    assert "core.W001" not in plain.stderr  # development: no warning
+
+
+def test_check_deploy_is_quiet_about_a_public_site_url(tmp_path):
+    env = _env(tmp_path, SITE_URL="https://incidents.example.com")
+    result = subprocess.run([sys.executable, "manage.py", "check", "--deploy"], cwd=ROOT, env=env, capture_output=True, text=True)
+    assert "core.W001" not in result.stderr

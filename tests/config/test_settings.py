@@ -275,6 +275,8 @@ REFUSALS = [
     ("NOTIFICATIONS_RETRY_BASE_SECONDS", "0", "at least 1"),
     ("NOTIFICATIONS_RETRY_MAX_SECONDS", "10", "at least NOTIFICATIONS_RETRY_BASE_SECONDS"),
     ("NOTIFICATIONS_MAX_RETRIES", "-1", "at least 0"),
+    ("STATUSPAGES_PAST_INCIDENT_DAYS", "-1", "at least 0"),
+    ("STATUSPAGES_PAST_INCIDENT_DAYS", "two weeks", "whole number"),
     ("NOTIFICATIONS_SUPPRESS_AFTER_BOUNCES", "0", "at least 1"),
     ("WEBHOOK_TIMEOUT_SECONDS", "0", "more than 0"),
     ("WEBHOOK_ROTATION_GRACE_HOURS", "-1", "at least 0"),

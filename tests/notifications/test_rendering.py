@@ -43,7 +43,8 @@ def test_the_email_has_text_and_html_with_the_update_its_components_and_links(pa
     body = parts(message_for(published.updates.get(), subscriber))
     text, html = body["text/plain"], body["text/html"]
     incident_url = f"{settings.SITE_URL}/status/{page.slug}/incidents/{published.pk}/"
-    assert "We are **looking**" in text and "- API: Partial Outage" in text and incident_url in text
+    assert "We are looking" in text and "- API: Partial Outage" in text and incident_url in text
+    assert "**" not in text and "alert(1)" not in text and "<script>" not in text  # plain text, not markdown
     assert "<strong>looking</strong>" in html and "<script>" not in html and "Checkout &lt;fails&gt;" in html
     assert "Partial Outage" in html and f'href="{incident_url}"' in html
     from notifications.links import preferences_url, unsubscribe_url
@@ -104,3 +105,14 @@ def test_the_subject_drops_line_breaks_and_control_characters_of_names(page, pub
     published.save()
     message = message_for(published.updates.get(), subscribe(page, "a@example.com"))
     assert message["Subject"] == "[Acme Bcc: all@example.com] Down again: Investigating"
+
+
+def test_the_text_part_is_the_markdown_read_as_text(page):
+    update = services.publish_incident(
+        actor=None, status_page=page, name="Slow API", notify_subscribers=True,
+        message="**Root cause**: a [bad deploy](https://example.com/d/1).\n\n- rolled back\n- _watching_ `p99`\n\n"
+        "<script>steal()</script><style>p{}</style>Done & dusted.",
+    ).updates.get()
+    text = parts(message_for(update, subscribe(page, "a@example.com")))["text/plain"]
+    assert "Root cause: a bad deploy (https://example.com/d/1).\n\n- rolled back\n- watching p99\n\nDone & dusted." in text
+    assert not any(mark in text for mark in ("**", "](", "_watching_", "`", "steal()", "p{}", "&amp;"))

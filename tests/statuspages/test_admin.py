@@ -63,6 +63,23 @@ def test_an_update_from_the_incident_page_moves_components(staff_client, page):
     assert incident.status == "resolved" and selectors.component_statuses([api.pk])[api.pk] == "operational"
 
 
+def test_the_update_form_starts_at_the_incidents_statuses_and_posts_what_moved(staff_client, page, mailoutbox):
+    api, cards = page.test_components["API"], page.test_components["Cards"]
+    incident = services.publish_incident(
+        actor=None, status_page=page, name="Down", message="", component_statuses={api: "full_outage", cards: "degraded_performance"}
+    )
+    form = staff_client.get(reverse("admin:statuspages_pageincident_change", args=[incident.pk])).context["update_form"]
+    assert (form[f"component_{api.pk}"].initial, form[f"component_{cards.pk}"].initial) == ("full_outage", "degraded_performance")
+    staff_client.post(
+        reverse("admin:statuspages_pageincident_post_update", args=[incident.pk]),
+        {"message": "API back", "status": "monitoring", f"component_{api.pk}": "operational", f"component_{cards.pk}": "degraded_performance"},
+    )
+    update = incident.updates.order_by("-published_at", "-id").first()
+    assert {(s.component.name, s.status) for s in update.component_statuses.all()} == {("API", "operational")}
+    statuses = selectors.component_statuses([api.pk, cards.pk])
+    assert (statuses[api.pk], statuses[cards.pk]) == ("operational", "degraded_performance")
+
+
 def test_a_maintenance_is_scheduled_and_moved_on_from_the_admin(staff_client, page):
     api = page.test_components["API"]
     start = timezone.now() + timedelta(days=1)
@@ -105,3 +122,34 @@ def test_the_incident_page_links_to_publishing_on_a_status_page(staff_client):
     internal = declare("Something")
     change = staff_client.get(reverse("admin:incidents_incident_change", args=[internal.pk]))
     assert f"{reverse('admin:statuspages_pageincident_publish')}?incident={internal.pk}" in change.content.decode()
+
+
+def test_the_publish_form_offers_the_templates_and_a_picked_one_writes_the_message(staff_client, page):
+    url = reverse("admin:statuspages_pageincident_publish")
+    assert 'name="template"' not in staff_client.get(url, {"status_page": page.pk}).content.decode()  # none yet
+    template = services.save_incident_template(
+        actor=None, name="Investigating", slug="investigating",
+        template="We're investigating **{{ incident.name }}** ({{ incident.component.name }}: {{ incident.component_status }}).",
+    )
+    form = staff_client.get(url, {"status_page": page.pk}).content.decode()
+    assert 'name="template"' in form and f'<option value="{template.pk}">Investigating</option>' in form
+    api = page.test_components["API"]
+    response = staff_client.post(url, {
+        "status_page": page.pk, "name": "Slow API", "message": "", "template": template.pk,
+        "status": "investigating", "severity": "", "visibility": 1, f"component_{api.pk}": "degraded_performance",
+    })
+    assert response.status_code == 302
+    published = PageIncident.objects.get()
+    assert published.updates.get().message == "We're investigating **Slow API** (API: Degraded Performance)."
+    # A message written by hand wins; neither is refused.
+    staff_client.post(url, {"status_page": page.pk, "name": "Other", "message": "Own words", "template": template.pk,
+                            "status": "investigating", "severity": "", "visibility": 1})
+    assert PageIncident.objects.get(name="Other").updates.get().message == "Own words"
+    refused = staff_client.post(url, {"status_page": page.pk, "name": "Empty", "message": "", "status": "investigating",
+                                      "severity": "", "visibility": 1})
+    assert refused.status_code == 200 and not PageIncident.objects.filter(name="Empty").exists()
+
+
+def test_the_page_settings_show_the_address_pattern_whole(staff_client, page):
+    body = staff_client.get(reverse("admin:statuspages_statuspage_change", args=[page.pk])).content.decode()
+    assert "/status/&lt;slug&gt;/" in body and "/status//" not in body

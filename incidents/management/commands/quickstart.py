@@ -1,6 +1,7 @@
 """Set up the embedded default (SQLite, filesystem broker) and run web and worker (with its
 periodic tasks) together."""
 
+import os
 import secrets
 import signal
 import socket
@@ -32,17 +33,20 @@ class Command(BaseCommand):
         admin.is_staff = admin.is_superuser = True
         admin.set_password(password)
         admin.save()
-        self.stdout.write(self.style.SUCCESS(f"\nAdmin: http://{addrport}/admin/  user: admin  password: {password}\n"))
+        site_url, env = site_url_for(addrport, os.environ)
+        self.stdout.write(self.style.SUCCESS(f"\nAdmin: {site_url}/admin/  user: admin  password: {password}"))
+        self.stdout.write(f"Status page: {site_url}/status/  (links in emails and feeds: SITE_URL={site_url})\n")
         if no_run:
             return
         # --insecure: serve the admin's static files without DEBUG, as a newcomer expects.
         manage = [sys.executable, "-m", "django"]
         processes = [
-            subprocess.Popen([*manage, "runserver", addrport, "--noreload", "--insecure", "--settings", "config.settings"]),
+            subprocess.Popen([*manage, "runserver", addrport, "--noreload", "--insecure", "--settings", "config.settings"], env=env),
             subprocess.Popen(
                 # --beat: the periodic tasks (maintenance starting and completing by itself) run
                 # in the worker, so one process does both on the embedded default.
-                [sys.executable, "-m", "celery", "-A", "config", "worker", "--beat", "--loglevel", "INFO", "--concurrency", "2"]
+                [sys.executable, "-m", "celery", "-A", "config", "worker", "--beat", "--loglevel", "INFO", "--concurrency", "2"],
+                env=env,
             ),
         ]
         stop = False
@@ -68,6 +72,22 @@ class Command(BaseCommand):
         failed = [p for p in processes if p.returncode not in (0, -signal.SIGTERM, None)]
         if failed and not stop:
             raise SystemExit(1)
+
+
+def site_url_for(addrport: str, environ) -> tuple[str, dict[str, str]]:
+    """The address links are built from, and the environment of the processes the quick
+    start runs: ``SITE_URL`` as set, else the address the server listens on (a wildcard
+    address as 127.0.0.1), so a confirmation email's link opens where the server is."""
+    env = dict(environ)
+    given = (env.get("SITE_URL") or "").strip()
+    if given:
+        return given.rstrip("/"), env
+    host, _, port = addrport.rpartition(":")
+    host = host or "127.0.0.1"
+    if host.strip("[]") in ("0.0.0.0", "::", ""):
+        host = "127.0.0.1"
+    env["SITE_URL"] = f"http://{host}:{port}"
+    return env["SITE_URL"], env
 
 
 def _refuse_busy_port(addrport: str) -> None:

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
 
+from django.conf import settings
 from django.db.models import F, QuerySet
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.http import urlencode
@@ -131,7 +132,7 @@ def paginate(queryset: QuerySet, request, load: Callable[[QuerySet], list] | Non
     rows = load(window) if load else list(window)
     more = len(rows) > per_page
     rows = rows[:per_page]
-    path = request.build_absolute_uri(request.path)
+    path = settings.SITE_URL + request.path  # SITE_URL: the one source of absolute links
     others = [(key, value) for key, value in request.query_params.items() if key != "page"]
 
     def link(page: int) -> str:

@@ -20,8 +20,9 @@ pytestmark = pytest.mark.django_db
 # What rendering each response reads, after the page's lookup (1 query, by slug).
 RENDERS = {
     # placements (with components and groups); maintenance to come or under way; what it
-    # affects; open impacts; the impacts of the 90-day window; incidents under way; their updates
-    "front": 7,
+    # affects; open impacts; the impacts of the 90-day window; incidents under way; their
+    # updates; the past days' incidents
+    "front": 8,
     # the incident; its updates; what they moved (with the components)
     "incident": 3,
     # the maintenance; its updates; the components it affects

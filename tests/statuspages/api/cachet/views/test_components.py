@@ -39,7 +39,7 @@ def test_a_guest_lists_the_sites_components_in_cachets_shape(guest, site):
         },
     }
     assert names(body) == ["API", "Dashboard", "Checkout"]
-    assert body["meta"] == {"current_page": 1, "from": 1, "path": "http://testserver/api/components", "per_page": 15, "to": 3}
+    assert body["meta"] == {"current_page": 1, "from": 1, "path": "http://localhost:8000/api/components", "per_page": 15, "to": 3}
     assert "included" not in body
 
 
@@ -88,12 +88,13 @@ def test_components_sort(guest, site, sort, expected):
     assert names(cachet(guest.get("/api/components", {"sort": sort}), "cachet.api.components.index")) == expected
 
 
-def test_pages_link_to_each_other(guest, site):
+def test_pages_link_to_each_other(guest, site, settings):
+    settings.SITE_URL = "https://status.example.com"  # the one source of absolute links, not the request's host
     first = cachet(guest.get("/api/components", {"per_page": 2}), "cachet.api.components.index")
     assert names(first) == ["API", "Dashboard"]
     assert first["links"] == {
-        "first": "http://testserver/api/components?per_page=2&page=1",
-        "next": "http://testserver/api/components?per_page=2&page=2",
+        "first": "https://status.example.com/api/components?per_page=2&page=1",
+        "next": "https://status.example.com/api/components?per_page=2&page=2",
     }
     second = cachet(guest.get("/api/components", {"per_page": 2, "page": 2}), "cachet.api.components.index")
     assert names(second) == ["Checkout"]
