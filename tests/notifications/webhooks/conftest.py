@@ -5,7 +5,7 @@ import pytest
 
 from .receiver import Receiver
 
-FULL_DOCUMENT = Path(__file__).resolve().parents[2] / "reference" / "incident-io-webhooks.json"
+FULL_DOCUMENT = Path(__file__).resolve().parents[2] / "reference" / "incident-io-openapi-full.json"
 
 
 @pytest.fixture(autouse=True)
