@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 from ulid import ULID
 
 from alerts import services
-from alerts.api.auth import admitted_source
+from alerts.api.auth import admitted_source, guarded
 from alerts.api.v2.payloads import (
     PagerDutyInvalid,
     alertmanager_events,
@@ -141,8 +141,11 @@ class PagerDutyEnqueueView(EventsView):
         if not isinstance(routing_key, str) or not routing_key:
             return _pagerduty_invalid(["'routing_key' is missing or invalid"])
         try:
-            source = services.admit_source_by_secret(
-                routing_key, source_type=SourceType.PAGER_DUTY, source_id=alert_source_config_id
+            source = guarded(
+                request,
+                lambda: services.admit_source_by_secret(
+                    routing_key, source_type=SourceType.PAGER_DUTY, source_id=alert_source_config_id
+                ),
             )
         except DomainError as refused:
             if refused.code == "disabled":
