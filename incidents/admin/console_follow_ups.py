@@ -38,7 +38,8 @@ def follow_ups_context(model_admin, request, incident: Incident) -> dict:
         "follow_ups": [
             {
                 "pk": f.pk, "title": f.title, "status": f.get_status_display(), "done": f.status == FollowUpStatus.COMPLETED,
-                "outstanding": f.status == FollowUpStatus.OUTSTANDING, "assignee": display.person(f.assignee) if f.assignee else "",
+                "outstanding": f.status == FollowUpStatus.OUTSTANDING,
+                "assignee": display.person(f.assignee) if f.assignee else "",
             }
             for f in rows.order_by("created_at", "id")
         ],

@@ -37,6 +37,8 @@ ROOTS = (
     "UsersShowResultV2",
     "IncidentMembershipsCreateResultV1",
     "ActorV1",
+    "FollowUpsListResultV3",
+    "FollowUpsCreateResultV3",
     # From the full document only:
     "FollowUpsListResultV2",
     "FollowUpsShowResultV2",

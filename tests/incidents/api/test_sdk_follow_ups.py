@@ -70,3 +70,14 @@ def test_the_sdk_runs_a_follow_up_through_its_life(sdk):
 
     assert follow_ups_v2_delete.sync_detailed(created.id, client=sdk).status_code == 204
     assert FollowUp.objects.get(pk=created.id).status == "deleted"
+
+
+def test_the_sdk_creates_and_lists_with_v3(sdk):
+    from incident_io.api.follow_ups_v3 import follow_ups_v3_create, follow_ups_v3_list
+    from incident_io.models import FollowUpsCreatePayloadV3, FollowUpsCreateResultV3, FollowUpsListResultV3
+
+    incident = declare("Checkout fails")
+    body = FollowUpsCreatePayloadV3(incident_id=incident.pk, title="Add an alert")
+    created = parsed(follow_ups_v3_create.sync_detailed(client=sdk, body=body), FollowUpsCreateResultV3).follow_up
+    listed = parsed(follow_ups_v3_list.sync_detailed(client=sdk, page_size=10), FollowUpsListResultV3)
+    assert [f.id for f in listed.follow_ups] == [created.id] and listed.pagination_meta.page_size == 10

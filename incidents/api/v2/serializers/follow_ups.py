@@ -98,6 +98,15 @@ class FollowUpsListQueryV2Serializer(serializers.Serializer):
     assignee_team_id = serializers.CharField(required=False, max_length=50)
 
 
+class FollowUpsCreatePayloadV3Serializer(FollowUpsCreatePayloadV2Serializer):
+    """V3's create takes what V2's does."""
+
+
+class FollowUpsListQueryV3Serializer(FollowUpsListQueryV2Serializer):
+    """V3's list adds paging (``page_size``, ``after``) and ``created_at`` / ``updated_at``
+    bounds (``[gte]``, ``[lte]``, ``[date_range]``: ``incidents.api.filters.date_bounds``)."""
+
+
 class FollowUpsConnectExternalIssuePayloadV2Serializer(serializers.Serializer):
     provider = serializers.ChoiceField(choices=PROVIDERS)
     url = serializers.CharField(max_length=500)
