@@ -34,15 +34,17 @@ class AddFollowUpForm(forms.Form):
 def follow_ups_context(model_admin, request, incident: Incident) -> dict:
     rows = FollowUp.objects.filter(incident=incident).exclude(status=FollowUpStatus.DELETED).select_related("assignee")
     may_change = model_admin.has_change_permission(request, incident)
+    follow_ups = [
+        {
+            "pk": f.pk, "title": f.title, "status": f.get_status_display(), "done": f.status == FollowUpStatus.COMPLETED,
+            "outstanding": f.status == FollowUpStatus.OUTSTANDING,
+            "assignee": display.person(f.assignee) if f.assignee else "",
+        }
+        for f in rows.order_by("created_at", "id")
+    ]
     return {
-        "follow_ups": [
-            {
-                "pk": f.pk, "title": f.title, "status": f.get_status_display(), "done": f.status == FollowUpStatus.COMPLETED,
-                "outstanding": f.status == FollowUpStatus.OUTSTANDING,
-                "assignee": display.person(f.assignee) if f.assignee else "",
-            }
-            for f in rows.order_by("created_at", "id")
-        ],
+        "follow_ups": follow_ups,
+        "outstanding_follow_ups": sum(f["outstanding"] for f in follow_ups),
         "add_follow_up_form": AddFollowUpForm() if may_change else None,
         "may_change_follow_ups": may_change,
     }

@@ -31,6 +31,7 @@ def test_a_responder_adds_and_ticks_a_follow_up(client):
 
     page = client.get(reverse("admin:incidents_incident_change", args=[incident.pk])).content.decode()
     assert "Add a checkout alert" in page and "Grace Hopper" in page and "Mark Add a checkout alert completed" in page
+    assert "1 outstanding of 1" in page
 
     tick = reverse("admin:incidents_incident_tick_follow_up", args=[incident.pk, follow_up.pk])
     assert client.post(tick).status_code == 302
