@@ -58,3 +58,18 @@ def test_adding_one_in_the_admin_goes_through_the_services(staff_client):
     assert response.status_code == 302, response.content[:2000]
     follow_up = FollowUp.objects.get()
     assert (follow_up.assignee, follow_up.labels, follow_up.actor) == (assignee, ["docs", "ops"], response.wsgi_request.user)
+
+
+def test_a_priority_in_use_cannot_be_deleted(staff_client):
+    from incidents.models import FollowUpPriority
+
+    response = staff_client.post(
+        reverse("admin:incidents_followuppriority_add"), {"name": "Urgent", "rank": 1, "description": "Now"}
+    )
+    assert response.status_code == 302
+    priority = FollowUpPriority.objects.get()
+    services.create_follow_up(incident=declare(), actor=None, title="Rotate keys", priority=priority)
+    delete = reverse("admin:incidents_followuppriority_delete", args=[priority.pk])
+    response = staff_client.post(delete, {"post": "yes"}, follow=True)
+    assert "Cannot delete follow up priority" in response.content.decode()  # Django names what protects it
+    assert FollowUpPriority.objects.exists()
