@@ -16,3 +16,10 @@ incident_created = Signal()
 #: an incident changed (``incident``; ``previous_status_id`` and ``new_status_id``, the
 #: same when the status did not change; ``message``); sent inside the changing transaction
 incident_updated = Signal()
+
+#: a follow-up was created (``follow_up``, ``actor``); sent inside the creating
+#: transaction, for incident.io's ``follow_up_created`` webhook
+follow_up_created = Signal()
+#: a follow-up changed (``follow_up``, ``actor``, ``previous_status``); sent inside the
+#: changing transaction, for incident.io's ``follow_up_updated`` webhook
+follow_up_updated = Signal()

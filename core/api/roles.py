@@ -23,6 +23,11 @@ TABLE: dict[tuple[str, str], tuple[str, ...]] = {
     # Sources are configuration, and creating one hands out a secret that opens events in.
     ("alert_sources", READ): (ApiRole.MANAGE_SETTINGS,),
     ("alert_sources", WRITE): (ApiRole.MANAGE_SETTINGS,),
+    # People are read by anyone who reads incidents (assignees, leads, updaters).
+    ("users", READ): (ApiRole.VIEWER,),
+    # Follow-ups are part of an incident: read with it, written by those who edit it.
+    ("follow_ups", READ): (ApiRole.VIEWER,),
+    ("follow_ups", WRITE): (ApiRole.INCIDENT_EDITOR,),
 }
 
 #: the actions that only read (every other action writes)

@@ -3,6 +3,7 @@
 One module per domain; importing them registers every ``ModelAdmin`` (Django's autodiscover
 imports this package):
 
+- ``follow_ups``: follow-ups across incidents, and their priorities;
 - ``configuration``: severities, statuses, types, roles, timestamps, custom fields;
 - ``incidents``: the incident list and page (``incident_page``: the page's forms and
   timeline; ``display``: badges and durations; ``pagination``: a list that is never
@@ -21,6 +22,7 @@ from .configuration import (
     SeverityAdmin,
 )
 from .console import register_update_extension
+from .follow_ups import FollowUpAdmin, FollowUpPriorityAdmin
 from .incident_page import IncidentDetailsForm, PostUpdateForm
 from .incidents import IncidentAddForm, IncidentAdmin, StatusCategoryFilter
 from .overview import overview_charts

@@ -332,3 +332,22 @@ def newest_first(request) -> bool:
     if sort_by not in ("created_at_newest_first", "created_at_oldest_first"):
         raise ValidationError({"sort_by": ["must be created_at_newest_first or created_at_oldest_first"]}, code="invalid_value")
     return sort_by == "created_at_newest_first"
+
+
+def date_bounds(params, fields: tuple[str, ...]) -> Q:
+    """``created_at[gte]=…``-style bounds (``gte``, ``lte``, ``date_range``) on ``fields``
+    of any list, as a ``Q`` (a bad value is a 422 naming the parameter)."""
+    conditions, errors = [], {}
+    for field in fields:
+        for op, (field_class, kwargs, build) in _date_filters(field).items():
+            name = f"{field}[{op}]"
+            raw = params.get(name)
+            if raw is None:
+                continue
+            try:
+                conditions.append(build(field_class(**kwargs).clean(raw)))
+            except forms.ValidationError as exc:
+                errors[name] = exc.messages
+    if errors:
+        raise ValidationError(errors)
+    return reduce(operator.and_, conditions, Q())

@@ -7,6 +7,7 @@ from .v1.views import incidents as v1_incidents
 from .v1.views import memberships as v1_memberships
 from .v1.views import utilities as v1_utilities
 from .v2.views import config as v2_config
+from .v2.views import follow_ups as v2_follow_ups
 from .v2.views import incidents as v2_incidents
 from .v2.views import users as v2_users
 
@@ -21,4 +22,5 @@ urlpatterns = [
     *v1_utilities.urlpatterns,
     *v2_config.urlpatterns,
     *v2_users.urlpatterns,
+    *v2_follow_ups.urlpatterns,
 ]

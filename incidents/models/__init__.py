@@ -8,7 +8,8 @@ One module per domain, each name re-exported here:
 - ``configuration``: severities, statuses, types, roles, custom fields, timestamps;
 - ``incidents``: incidents, their role assignments, values and timeline;
 - ``visibility``: who may see which incident, on their querysets (``restrict()``);
-- ``memberships``: the staff users who may see a private incident.
+- ``memberships``: the staff users who may see a private incident;
+- ``follow_ups``: what must be done after an incident, and its priorities.
 """
 
 # In the order the models were defined in, which is the order the app registry lists them.
@@ -37,6 +38,7 @@ from .incidents import (
     Mode,
 )
 from .memberships import IncidentMembership
+from .follow_ups import FollowUp, FollowUpPriority, FollowUpStatus
 from .visibility import (
     MANAGE_PRIVATE,
     IncidentLinkedQuerySet,

@@ -9,7 +9,8 @@ tasks call these; nothing else saves incident models. One module per domain:
 - ``counters``: numbers handed out without gaps or repeats (incident references);
 - ``history``: incidents that ran before they were entered here (demo data, imports);
 - ``groups``: the staff groups (viewers, responders, managers) and their permissions;
-- ``memberships``: who may see a private incident (its members).
+- ``memberships``: who may see a private incident (its members);
+- ``follow_ups``: what must be done after an incident.
 """
 
 from .configuration import (
@@ -42,6 +43,7 @@ from .custom_fields import (
     update_custom_field,
     update_custom_field_option,
 )
+from .follow_ups import connect_follow_up_issue, create_follow_up, delete_follow_up, update_follow_up
 from .groups import sync_staff_groups
 from .history import PastUpdate, record_past_incident
 from .incidents import (
@@ -62,4 +64,3 @@ from .lifecycle import (
     set_timestamp_values,
 )
 from .memberships import add_incident_member, revoke_incident_membership
-

@@ -35,6 +35,7 @@ OPERATIONAL = {
     ("incidents", "incidentroleassignment"),
     ("incidents", "customfieldvalue"),
     ("incidents", "incidenttimestampvalue"),
+    ("incidents", "followup"),
     ("statuspages", "pageincident"),
     ("statuspages", "pageincidentupdate"),
     ("statuspages", "updatecomponentstatus"),

@@ -9,7 +9,7 @@ Every response shape is written once, by us, in one of two ways (issue 16):
   configuration (``IncidentParts``: per version with acceleration, per request without),
   so they cost nothing per incident.
 - **A function builds it as plain dicts**: incidents (v1 and v2), incident updates,
-  postmortem documents, people and actors, users with their roles
+  postmortem documents, people and actors, users with their roles, follow-ups
   (``render_incident_v2``, ``render_incident_v1``, ``actor_shape``...). These are the hot
   path: a page lists 25 incidents with every role, field and option, and DRF's
   field-by-field serialization was measured several times slower than building dicts.

@@ -199,6 +199,7 @@ def _grow(incident, n, actor):
         set_field_values(incident, field, [services.FieldValue(option=option) if option else services.FieldValue(text="x")])
         role = services.create_incident_role(actor=None, name=f"Role {n}-{i}", shortform=f"r{i}", description="A role")
         services.assign_role(incident=incident, role=role, assignee=UserFactory(), actor=None)
+        services.create_follow_up(incident=incident, actor=None, title=f"Follow-up {i}", assignee=UserFactory())
 
 
 @pytest.mark.parametrize("n", [1, 12])
@@ -211,6 +212,7 @@ def test_the_page_runs_the_same_queries_whatever_its_updates_roles_and_fields(st
     # role assignments, custom field values, timestamp values; configuration: roles,
     # custom fields, options, timestamps, statuses, severities; active users; linked
     # status page incidents; the timeline; the incident's content type (the admin's
-    # history link); the types for the type select
-    with django_assert_num_queries(17):
+    # history link); the types for the type select; the follow-ups with their assignees,
+    # and the staff for the follow-up form's assignee select
+    with django_assert_num_queries(19):
         assert staff_client.get(page_url(incident)).status_code == 200

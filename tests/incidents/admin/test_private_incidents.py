@@ -54,6 +54,7 @@ def world():
     notified update and its email; a public incident beside it; and one user of each kind."""
     secret = declare(SECRET, visibility=Visibility.PRIVATE)
     services.post_incident_update(incident=secret, actor=None, message="Door found open")
+    services.create_follow_up(incident=secret, actor=None, title="Change the vault's lock")
     declare("Slow dashboard")
     page = status_page(components=["API"])
     subscribe(page, "reader@example.com")

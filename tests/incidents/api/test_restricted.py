@@ -50,6 +50,7 @@ def secret(settings):
     settings.API_RATE_LIMIT_PER_MINUTE = 100_000
     incident = declare(SECRET_NAME, visibility=Visibility.PRIVATE)
     services.post_incident_update(incident=incident, actor=None, message=SECRET_MESSAGE)
+    services.create_follow_up(incident=incident, actor=None, title="Change the lock")
     declare("Slow dashboard")
     page = status_page(components=["API"])
     published = pages.publish_incident(
@@ -121,3 +122,5 @@ def test_a_key_with_global_access_is_answered_with_the_private_incident(secret):
     assert {"/v1/incidents", "/v2/incidents", f"/v2/incidents/{secret.incident.pk}"} <= named
     updates = client.get("/v2/incident_updates", {"incident_id": secret.incident.pk}).content.decode()
     assert SECRET_MESSAGE in updates
+    for path in ("/v2/follow_ups", "/v3/follow_ups"):
+        assert secret.incident.pk in client.get(path, {"incident_id": secret.incident.pk}).content.decode(), path

@@ -7,16 +7,15 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.response import Response
 
 from core.api.base import ApiViewSet
-from core.models import ApiRole
+from core.api.roles import action_roles
 from incidents.api.openapi import vendor_component
 from incidents.api.v2.serializers.users import UsersListQueryV2Serializer, render_user_with_roles_v2, user_cursor, user_id_from
 
-READ = (ApiRole.VIEWER,)
 TAGS = ["Users V2"]
 
 
 class UserV2ViewSet(ApiViewSet):
-    roles = {"list": READ, "retrieve": READ}
+    roles = action_roles("users", "list", "retrieve")
 
     def get_queryset(self):
         return get_user_model().objects.all()
