@@ -6,15 +6,14 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
-from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect
 from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 
 from core.exceptions import DomainError
 from incidents.admin import display
+from incidents.admin.cards import changeable_incident
 from incidents.models import FollowUp, FollowUpStatus, Incident
 
 from .. import services
@@ -36,7 +35,10 @@ def follow_ups_context(model_admin, request, incident: Incident) -> dict:
     may_change = model_admin.has_change_permission(request, incident)
     follow_ups = [
         {
-            "pk": f.pk, "title": f.title, "status": f.get_status_display(), "done": f.status == FollowUpStatus.COMPLETED,
+            "pk": f.pk,
+            "title": f.title,
+            "status": f.get_status_display(),
+            "done": f.status == FollowUpStatus.COMPLETED,
             "outstanding": f.status == FollowUpStatus.OUTSTANDING,
             "assignee": display.person(f.assignee) if f.assignee else "",
         }
@@ -66,21 +68,12 @@ def urls(model_admin) -> list:
     ]
 
 
-def _changeable(model_admin, request, object_id) -> Incident:
-    incident = model_admin.get_object(request, unquote(object_id))
-    if incident is None:
-        raise Http404
-    if not model_admin.has_change_permission(request, incident):
-        raise PermissionDenied
-    return incident
-
-
 def _back(incident: Incident) -> HttpResponseRedirect:
     return HttpResponseRedirect(reverse("admin:incidents_incident_change", args=[incident.pk]) + "#follow-ups")
 
 
 def add_follow_up(model_admin, request, object_id):
-    incident = _changeable(model_admin, request, object_id)
+    incident = changeable_incident(model_admin, request, object_id)
     form = AddFollowUpForm(request.POST)
     if not form.is_valid():
         model_admin.message_user(request, "A follow-up needs a title.", messages.ERROR)
@@ -98,7 +91,7 @@ def add_follow_up(model_admin, request, object_id):
 
 def tick_follow_up(model_admin, request, object_id, follow_up_id):
     """Outstanding becomes completed; anything else becomes outstanding again."""
-    incident = _changeable(model_admin, request, object_id)
+    incident = changeable_incident(model_admin, request, object_id)
     follow_up = FollowUp.objects.filter(incident=incident, pk=follow_up_id).first()
     if follow_up is None:
         raise Http404

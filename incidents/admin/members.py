@@ -6,15 +6,14 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
-from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect
 from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 
 from core.exceptions import DomainError
 from incidents.admin import display
+from incidents.admin.cards import changeable_incident
 from incidents.models import Incident, IncidentMembership
 
 from .. import services
@@ -64,17 +63,8 @@ def urls(model_admin) -> list:
     ]
 
 
-def _changeable(model_admin, request, object_id) -> Incident:
-    incident = model_admin.get_object(request, unquote(object_id))
-    if incident is None:
-        raise Http404
-    if not model_admin.has_change_permission(request, incident):
-        raise PermissionDenied
-    return incident
-
-
 def add_member(model_admin, request, object_id):
-    incident = _changeable(model_admin, request, object_id)
+    incident = changeable_incident(model_admin, request, object_id)
     form = AddMemberForm(request.POST, incident=incident)
     if not form.is_valid():
         model_admin.message_user(request, "Choose a colleague to add.", messages.ERROR)
@@ -91,7 +81,7 @@ def add_member(model_admin, request, object_id):
 
 
 def revoke_member(model_admin, request, object_id, user_id):
-    incident = _changeable(model_admin, request, object_id)
+    incident = changeable_incident(model_admin, request, object_id)
     user = get_user_model().objects.filter(pk=user_id).first()
     if user is None or not services.revoke_incident_membership(incident=incident, user=user, actor=request.user):
         raise Http404
