@@ -5,9 +5,16 @@ import pytest
 
 from incidents import services
 from incidents.models import Visibility
-from tests.clients import make_client
+from tests.clients import accelerated, make_client
 from tests.contract import assert_matches_contract
 from tests.factories import declare
+
+
+def list_queries() -> int:
+    """A list's queries: the page (its follow-ups with all they show), and without
+    acceleration the key's lookup too."""
+    return 1 if accelerated() else 2
+
 
 pytestmark = pytest.mark.django_db
 
@@ -56,10 +63,10 @@ def test_roles_and_private_incidents(viewer, editor):
 
 def test_list_query_count_is_constant(viewer, django_assert_num_queries):
     services.create_follow_up(incident=declare(), actor=None, title="One")
-    viewer.get("/v3/follow_ups")  # the key is cached from here on
-    with django_assert_num_queries(1):
+    viewer.get("/v3/follow_ups")  # with acceleration, the key is cached from here on
+    with django_assert_num_queries(list_queries()):
         assert len(viewer.get("/v3/follow_ups").json()["follow_ups"]) == 1
     for n in range(10):
         services.create_follow_up(incident=declare(f"More {n}"), actor=None, title=f"F{n}")
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(list_queries()):
         assert len(viewer.get("/v3/follow_ups").json()["follow_ups"]) == 11
