@@ -95,6 +95,26 @@ class DeliveryState(models.TextChoices):
     SKIPPED = "skipped"
 
 
+class OutboxRow(models.Model):
+    """What every outbox row of work owed (a confirmation email, a webhook delivery)
+    keeps: its state, its attempts, and the claim a task takes by a conditional update
+    (``claim_token`` until ``claimed_until``) so two workers never send one row. A claim
+    that ran out may be taken again; on a queued row, ``claimed_until`` is when it may be
+    claimed next (a temporary failure's backoff, a receiver's Retry-After). The sweep
+    re-enqueues rows the broker lost."""
+
+    state = models.CharField(max_length=8, choices=DeliveryState.choices, default=DeliveryState.QUEUED)
+    attempts = models.PositiveIntegerField(default=0)
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    claim_token = models.CharField(max_length=32, blank=True, editable=False)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
 class Delivery(models.Model):
     """One email about one update to one subscriber. Exactly one of ``incident_update``
     and ``maintenance_update`` is set."""
@@ -162,7 +182,7 @@ class Delivery(models.Model):
         return self.incident_update if self.incident_update_id else self.maintenance_update
 
 
-class Confirmation(models.Model):
+class Confirmation(OutboxRow):
     """A confirmation (or reminder) email owed to a subscriber: the outbox row, written in
     the transaction that asked for it. Its task (enqueued on commit, best effort) claims
     it by a conditional update and marks it sent once the SMTP server accepts it; the
@@ -171,15 +191,6 @@ class Confirmation(models.Model):
 
     id = models.BigAutoField(primary_key=True)
     subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="confirmations")
-    state = models.CharField(max_length=8, choices=DeliveryState.choices, default=DeliveryState.QUEUED)
-    attempts = models.PositiveIntegerField(default=0)
-    #: as a delivery's: a claim that ran out may be taken again; on a queued row waiting
-    #: out a temporary failure's backoff, when it may be claimed again
-    claimed_until = models.DateTimeField(null=True, blank=True)
-    claim_token = models.CharField(max_length=32, blank=True, editable=False)
-    error = models.TextField(blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["id"]

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from core.models import TimestampedModel
 
-from .subscribers import DeliveryState
+from .subscribers import OutboxRow
 
 #: the event types we send (incident.io's names); ``private_*`` only to endpoints allowed them
 EVENT_TYPES = (
@@ -85,19 +85,10 @@ class WebhookMessage(models.Model):
         return f"{self.event_type} {self.msg_id}"
 
 
-class WebhookDelivery(models.Model):
+class WebhookDelivery(OutboxRow):
     id = models.BigAutoField(primary_key=True)
     endpoint = models.ForeignKey(WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries")
     message = models.ForeignKey(WebhookMessage, on_delete=models.CASCADE, related_name="deliveries")
-    state = models.CharField(max_length=8, choices=DeliveryState.choices, default=DeliveryState.QUEUED)
-    attempts = models.PositiveIntegerField(default=0)
-    #: as an email delivery's: a claim that ran out may be taken again; on a queued row,
-    #: when its next attempt is due (the retry schedule, or the receiver's Retry-After)
-    claimed_until = models.DateTimeField(null=True, blank=True)
-    claim_token = models.CharField(max_length=32, blank=True, editable=False)
-    error = models.TextField(blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["id"]
