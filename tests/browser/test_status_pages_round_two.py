@@ -4,6 +4,7 @@ update from the incident console that turns a component green. No horizontal scr
 screenshots under test-artifacts/screenshots/."""
 
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
@@ -22,7 +23,9 @@ def page():
     page = status_page(name="Acme status", slug="acme", time_zone="Europe/London", components=["API", "Dashboard"],
                        groups={"Payments": ["Card payments", "Invoices"]})
     api = page.test_components["API"]
-    began = timezone.now() - timedelta(days=2, hours=3)
+    # 10:00 to 12:00 in the page's zone two days ago: one day's bar, whatever the hour the test runs.
+    london = timezone.localtime(timezone.now(), ZoneInfo("Europe/London"))
+    began = (london - timedelta(days=2)).replace(hour=10, minute=0, second=0, microsecond=0)
     services.publish_retrospective_incident(actor=None, status_page=page, name="Elevated API error rates after a deploy", updates=[
         services.PastUpdate("investigating", "Errors on **POST /v1/charges**.", began, {api: "partial_outage"}),
         services.PastUpdate("resolved", "Rolled back; errors are back to normal.", began + timedelta(hours=2)),
