@@ -277,7 +277,13 @@ CONTENT_SECURITY_POLICY = {
 # username from one address, or LOGIN_FAILURE_LIMIT_PER_IP from one address for any
 # usernames, logins from there are refused (429, even with the right password) until
 # LOGIN_COOLOFF_MINUTES pass without a failure; `manage.py axes_reset...` lifts it sooner.
-AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    # ADMIN_PASSWORD_LOGIN: all staff, superusers only (break-glass), or nobody.
+    "core.sign_in.backends.PasswordBackend",
+    # The company's identity provider (core/sign_in/), inert while OIDC_ISSUER is empty.
+    "core.sign_in.backends.ProviderBackend",
+]
 LOGIN_FAILURE_LIMIT = env["LOGIN_FAILURE_LIMIT"]
 LOGIN_FAILURE_LIMIT_PER_IP = env["LOGIN_FAILURE_LIMIT_PER_IP"]
 # How many proxies of ours append to X-Forwarded-For before a request reaches us: the
@@ -289,6 +295,33 @@ AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
 AXES_COOLOFF_TIME = timedelta(minutes=env["LOGIN_COOLOFF_MINUTES"])
 AXES_CLIENT_IP_CALLABLE = "core.login_lockout.client_ip"
 AXES_VERBOSE = False  # no banner on every start; lockouts are still logged
+
+# Signing in through the company's OpenID Connect provider (core/sign_in/, docs/sign-in.md),
+# off while OIDC_ISSUER is empty. mozilla-django-oidc reads the OIDC_RP_* names; its
+# endpoints (OIDC_OP_*) come from the issuer's discovery document at sign-in.
+OIDC_ISSUER = env["OIDC_ISSUER"]
+OIDC_PROVIDER_NAME = env["OIDC_PROVIDER_NAME"]
+OIDC_RP_CLIENT_ID = env["OIDC_CLIENT_ID"]
+OIDC_RP_CLIENT_SECRET = env["OIDC_CLIENT_SECRET"]
+OIDC_RP_SCOPES = env["OIDC_SCOPES"]
+OIDC_RP_SIGN_ALGO = env["OIDC_SIGN_ALGORITHM"]
+# Authorization code with PKCE (S256) as well as the client's secret (RFC 9700, 2.1.1).
+OIDC_USE_PKCE = True
+OIDC_PKCE_CODE_CHALLENGE_METHOD = "S256"
+OIDC_TIMEOUT = 10
+OIDC_ALLOWED_EMAIL_DOMAINS = env["OIDC_ALLOWED_EMAIL_DOMAINS"]
+OIDC_GROUPS_CLAIM = env["OIDC_GROUPS_CLAIM"]
+# The provider's groups that put someone in each of the staff groups of
+# incidents/services/groups.py (the names are its GROUP_NAMES; a test holds them equal).
+OIDC_STAFF_GROUPS = {
+    "Incident viewers": env["OIDC_VIEWERS_GROUPS"],
+    "Incident responders": env["OIDC_RESPONDERS_GROUPS"],
+    "Incident managers": env["OIDC_MANAGERS_GROUPS"],
+}
+OIDC_DOMAIN_GROUP = f"Incident {env['OIDC_DOMAIN_GROUP']}"
+ADMIN_PASSWORD_LOGIN = env["ADMIN_PASSWORD_LOGIN"]
+LOGIN_REDIRECT_URL = "/admin/"
+LOGIN_REDIRECT_URL_FAILURE = "/admin/login/"
 
 # API behaviour (see incidents/api).
 # Requests per API key and minute: a bucket of core/ratelimit.py, as is each limit below

@@ -10,6 +10,8 @@ admin.site.index_title = "Run incidents"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # Signing in through the company's identity provider (404 while OIDC_ISSUER is empty).
+    path("", include("core.sign_in.urls")),
     # Our own OpenAPI document (served at incident.io's /v1/openapiV3.json), browsable.
     path("api/docs/", docs.swagger_ui, name="api-docs"),
     path("api/docs/redoc/", docs.redoc, name="api-docs-redoc"),

@@ -221,6 +221,42 @@ def domain() -> Kind:
     return Kind(parse, "a domain name, or empty")
 
 
+def issuer() -> Kind:
+    """An OpenID issuer: an absolute URL whose discovery document is ``<it>/.well-known/
+    openid-configuration`` (a path is allowed: Keycloak's realms), or empty."""
+
+    def parse(raw: str) -> str:
+        url = raw.strip()
+        if not url:
+            return ""
+        try:
+            parts = urlsplit(url)
+            _ = parts.port
+        except ValueError as exc:
+            raise Invalid(str(exc)) from None
+        if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+            raise Invalid("must be an absolute https:// URL with no query (https://sso.example.com/realms/staff)")
+        return url.rstrip("/")
+
+    return Kind(parse, "an absolute `https://` URL, or empty")
+
+
+def domains() -> Kind:
+    def parse(raw: str) -> list[str]:
+        names = [name.lower() for name in _items(raw)]
+        for name in names:
+            if not _DOMAIN.fullmatch(name):
+                raise Invalid(f"{name!r} is not a domain name (example.com)")
+        return names
+
+    return Kind(parse, "comma-separated domain names")
+
+
+def words() -> Kind:
+    # Any text: a provider's group names may hold spaces and slashes (Keycloak's "/sre/on-call").
+    return Kind(_items, "text")
+
+
 def cidrs() -> Kind:
     def parse(raw: str) -> list[str]:
         # Normalised ("10.0.0.1" -> "10.0.0.1/32"), so /v1/ip_ranges always answers CIDRs.

@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from config.environment.kinds import (
-    Getter, Kind, address, addresses, choice, cidrs, domain, flag, hosts, integer, number, origins, path, site_url, text,
-    time_zone,
+    Getter, Kind, address, addresses, choice, cidrs, domain, domains, flag, hosts, integer, issuer, number, origins, path,
+    site_url, text, time_zone, words,
 )
 from config.environment.urls import broker_url, cache_url, database_url, email_url
 from config.secret_key import is_known_development_key
@@ -53,6 +53,8 @@ class Topic:
 def _behind_tls(on: str, off: str) -> Callable[[Getter], str]:
     return lambda get: on if get("BEHIND_TLS_PROXY") else off
 
+
+_WHO_MAY_SIGN_IN = ("OIDC_ALLOWED_EMAIL_DOMAINS", "OIDC_VIEWERS_GROUPS", "OIDC_RESPONDERS_GROUPS", "OIDC_MANAGERS_GROUPS")
 
 TOPICS = (
     Topic("General", "Where the embedded defaults keep their files, and what every process shares.", (
@@ -150,6 +152,49 @@ TOPICS = (
                  "failed logins from one address, whatever the usernames, before the address is locked out"),
         Variable("LOGIN_COOLOFF_MINUTES", integer(minimum=1), "15",
                  "a lockout ends this long after its last failed attempt (`manage.py axes_reset…` lifts it sooner)"),
+    )),
+    Topic("Sign-in", "Staff sign in to the admin through the company's OpenID Connect provider (docs/sign-in.md): "
+          "off while `OIDC_ISSUER` is empty, and then the admin's password login is the only one, as before.", (
+        Variable("OIDC_ISSUER", issuer(), "",
+                 "the provider's issuer; its endpoints are read from `<issuer>/.well-known/openid-configuration` "
+                 "(`https://sso.example.com/realms/staff`); empty: no sign-in through a provider",
+                 rule=Rule(lambda url, get: not url or any(get(name) for name in _WHO_MAY_SIGN_IN),
+                           "needs OIDC_ALLOWED_EMAIL_DOMAINS or a mapped group (OIDC_VIEWERS_GROUPS, ...): "
+                           "otherwise everyone at the provider could sign in")),
+        Variable("OIDC_PROVIDER_NAME", text(blank=False), "single sign-on",
+                 "the provider's name on the login page's button (\"Sign in with Keycloak\")"),
+        Variable("OIDC_CLIENT_ID", text(), "", "the client id this site has at the provider",
+                 rule=Rule(lambda client, get: bool(client) or not get("OIDC_ISSUER"),
+                           "must be set when OIDC_ISSUER is")),
+        Variable("OIDC_CLIENT_SECRET", text(), "", "the client's secret (a confidential client; PKCE is used as well)",
+                 rule=Rule(lambda secret, get: bool(secret) or not get("OIDC_ISSUER"),
+                           "must be set when OIDC_ISSUER is"),
+                 secret=True),
+        Variable("OIDC_SCOPES", text(blank=False), "openid email profile",
+                 "the scopes asked for; add the one that releases the groups claim if the provider needs one "
+                 "(`openid email profile groups`)",
+                 rule=Rule(lambda scopes, get: "openid" in scopes.split(), "must include openid")),
+        Variable("OIDC_SIGN_ALGORITHM", choice("RS256", "RS384", "RS512", "ES256", "ES384", "ES512"), "RS256",
+                 "the algorithm the provider signs ID tokens with (keys from its JWKS)"),
+        Variable("OIDC_ALLOWED_EMAIL_DOMAINS", domains(), "",
+                 "email domains that may sign in (`example.com,example.org`); empty: any, if a mapped group lets them in"),
+        Variable("OIDC_GROUPS_CLAIM", text(blank=False), "groups",
+                 "the claim (in the ID token or userinfo) that lists a person's groups at the provider"),
+        Variable("OIDC_VIEWERS_GROUPS", words(), "",
+                 "provider groups (comma-separated) whose members are *Incident viewers* here (`incident-viewers`)"),
+        Variable("OIDC_RESPONDERS_GROUPS", words(), "",
+                 "provider groups (comma-separated) whose members are *Incident responders* here (`sre,on-call`)"),
+        Variable("OIDC_MANAGERS_GROUPS", words(), "",
+                 "provider groups (comma-separated) whose members are *Incident managers* here (`incident-managers`)"),
+        Variable("OIDC_DOMAIN_GROUP", choice("viewers", "responders", "managers"), "viewers",
+                 "with no groups mapped, the group everyone from an allowed domain gets"),
+        Variable("ADMIN_PASSWORD_LOGIN", choice("all", "superusers", "off"),
+                 lambda get: "superusers" if get("OIDC_ISSUER") else "all",
+                 "who may still log in to the admin with a password kept here: `all` staff, `superusers` only (a "
+                 "break-glass account for when the provider is down), or nobody (`off`)",
+                 default_text="`superusers` with `OIDC_ISSUER`, else `all`",
+                 rule=Rule(lambda mode, get: mode != "off" or bool(get("OIDC_ISSUER")),
+                           "cannot be off without OIDC_ISSUER: nobody could log in")),
     )),
     Topic("API", "The incident.io-compatible API.", (
         Variable("API_RATE_LIMIT_PER_MINUTE", integer(minimum=0), "1200", "requests per API key per minute (`0`: no limit)"),
