@@ -138,3 +138,22 @@ def test_the_login_page_offers_the_provider_without_horizontal_scroll(tabs, live
     assert "break-glass superuser" in tab.content()
     assert horizontal_overflow(tab) == 0
     screenshot(tab, f"sign-in-login-page-{width}")
+
+
+def test_an_address_locked_out_by_wrong_passwords_cannot_sign_in_through_the_provider_either(
+        tabs, live_server, signs_in_with_provider, settings, client):
+    settings.LOGIN_FAILURE_LIMIT_PER_IP = 2
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    for username in ("boss", "root"):  # the browser reaches the live server from 127.0.0.1
+        client.post("/admin/login/", {"username": username, "password": "guess"}, REMOTE_ADDR="127.0.0.1")
+    signs_in_with_provider.set_accounts({"frank": {"email": "frank@example.com", "groups": ["sre"]}})
+    tab = tabs()
+    tab.goto(f"{live_server.url}/admin/login/")
+    tab.get_by_role("link", name="Sign in with Example SSO").click()
+    tab.fill("input[name=login]", "frank")
+    tab.fill("input[name=password]", "anything")
+    tab.click("button[type=submit]")
+    tab.click("button[autofocus]")
+    tab.wait_for_url(f"{live_server.url}/oidc/callback/**")
+    assert "too many login attempts" in tab.content()
+    assert not get_user_model().objects.filter(email="frank@example.com").exists()
