@@ -2,11 +2,15 @@
 the password login that ADMIN_PASSWORD_LOGIN keeps (core/services/sign_in.py,
 core/sign_in/). The whole flow against a real provider is in tests/oidc/."""
 
+import re
+
 import pytest
 from django.conf import settings as django_settings
 from django.contrib.auth.models import Group
+from django.core.exceptions import ImproperlyConfigured
 from django.test import Client
 
+from config.environment import load
 from core.models import ProviderIdentity
 from core.services.sign_in import sign_in_through_provider, staff_groups_for
 from incidents.services.groups import GROUP_NAMES, MANAGERS, RESPONDERS, VIEWERS
@@ -142,3 +146,22 @@ def test_a_provider_that_cannot_be_reached_sends_back_to_the_login_page_with_a_m
     response = client.get("/oidc/authenticate/", follow=True)
     assert response.redirect_chain[-1][0] == "/admin/login/"
     assert "Keycloak cannot be reached" in response.content.decode()
+
+
+SIGN_IN = {"OIDC_ISSUER": ISSUER, "OIDC_CLIENT_ID": "incident-tracker", "OIDC_CLIENT_SECRET": "s3cret",
+           "OIDC_RESPONDERS_GROUPS": "sre"}
+
+
+def test_the_settings_take_a_complete_sign_in_configuration_and_default_to_superuser_passwords():
+    values = load(SIGN_IN)
+    assert values["OIDC_ISSUER"] == ISSUER and values["OIDC_RESPONDERS_GROUPS"] == ["sre"]
+    assert values["ADMIN_PASSWORD_LOGIN"] == "superusers"
+    assert load({})["ADMIN_PASSWORD_LOGIN"] == "all" and load({})["OIDC_ISSUER"] == ""
+
+
+@pytest.mark.parametrize("missing, says", [("OIDC_CLIENT_ID", "OIDC_CLIENT_ID (unset"),
+                                           ("OIDC_CLIENT_SECRET", "OIDC_CLIENT_SECRET (unset")])
+def test_the_settings_refuse_an_issuer_without_its_client(missing, says):
+    source = {name: value for name, value in SIGN_IN.items() if name != missing}
+    with pytest.raises(ImproperlyConfigured, match=re.escape(says)):
+        load(source)
