@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from core.email_addresses import normalise_email
@@ -66,7 +66,7 @@ def sign_in_through_provider(*, issuer: str, subject: str, email: str, email_ver
             _record(identity, provider_groups)
         return SignIn(refused_because=refused_because)
     if identity is None:
-        identity = ProviderIdentity.objects.create(issuer=issuer, subject=subject, user=_user_for(email, subject))
+        identity = _first_identity(issuer=issuer, subject=subject, email=email)
     user = identity.user
     user.email = email
     user.first_name = first_name[:150] or user.first_name
@@ -78,6 +78,17 @@ def sign_in_through_provider(*, issuer: str, subject: str, email: str, email_ver
     user.groups.add(*[staff_groups[name] for name in groups])
     _record(identity, provider_groups)
     return SignIn(user=user)
+
+
+def _first_identity(*, issuer: str, subject: str, email: str) -> ProviderIdentity:
+    """The identity (and user) of someone signing in for the first time. Two first
+    sign-ins at once (two tabs) both find nothing; the unique (issuer, subject) lets one
+    create, and the other, its savepoint rolled back, takes the winner's."""
+    try:
+        with transaction.atomic():
+            return ProviderIdentity.objects.create(issuer=issuer, subject=subject, user=_user_for(email, subject))
+    except IntegrityError:
+        return ProviderIdentity.objects.select_for_update().select_related("user").get(issuer=issuer, subject=subject)
 
 
 def _user_for(email: str, subject: str):

@@ -3,11 +3,13 @@ the password login that ADMIN_PASSWORD_LOGIN keeps (core/services/sign_in.py,
 core/sign_in/). The whole flow against a real provider is in tests/oidc/."""
 
 import re
+import threading
 
 import pytest
 from django.conf import settings as django_settings
 from django.contrib.auth.models import Group
 from django.core.exceptions import ImproperlyConfigured
+from django.db import connection, connections
 from django.test import Client
 
 from config.environment import load
@@ -165,3 +167,36 @@ def test_the_settings_refuse_an_issuer_without_its_client(missing, says):
     source = {name: value for name, value in SIGN_IN.items() if name != missing}
     with pytest.raises(ImproperlyConfigured, match=re.escape(says)):
         load(source)
+
+
+def test_staff_see_who_signed_in_through_the_provider_read_only(configured, staff_client):
+    _sign_in(groups=["sre", "other"])
+    page = staff_client.get("/admin/core/provideridentity/")
+    assert page.status_code == 200 and "pat@example.com" in page.content.decode()
+    assert staff_client.get("/admin/core/provideridentity/add/").status_code == 403
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_first_sign_ins_at_once_make_one_user(configured, django_user_model):
+    # Four tabs finishing a first sign-in at the same moment, each with its own connection.
+    barrier = threading.Barrier(4)
+    users, errors = [], []
+
+    def worker():
+        try:
+            barrier.wait()
+            users.append(_sign_in(subject="p-race", email="race@example.com").user.pk)
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors and len(set(users)) == 1 and len(users) == 4
+    assert django_user_model.objects.filter(email="race@example.com").count() == 1
+    assert connection.vendor == "postgresql"
