@@ -53,6 +53,11 @@ class ProviderBackend(OIDCAuthenticationBackend):
             _refuse(request, UNTRUSTED)
             return None
 
+    def get_user(self, user_id):
+        # The library's returns deactivated users too; a session must end with the account.
+        user = super().get_user(user_id)
+        return user if user is not None and user.is_active else None
+
     def _verify_jws(self, payload, key):
         header = jwt.get_unverified_header(payload)
         if header.get("alg") != self.OIDC_RP_SIGN_ALGO:

@@ -200,3 +200,13 @@ def test_first_sign_ins_at_once_make_one_user(configured, django_user_model):
     assert not errors and len(set(users)) == 1 and len(users) == 4
     assert django_user_model.objects.filter(email="race@example.com").count() == 1
     assert connection.vendor == "postgresql"
+
+
+def test_a_provider_session_ends_when_the_user_is_deactivated(configured, client):
+    user = _sign_in(groups=["leads"]).user
+    client.force_login(user, backend="core.sign_in.backends.ProviderBackend")
+    assert client.get("/admin/").status_code == 200
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    response = client.get("/admin/")
+    assert response.status_code == 302 and response.wsgi_request.user.is_anonymous
