@@ -23,8 +23,9 @@ MANAGERS = "Incident managers"
 GROUP_NAMES = (VIEWERS, RESPONDERS, MANAGERS)
 
 APPS = ("core", "incidents", "statuspages", "alerts", "notifications")
-# Who may hold a key decides what the API allows: only managers see or touch keys.
-KEYS = {("core", "apikey")}
+# Who may hold a key decides what the API allows, and who signs in as whom through the
+# identity provider decides who works here: only managers see or touch these.
+KEYS = {("core", "apikey"), ("core", "provideridentity")}
 # Internal bookkeeping nobody edits by hand.
 INTERNAL = {("incidents", "counter")}
 # What running an incident changes (the incident, what hangs off it, and what customers

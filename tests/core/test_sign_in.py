@@ -210,3 +210,11 @@ def test_a_provider_session_ends_when_the_user_is_deactivated(configured, client
     user.save(update_fields=["is_active"])
     response = client.get("/admin/")
     assert response.status_code == 302 and response.wsgi_request.user.is_anonymous
+
+
+def test_only_managers_see_the_provider_identities(configured, client, django_user_model):
+    _sign_in(subject="lead", email="lead@example.com", groups=["leads"])
+    _sign_in(subject="viewer", email="viewer@example.com", groups=["viewers"])
+    for email, status in (("lead@example.com", 200), ("viewer@example.com", 403)):
+        client.force_login(django_user_model.objects.get(email=email), backend="core.sign_in.backends.ProviderBackend")
+        assert client.get("/admin/core/provideridentity/").status_code == status, email
