@@ -1,7 +1,7 @@
 """The staff groups every installation starts with, named for what their members do:
 
 - ``Incident viewers`` look at everything (incidents, configuration, status pages) and
-  change nothing; API keys stay out of sight;
+  change nothing; API keys (and who signs in as whom) stay out of sight;
 - ``Incident responders`` also declare incidents, post updates, assign roles, set custom
   fields and timestamps, and publish to status pages;
 - ``Incident managers`` also change the configuration (severities, statuses, types, roles,
