@@ -1,8 +1,8 @@
 """Reads several callers share: the API's alert lists, the admin's."""
 
-from django.db.models import Case, IntegerField, Value, When
+from django.db.models import Case, IntegerField, Prefetch, Value, When
 
-from alerts.models import Alert, AlertEvent, AlertSource, AlertStatus
+from alerts.models import Alert, AlertEvent, AlertRoute, AlertRouteSource, AlertSource, AlertStatus, IncidentAlert
 
 
 def alerts():
@@ -28,3 +28,32 @@ def sources():
 def events_of(alert: Alert, limit: int):
     """An alert's raw events, newest first, at most ``limit``."""
     return list(AlertEvent.objects.filter(alert=alert).order_by("-received_at", "-id")[:limit])
+
+
+def routes():
+    """Routes with what ``AlertRouteV2`` renders: severity, type, sources (one query more)."""
+    return AlertRoute.objects.select_related("severity", "incident_type").prefetch_related(
+        Prefetch("route_sources", queryset=AlertRouteSource.objects.order_by("id"))
+    )
+
+
+def incident_alerts():
+    """Alerts attached to incidents, with the alert and the incident (and its status)
+    joined: ``IncidentAlertV2`` needs nothing else. Narrow it with ``restrict()``."""
+    return IncidentAlert.objects.select_related("alert", "incident__status")
+
+
+def alerts_of_incident(incident_id: str):
+    """An incident's alerts, firing first then the newest, with their sources."""
+    rank = Case(When(alert__status=AlertStatus.FIRING, then=Value(0)), default=Value(1), output_field=IntegerField())
+    return (
+        IncidentAlert.objects.filter(incident_id=incident_id)
+        .select_related("alert__source", "route")
+        .annotate(status_rank=rank)
+        .order_by("status_rank", "-created_at", "-id")
+    )
+
+
+def routes_slim():
+    """Routes as ``AlertRouteSlimV2`` lists them: three columns."""
+    return AlertRoute.objects.only("id", "name", "enabled")

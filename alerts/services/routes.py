@@ -9,7 +9,7 @@ from django.db import transaction
 
 from alerts.models import AlertRoute, AlertRouteSource, AlertSource, SeverityMerge, WhenResolved, WindowType
 from alerts.services.conditions import check_condition_groups
-from core.exceptions import DomainError
+from core.exceptions import Conflict, DomainError
 
 #: what ``create_alert_route``/``update_alert_route`` take besides name and sources
 FIELDS = (
@@ -84,9 +84,24 @@ def create_alert_route(*, name: str, sources: list[tuple[AlertSource, list]], **
 
 
 @transaction.atomic
-def update_alert_route(*, route: AlertRoute, name: str, sources: list[tuple[AlertSource, list]] | None = None, **fields) -> AlertRoute:
-    """Change a route; its version moves. Groups already open keep their incidents."""
+def update_alert_route(
+    *,
+    route: AlertRoute,
+    name: str,
+    sources: list[tuple[AlertSource, list]] | None = None,
+    version: int | None = None,
+    **fields,
+) -> AlertRoute:
+    """Change a route; its version moves by one. With ``version`` (incident.io's guard
+    against concurrent edits) it must be the one this change makes, else Conflict.
+    Groups already open keep their incidents."""
     route = AlertRoute.objects.select_for_update().get(pk=route.pk)
+    if version is not None and version != route.version + 1:
+        raise Conflict(
+            "version_conflict",
+            f"The route is at version {route.version}: an update makes version {route.version + 1}",
+            field="version",
+        )
     route.name = name
     for field, value in fields.items():
         if field in FIELDS:
