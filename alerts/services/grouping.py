@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
@@ -43,26 +44,39 @@ from alerts.models import (
     WindowType,
 )
 from alerts.services.conditions import holds, render, scope_of, value_of
+from core.exceptions import DomainError
 from incidents import services as incident_services
 from incidents.models import Incident, IncidentStatus, Severity, StatusCategory, Visibility
 
+logger = logging.getLogger(__name__)
 NAME_MAX, SUMMARY_MAX = 255, 10000
 ALL_RESOLVED = "Every alert of this incident has resolved."
 
 
 def route_new_alert(*, alert: Alert, now: datetime) -> list[IncidentAlert]:
-    """Group a newly opened alert on each route that takes it; the incidents it joins."""
+    """Group a newly opened alert on each route that takes it; the incidents it joins.
+
+    A route the incidents' rules refuse (no live status left, say) is logged and
+    skipped: the alert is kept all the same, and the sender is not told to retry what
+    would fail again."""
     scope = scope_of(alert)
     taken = AlertRouteSource.objects.filter(source_id=alert.source_id, route__enabled=True).select_related(
         "route__severity", "route__incident_type"
     )
-    return [
-        link
-        for route_source in taken
-        if holds(route_source.condition_groups, scope) and holds(route_source.route.condition_groups, scope)
-        for link in [_group(alert, route_source.route, scope, now)]
-        if link is not None
-    ]
+    links = []
+    for route_source in taken:
+        route = route_source.route
+        if not (holds(route_source.condition_groups, scope) and holds(route.condition_groups, scope)):
+            continue
+        try:
+            with transaction.atomic():
+                link = _group(alert, route, scope, now)
+        except DomainError as exc:
+            logger.warning("alert route %s could not take alert %s: %s", route.pk, alert.pk, exc.message)
+            continue
+        if link is not None:
+            links.append(link)
+    return links
 
 
 def _key(route: AlertRoute, alert: Alert, scope: dict) -> tuple[str, dict]:
@@ -158,7 +172,11 @@ def settle_resolved_alert(*, alert: Alert) -> None:
             continue
         incident = Incident.objects.select_related("status").get(pk=link.incident_id)
         if link.route is not None and incident.status.is_active:
-            _act(link.route, incident)
+            try:
+                with transaction.atomic():
+                    _act(link.route, incident)
+            except DomainError as exc:
+                logger.warning("alert route %s could not settle incident %s: %s", link.route_id, incident.pk, exc.message)
 
 
 def _act(route: AlertRoute, incident: Incident) -> None:

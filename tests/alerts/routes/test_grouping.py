@@ -167,3 +167,14 @@ def test_a_disabled_route_takes_nothing():
     make_route(source, enabled=False)
     send(source, "firing", "a")
     assert Incident.objects.count() == 0
+
+
+def test_an_alert_is_kept_when_its_route_cannot_declare(caplog):
+    from incidents.models import IncidentStatus
+
+    IncidentStatus.objects.filter(category="triage").delete()
+    source = make_source()
+    make_route(source)
+    alert = send(source, "firing", "a")
+    assert alert.pk and Incident.objects.count() == 0
+    assert "could not take alert" in caplog.text
