@@ -22,7 +22,7 @@ class AlertRouteForm(forms.ModelForm):
 
     class Meta:
         model = AlertRoute
-        fields = ["name", *[f for f in FIELDS if f != "extras"]]
+        fields = ["name", *[f for f in FIELDS if f != "extras"], "components"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -77,6 +77,23 @@ class AlertRouteAdmin(DomainErrorsAsMessages, admin.ModelAdmin):
             },
         ),
         (
+            "On a status page",
+            {
+                "description": "Optional. While a group's alerts fire, the page shows an incident with your name and "
+                "message below and the chosen components at the chosen status; when they have all resolved, it is "
+                "resolved and the components are operational again. Nothing from the alerts themselves is shown.",
+                "fields": [
+                    "status_page",
+                    "components",
+                    "component_status",
+                    "public_name",
+                    "public_message",
+                    "public_resolved_message",
+                    "notify_subscribers",
+                ],
+            },
+        ),
+        (
             "When every alert has resolved",
             {
                 "description": "Once the last firing alert of an incident resolves: a triage incident is declined if you "
@@ -94,6 +111,7 @@ class AlertRouteAdmin(DomainErrorsAsMessages, admin.ModelAdmin):
         kept = {} if not change else {rs.source_id: rs.condition_groups for rs in AlertRouteSource.objects.filter(route=obj)}
         sources = [(source, kept.get(source.pk, [])) for source in data["sources"]]
         fields = {f: data[f] for f in FIELDS if f in data}
+        fields["components"] = list(data.get("components") or [])
         if change:
             saved = services.update_alert_route(route=obj, name=data["name"], sources=sources, **fields)
         else:

@@ -16,6 +16,7 @@ from alerts.models.alerts import Alert, AlertSource
 from core.models.base import TimestampedModel, UlidModel
 from incidents.models import Incident, IncidentType, Severity
 from incidents.models.visibility import IncidentLinkedQuerySet
+from statuspages.models import Component, ImpactLevel, PageIncident, StatusPage
 
 
 class WindowType(models.TextChoices):
@@ -85,6 +86,30 @@ class AlertRoute(TimestampedModel):
         default=WhenResolved.NOTHING,
         help_text="What happens to an accepted incident when every alert of it has resolved",
     )
+    # Components: what the public sees. Only these words and levels reach the page;
+    # nothing of the alerts themselves does.
+    status_page = models.ForeignKey(
+        StatusPage,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Publish on this page while a group's alerts fire (leave empty to publish nothing)",
+    )
+    components = models.ManyToManyField(
+        Component, blank=True, related_name="+", help_text="The page's components these alerts concern"
+    )
+    component_status = models.CharField(
+        max_length=30, choices=ImpactLevel.choices, default=ImpactLevel.PARTIAL_OUTAGE, help_text="Their status while the alerts fire"
+    )
+    public_name = models.CharField(max_length=200, default="Service disruption", help_text="The page incident's name")
+    public_message = models.TextField(
+        default="We are investigating a problem affecting this service.", help_text="Its first update"
+    )
+    public_resolved_message = models.TextField(
+        default="This problem has been resolved.", help_text="Its last update, when every alert has resolved"
+    )
+    notify_subscribers = models.BooleanField(default=False, help_text="Email the page's subscribers on both updates")
     #: what incident.io's shape carries that this tracker keeps but does not act on
     #: (expressions, escalation, channels, the message template, owning teams)
     extras = models.JSONField(default=dict, blank=True, editable=False)
@@ -120,6 +145,9 @@ class AlertGroup(UlidModel):
     key = models.CharField(max_length=64)
     values = models.JSONField(default=dict, blank=True)
     incident = models.ForeignKey(Incident, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    #: what the route published on its status page for this group
+    page_incident = models.ForeignKey(PageIncident, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    alerts = models.ManyToManyField(Alert, blank=True, related_name="alert_groups")
     is_open = models.BooleanField(default=True)
     opened_at = models.DateTimeField()
     last_alert_at = models.DateTimeField()

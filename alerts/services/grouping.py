@@ -13,7 +13,10 @@ Rules enforced here:
   trail see it); later alerts are attached to that incident, and with the ``max`` merge
   a more severe one raises its severity;
 - when the last firing alert of an incident resolves, the route acts: a triage incident
-  is declined (when the route says so), else the route posts an update or resolves it.
+  is declined (when the route says so), else the route posts an update or resolves it;
+- a route with a status page and components publishes its own words there while a
+  group's alerts fire, and resolves that page incident when they have all resolved
+  (``components``).
 
 Concurrency: a group is one row, read ``FOR UPDATE``; two first alerts of one group
 both find none and both insert, and the partial unique index
@@ -43,6 +46,7 @@ from alerts.models import (
     WhenResolved,
     WindowType,
 )
+from alerts.services import components
 from alerts.services.conditions import holds, render, scope_of, value_of
 from core.exceptions import DomainError
 from incidents import services as incident_services
@@ -60,8 +64,10 @@ def route_new_alert(*, alert: Alert, now: datetime) -> list[IncidentAlert]:
     skipped: the alert is kept all the same, and the sender is not told to retry what
     would fail again."""
     scope = scope_of(alert)
-    taken = AlertRouteSource.objects.filter(source_id=alert.source_id, route__enabled=True).select_related(
-        "route__severity", "route__incident_type"
+    taken = (
+        AlertRouteSource.objects.filter(source_id=alert.source_id, route__enabled=True)
+        .select_related("route__severity", "route__incident_type", "route__status_page")
+        .prefetch_related("route__components")
     )
     links = []
     for route_source in taken:
@@ -156,7 +162,13 @@ def _group(alert: Alert, route: AlertRoute, scope: dict, now: datetime) -> Incid
             group.incident = _declare(route, alert, scope)
     else:
         _raise_severity(route, group.incident, alert)
-    group.save(update_fields=["last_alert_at", "incident"])
+    group.alerts.add(alert)
+    try:
+        with transaction.atomic():
+            components.publish(route, group)
+    except DomainError as exc:  # the page's rules refused; the incident stands
+        logger.warning("alert route %s could not publish on its status page: %s", route.pk, exc.message)
+    group.save(update_fields=["last_alert_at", "incident", "page_incident"])
     if group.incident is None:
         return None
     return IncidentAlert.objects.create(alert=alert, incident=group.incident, route=route, group=group, created_at=now)
@@ -164,7 +176,12 @@ def _group(alert: Alert, route: AlertRoute, scope: dict, now: datetime) -> Incid
 
 def settle_resolved_alert(*, alert: Alert) -> None:
     """After ``alert`` resolved: each incident it belonged to whose alerts have all
-    resolved gets what its route says."""
+    resolved gets what its route says, and each group of it whose alerts have all
+    resolved returns its components."""
+    for group in alert.alert_groups.filter(page_incident__isnull=False).select_related("route"):
+        locked = AlertGroup.objects.select_for_update(of=("self",)).select_related("page_incident").get(pk=group.pk)
+        if not locked.alerts.filter(status=AlertStatus.FIRING).exists():
+            components.restore(group.route, locked)
     for link in IncidentAlert.objects.filter(alert=alert, group__isnull=False).select_related("route"):
         # The group's lock orders this against concurrent resolutions and new alerts.
         AlertGroup.objects.select_for_update().filter(pk=link.group_id).first()

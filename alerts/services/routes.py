@@ -10,6 +10,8 @@ from django.db import transaction
 from alerts.models import AlertRoute, AlertRouteSource, AlertSource, SeverityMerge, WhenResolved, WindowType
 from alerts.services.conditions import check_condition_groups
 from core.exceptions import Conflict, DomainError
+from statuspages.models import Component, ImpactLevel
+from statuspages.services.common import check_components
 
 #: what ``create_alert_route``/``update_alert_route`` take besides name and sources
 FIELDS = (
@@ -30,6 +32,12 @@ FIELDS = (
     "auto_decline_enabled",
     "when_resolved",
     "extras",
+    "status_page",
+    "component_status",
+    "public_name",
+    "public_message",
+    "public_resolved_message",
+    "notify_subscribers",
 )
 
 
@@ -54,8 +62,22 @@ def _check(route: AlertRoute) -> None:
         raise DomainError(
             "invalid_value", "This incident type holds only private incidents: make the route private", field="is_private"
         )
+    if route.component_status not in ImpactLevel.values:
+        raise DomainError("invalid_value", f"component_status is one of {', '.join(ImpactLevel.values)}", field="component_status")
+    if route.status_page_id and not route.public_name.strip():
+        raise DomainError("missing_name", "What the page calls the problem is needed", field="public_name")
     if not route.name_template.strip():
         route.name_template = "{{ alert.title }}"
+
+
+def _set_components(route: AlertRoute, components: list[Component] | None) -> None:
+    if components is None:
+        return
+    if components and route.status_page_id is None:
+        raise DomainError("invalid_value", "Components are set on a status page: choose one", field="status_page")
+    if components:
+        check_components(components, route.status_page, "components")
+    route.components.set(components)
 
 
 def _set_sources(route: AlertRoute, sources: list[tuple[AlertSource, list]]) -> None:
@@ -74,12 +96,16 @@ def _set_sources(route: AlertRoute, sources: list[tuple[AlertSource, list]]) -> 
 
 
 @transaction.atomic
-def create_alert_route(*, name: str, sources: list[tuple[AlertSource, list]], **fields) -> AlertRoute:
-    """Create a route taking alerts from ``sources`` (each with its own conditions)."""
+def create_alert_route(
+    *, name: str, sources: list[tuple[AlertSource, list]], components: list[Component] | None = None, **fields
+) -> AlertRoute:
+    """Create a route taking alerts from ``sources`` (each with its own conditions),
+    moving ``components`` of its status page while its alerts fire."""
     route = AlertRoute(name=name, **{k: v for k, v in fields.items() if k in FIELDS})
     _check(route)
     route.save()
     _set_sources(route, sources)
+    _set_components(route, components)
     return route
 
 
@@ -90,6 +116,7 @@ def update_alert_route(
     name: str,
     sources: list[tuple[AlertSource, list]] | None = None,
     version: int | None = None,
+    components: list[Component] | None = None,
     **fields,
 ) -> AlertRoute:
     """Change a route; its version moves by one. With ``version`` (incident.io's guard
@@ -111,6 +138,7 @@ def update_alert_route(
     route.save()
     if sources is not None:
         _set_sources(route, sources)
+    _set_components(route, components)
     return route
 
 

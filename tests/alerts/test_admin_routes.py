@@ -29,6 +29,11 @@ def form(source, **overrides):
         "severity_merge": "first-wins",
         "start_in_triage": "on",
         "when_resolved": "resolve",
+        # the page's fields, as the add page fills them in
+        "component_status": "partial_outage",
+        "public_name": "Service disruption",
+        "public_message": "We are investigating.",
+        "public_resolved_message": "Resolved.",
     }
     return {**body, **overrides}
 
