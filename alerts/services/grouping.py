@@ -181,7 +181,11 @@ def settle_resolved_alert(*, alert: Alert) -> None:
     for group in alert.alert_groups.filter(page_incident__isnull=False).select_related("route"):
         locked = AlertGroup.objects.select_for_update(of=("self",)).select_related("page_incident").get(pk=group.pk)
         if not locked.alerts.filter(status=AlertStatus.FIRING).exists():
-            components.restore(group.route, locked)
+            try:
+                with transaction.atomic():
+                    components.restore(group.route, locked)
+            except DomainError as exc:
+                logger.warning("alert route %s could not resolve its page incident: %s", group.route_id, exc.message)
     for link in IncidentAlert.objects.filter(alert=alert, group__isnull=False).select_related("route"):
         # The group's lock orders this against concurrent resolutions and new alerts.
         AlertGroup.objects.select_for_update().filter(pk=link.group_id).first()
