@@ -51,7 +51,7 @@ class AlertV2Serializer(serializers.Serializer):
             "status": alert.status,
             "title": alert.title,
             "attributes": [],
-            "alert_group_ids": [],
+            "alert_group_ids": [group.pk for group in alert.alert_groups.all()],
             "created_at": field.to_representation(alert.created_at),
             "updated_at": field.to_representation(alert.updated_at),
         }

@@ -33,6 +33,7 @@ def test_lists_alerts_with_their_incidents_and_filters_by_alert_and_incident():
     first = listed(viewer, alert_id=a.pk)
     assert len(first) == 1 and first[0]["alert_route_id"] == route.pk
     assert first[0]["incident"]["status_category"] == "triage" and first[0]["incident"]["reference"].startswith("INC-")
+    assert len(first[0]["alert"]["alert_group_ids"]) == 1
     assert [r["alert"]["id"] for r in listed(viewer, incident_id=first[0]["incident"]["id"])] == [a.pk]
 
 
@@ -58,6 +59,7 @@ def test_query_count_is_constant_whatever_the_page_size(n, django_assert_num_que
     for i in range(n):
         fire(source, f"k{i}")
     viewer = make_client("viewer")
-    # key lookup, incident alerts with their alerts, incidents and statuses
-    with django_assert_num_queries(2):
+    # key lookup, incident alerts with their alerts, incidents and statuses; the alerts'
+    # groups' ids
+    with django_assert_num_queries(3):
         assert len(viewer.get("/v2/incident_alerts", {"page_size": 25}).json()["incident_alerts"]) == n
