@@ -4,7 +4,6 @@ from django.db.models import Case, IntegerField, Prefetch, Value, When
 
 from alerts.models import Alert, AlertEvent, AlertGroup, AlertRoute, AlertRouteSource, AlertSource, AlertStatus, IncidentAlert
 
-
 #: an alert's groups, as ``alert_group_ids`` renders them
 GROUP_IDS = Prefetch("alert_groups", queryset=AlertGroup.objects.only("id").order_by("id"))
 
