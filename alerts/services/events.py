@@ -3,7 +3,9 @@
 A firing event for a (source, deduplication key) with a firing alert folds into it
 (count, last seen, the newest title and description); without one it opens a new alert;
 a resolved event closes the firing alert (and is kept, alert-less, when there is none).
-So a trigger after a resolve opens a new alert, and a repeat never makes a row.
+So a trigger after a resolve opens a new alert, and a repeat never makes a row. A new
+alert goes to the routes that take it, and a resolved one may settle its incidents
+(``grouping``), in the same transaction.
 
 Concurrency: the firing row is read ``FOR UPDATE`` (on PostgreSQL), so repeats for one
 key queue behind each other and no count is lost; two events for a new key both find
@@ -21,6 +23,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from alerts.models import Alert, AlertEvent, AlertSource, AlertStatus
+from alerts.services import grouping
+from alerts.services.documents import at_path, text_at  # noqa: F401 - the parsers read them here
 
 TITLE_MAX, DESCRIPTION_MAX, URL_MAX, SEVERITY_MAX, KEY_MAX = 1000, 10000, 2000, 100, 255
 
@@ -38,24 +42,6 @@ class Event:
     metadata: dict = field(default_factory=dict)
     #: the event's raw document, as kept for the admin
     body: str = ""
-
-
-def at_path(document, path: str):
-    """The value at a dotted path (``labels.severity``) of a JSON document, or None."""
-    value = document
-    for part in path.split(".") if path else ():
-        if isinstance(value, dict):
-            value = value.get(part)
-        elif isinstance(value, list) and part.isdigit() and int(part) < len(value):
-            value = value[int(part)]
-        else:
-            return None
-    return value
-
-
-def text_at(document, path: str) -> str:
-    value = at_path(document, path) if path else None
-    return "" if value is None or isinstance(value, dict | list) else str(value)
 
 
 def bound(source: AlertSource, binding: dict, document) -> str:
@@ -94,13 +80,14 @@ def _firing(source: AlertSource, key: str):
     return Alert.objects.select_for_update().filter(source=source, dedup_key=key, status=AlertStatus.FIRING).first()
 
 
-def _open(source: AlertSource, event: Event, now: datetime) -> Alert:
+def _open(source: AlertSource, event: Event, now: datetime) -> tuple[Alert, bool]:
+    """The event's firing alert, and whether the event opened it."""
     alert = _firing(source, event.dedup_key)
     if alert is not None:
-        return _fold(alert, event, now)
+        return _fold(alert, event, now), False
     try:
         with transaction.atomic():
-            return Alert.objects.create(
+            alert = Alert.objects.create(
                 source=source,
                 dedup_key=event.dedup_key,
                 status=AlertStatus.FIRING,
@@ -113,10 +100,11 @@ def _open(source: AlertSource, event: Event, now: datetime) -> Alert:
                 updated_at=now,
                 last_seen_at=now,
             )
+        return alert, True
     except IntegrityError:
         # Another event for this key inserted first (and has committed: the unique
         # index made us wait for it); fold into its row.
-        return _fold(_firing(source, event.dedup_key), event, now)
+        return _fold(_firing(source, event.dedup_key), event, now), False
 
 
 def _resolve(source: AlertSource, key: str, now: datetime) -> Alert | None:
@@ -144,9 +132,13 @@ def record_events(*, source: AlertSource, events: list[Event], now: datetime | N
         event.source_url = _cut(event.source_url, URL_MAX)
         event.severity = _cut(event.severity, SEVERITY_MAX)
         if event.status == AlertStatus.FIRING:
-            alert = _open(source, event, now)
+            alert, opened = _open(source, event, now)
+            if opened:
+                grouping.route_new_alert(alert=alert, now=now)
         else:
             alert = _resolve(source, event.dedup_key, now)
+            if alert is not None:
+                grouping.settle_resolved_alert(alert=alert)
         body, truncated = _raw(event.body)
         rows.append(
             AlertEvent(
@@ -168,7 +160,13 @@ def record_events(*, source: AlertSource, events: list[Event], now: datetime | N
 def resolve_alert(*, alert: Alert, now: datetime | None = None) -> Alert:
     """Resolve a firing alert by hand (the API's resolve action); a resolved one stays as it is."""
     now = now or timezone.now()
-    return _resolve(alert.source, alert.dedup_key, now) if alert.status == AlertStatus.FIRING else alert
+    if alert.status != AlertStatus.FIRING:
+        return alert
+    resolved = _resolve(alert.source, alert.dedup_key, now)
+    if resolved is not None:
+        grouping.settle_resolved_alert(alert=resolved)
+        return resolved
+    return alert
 
 
 def purge_alert_events(*, now: datetime | None = None) -> int:

@@ -23,6 +23,9 @@ TABLE: dict[tuple[str, str], tuple[str, ...]] = {
     # Sources are configuration, and creating one hands out a secret that opens events in.
     ("alert_sources", READ): (ApiRole.MANAGE_SETTINGS,),
     ("alert_sources", WRITE): (ApiRole.MANAGE_SETTINGS,),
+    # Routes are configuration too: they decide which alerts declare incidents.
+    ("alert_routes", READ): (ApiRole.MANAGE_SETTINGS,),
+    ("alert_routes", WRITE): (ApiRole.MANAGE_SETTINGS,),
     # People are read by anyone who reads incidents (assignees, leads, updaters).
     ("users", READ): (ApiRole.VIEWER,),
     # Follow-ups are part of an incident: read with it, written by those who edit it.

@@ -1,5 +1,8 @@
-"""What other apps add to "Post an update" on the incident page, without this app
-importing them (apps depend downwards: status pages build on incidents).
+"""What other apps add to the incident page, without this app importing them (apps
+depend downwards: status pages and alerts build on incidents).
+
+Cards: an app registers a ``Card`` (alerts: the alerts attached to the incident), and the
+page shows what each renders, after its own cards.
 
 An app registers an ``UpdateExtension`` (status pages: publish the update on a linked
 status page incident). The page asks each for its form fields, and after the incident's
@@ -35,3 +38,17 @@ UPDATE_EXTENSIONS: list[UpdateExtension] = []
 def register_update_extension(extension: UpdateExtension) -> UpdateExtension:
     UPDATE_EXTENSIONS.append(extension)
     return extension
+
+
+class Card(Protocol):
+    def render(self, request, incident) -> str:
+        """The card's HTML (a ``<section class="inc-card">``, escaped), or "" for none;
+        a constant number of queries."""
+
+
+CARDS: list[Card] = []
+
+
+def register_card(card: Card) -> Card:
+    CARDS.append(card)
+    return card

@@ -21,7 +21,7 @@ from core.admin.common import DomainErrorsAsMessages, RestrictedAdmin
 from core.exceptions import DomainError
 from core.markdown import render_markdown
 from core.numbers import whole_number
-from incidents.admin import console_follow_ups, display, incident_page, members
+from incidents.admin import console, console_follow_ups, display, incident_page, members
 from incidents.models import (
     CustomFieldValue,
     Incident,
@@ -201,6 +201,7 @@ class IncidentAdmin(RestrictedAdmin, DomainErrorsAsMessages, admin.ModelAdmin):
             "summary_html": render_markdown(incident.summary) if incident.summary else "",
             **members.members_context(self, request, incident),
             **console_follow_ups.follow_ups_context(self, request, incident),
+            "cards": [html for html in (card.render(request, incident) for card in console.CARDS) if html],
         }
 
     def post_update_view(self, request, object_id):

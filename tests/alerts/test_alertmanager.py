@@ -21,8 +21,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from alerts.models import Alert
-from tests.alerts.factories import make_source
+from alerts.models import Alert, IncidentAlert
+from incidents.models import Incident
+from tests.alerts.factories import make_route, make_source
 
 BINARY = os.environ.get("ALERTMANAGER") or shutil.which("prometheus-alertmanager") or "/usr/bin/prometheus-alertmanager"
 DEADLINE_SECONDS = 60
@@ -75,7 +76,7 @@ receivers:
     base = f"http://127.0.0.1:{port}"
     try:
         wait_for(lambda: _ready(base), "Alertmanager to start", tmp_path)
-        yield base, tmp_path
+        yield base, tmp_path, source
     finally:
         process.terminate()
         try:
@@ -129,7 +130,7 @@ def statuses():
 
 @pytest.mark.postgres
 def test_alerts_pushed_to_alertmanager_arrive_and_resolving_them_there_resolves_ours(alertmanager):
-    base, tmp_path = alertmanager
+    base, tmp_path, _ = alertmanager
     pushed = [am_alert("HighCPU", "web-1"), am_alert("HighCPU", "web-2"), am_alert("DiskFull", "db-1")]
     push(base, pushed)
     firing = {("HighCPU on web-1", "firing"), ("HighCPU on web-2", "firing"), ("DiskFull on db-1", "firing")}
@@ -146,3 +147,47 @@ def test_alerts_pushed_to_alertmanager_arrive_and_resolving_them_there_resolves_
     resolved = {("HighCPU on web-1", "resolved"), ("HighCPU on web-2", "firing"), ("DiskFull on db-1", "resolved")}
     wait_for(lambda: statuses() == resolved, "two alerts to resolve here", tmp_path)
     assert Alert.objects.count() == 3
+
+
+def incidents_by_alert():
+    return {link.alert.title: (link.incident.name, link.incident.status.category) for link in IncidentAlert.objects.select_related("alert", "incident__status")}
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)  # and the incidents' default statuses seeded
+def test_alertmanagers_groups_become_one_incident_each_and_resolve_with_their_alerts(alertmanager):
+    base, tmp_path, source = alertmanager
+    # A route grouping by Alertmanager's group (its groupKey), as docs/alerts.md shows.
+    make_route(
+        source,
+        grouping_keys=["alert.metadata.group_key"],
+        grouping_window_seconds=3600,
+        name_template="{{ alert.metadata.labels.alertname }} firing",
+        start_in_triage=False,
+        when_resolved="resolve",
+    )
+    push(base, [am_alert("HighCPU", "web-1"), am_alert("HighCPU", "web-2"), am_alert("DiskFull", "db-1")])
+    wait_for(lambda: len(incidents_by_alert()) == 3, "the three alerts to reach their incidents", tmp_path)
+    assert incidents_by_alert() == {
+        "HighCPU on web-1": ("HighCPU firing", "live"),
+        "HighCPU on web-2": ("HighCPU firing", "live"),
+        "DiskFull on db-1": ("DiskFull firing", "live"),
+    }
+    assert Incident.objects.count() == 2
+
+    ended = datetime.now(UTC) - timedelta(seconds=1)
+    push(base, [am_alert("HighCPU", "web-1", ends=ended), am_alert("DiskFull", "db-1", ends=ended)])
+    wait_for(
+        lambda: Incident.objects.filter(name="DiskFull firing", status__category="closed").exists(),
+        "the DiskFull incident to close with its alert",
+        tmp_path,
+    )
+    # One of HighCPU's alerts still fires: its incident stays open.
+    assert Incident.objects.get(name="HighCPU firing").status.category == "live"
+    push(base, [am_alert("HighCPU", "web-2", ends=datetime.now(UTC) - timedelta(seconds=1))])
+    wait_for(
+        lambda: Incident.objects.filter(name="HighCPU firing", status__category="closed").exists(),
+        "the HighCPU incident to close with its last alert",
+        tmp_path,
+    )
+    assert Incident.objects.count() == 2

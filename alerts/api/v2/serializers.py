@@ -51,7 +51,7 @@ class AlertV2Serializer(serializers.Serializer):
             "status": alert.status,
             "title": alert.title,
             "attributes": [],
-            "alert_group_ids": [],
+            "alert_group_ids": [group.pk for group in alert.alert_groups.all()],
             "created_at": field.to_representation(alert.created_at),
             "updated_at": field.to_representation(alert.updated_at),
         }
@@ -166,3 +166,43 @@ class AlertSourcesCreateResultV2Serializer(serializers.Serializer):
 
 class AlertSourcesUpdateResultV2Serializer(serializers.Serializer):
     alert_source = AlertSourceV2Serializer()
+
+
+# --- incident alerts ------------------------------------------------------------------------
+
+#: our status categories as IncidentSlimV2 names them (live is "active", learning is "post-incident")
+STATUS_CATEGORY = {"live": "active", "learning": "post-incident"}
+
+
+def incident_slim(incident) -> dict:
+    body = {
+        "id": incident.pk,
+        "external_id": incident.reference_number,
+        "name": incident.name,
+        "reference": incident.reference,
+        "visibility": incident.visibility,
+        "status_category": STATUS_CATEGORY.get(incident.status.category, incident.status.category),
+    }
+    if incident.summary:
+        body["summary"] = incident.summary
+    return body
+
+
+class IncidentAlertV2Serializer(serializers.Serializer):
+    id = serializers.CharField()
+    alert = AlertV2Serializer()
+    alert_route_id = serializers.CharField(required=False)
+    incident = serializers.DictField()
+
+    def to_representation(self, link):
+        alert = AlertV2Serializer(link.alert).data
+        alert.pop("attributes", None)  # AlertSlimV2 has none
+        body = {"id": link.pk, "alert": alert, "incident": incident_slim(link.incident)}
+        if link.route_id:
+            body["alert_route_id"] = link.route_id
+        return body
+
+
+class AlertsListIncidentAlertsResultV2Serializer(serializers.Serializer):
+    incident_alerts = IncidentAlertV2Serializer(many=True)
+    pagination_meta = PaginationMetaResultV2Serializer()

@@ -213,6 +213,7 @@ def test_the_page_runs_the_same_queries_whatever_its_updates_roles_and_fields(st
     # custom fields, options, timestamps, statuses, severities; active users; linked
     # status page incidents; the timeline; the incident's content type (the admin's
     # history link); the types for the type select; the follow-ups with their assignees,
-    # and the staff for the follow-up form's assignee select
-    with django_assert_num_queries(19):
+    # and the staff for the follow-up form's assignee select; the attached alerts (the
+    # alerts app's card)
+    with django_assert_num_queries(20):
         assert staff_client.get(page_url(incident)).status_code == 200
