@@ -8,7 +8,10 @@ class StatuspagesConfig(AppConfig):
 
     def ready(self):
         from statuspages import caching
+        from statuspages.export import scheduling
 
         # The public site's versions follow every change, in web processes and in the
         # worker alike (maintenance moves by itself there), with acceleration on or off.
         caching.connect()
+        # Each change is also written to the pages' exports (when STATUSPAGES_EXPORT_DIR is set).
+        scheduling.connect()

@@ -137,6 +137,15 @@ def path() -> Kind:
     return Kind(parse, "a path")
 
 
+def optional_path() -> Kind:
+    """A path, or nothing (blank: the feature it enables is off)."""
+
+    def parse(raw: str) -> Path | None:
+        return Path(raw.strip()) if raw.strip() else None
+
+    return Kind(parse, "a path, or blank")
+
+
 def time_zone() -> Kind:
     # Django checks the name only against /usr/share/zoneinfo, where there is one, and
     # with tzdata alone fails at the first time it converts.
