@@ -138,12 +138,17 @@ def path() -> Kind:
 
 
 def optional_path() -> Kind:
-    """A path, or nothing (blank: the feature it enables is off)."""
+    """An absolute path (processes started in other folders agree on it), or nothing
+    (blank: the feature it enables is off)."""
 
     def parse(raw: str) -> Path | None:
-        return Path(raw.strip()) if raw.strip() else None
+        if not raw.strip():
+            return None
+        if not Path(raw.strip()).is_absolute():
+            raise Invalid("must be an absolute path")
+        return Path(raw.strip())
 
-    return Kind(parse, "a path, or blank")
+    return Kind(parse, "an absolute path, or blank")
 
 
 def time_zone() -> Kind:
