@@ -7,7 +7,8 @@ class StatuspagesConfig(AppConfig):
     verbose_name = "Status pages"
 
     def ready(self):
-        from statuspages import caching
+        # tasks: registers those scheduling sends by name
+        from statuspages import caching, tasks  # noqa: F401
         from statuspages.export import scheduling
 
         # The public site's versions follow every change, in web processes and in the

@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 from zoneinfo import ZoneInfo
 
+from celery import current_app
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
@@ -39,18 +40,21 @@ def _done_key(page_id: str) -> str:
     return state_key("page-export", "done", page_id)
 
 
-def _enqueue(target: str) -> None:
-    from statuspages import tasks  # tasks import the services, which send page_changed
+def _task(name: str):
+    # By name from Celery's registry: the tasks module imports this one.
+    return current_app.tasks[f"statuspages.tasks.{name}"]
 
+
+def _enqueue(target: str) -> None:
     delay = settings.STATUSPAGES_EXPORT_DELAY
     # The mark outlives a lost message by a while only: the next change then asks again.
     if not cache.add(_due_key(target), 1, timeout=max(60, delay * 10)) and cache.get(_due_key(target)) is not None:
         return
     try:
         if target == EVERY_PAGE:
-            tasks.export_every_page.apply_async(countdown=delay)
+            _task("export_every_page").apply_async(countdown=delay)
         else:
-            tasks.export_page.apply_async((target,), countdown=delay)
+            _task("export_page").apply_async((target,), countdown=delay)
     except Exception:  # noqa: BLE001 - the broker is down: the sweep exports it later
         cache.delete(_due_key(target))
         log.warning("Could not enqueue the export of %s; the sweep will", target, exc_info=True)

@@ -9,64 +9,20 @@ Skipped without nginx, unless ``REQUIRE_NGINX=1`` (CI sets it) makes that a fail
 nginx runs unprivileged on a free port with its own prefix, configuration and logs.
 """
 
-import getpass
 import gzip
 import os
-import shutil
-import socket
-import subprocess
-import time
 import urllib.error
 import urllib.request
-from pathlib import Path
 
 import pytest
 from django.core.cache import cache
 
 from statuspages import services
+from tests import nginx as nginx_server
 
 from .conftest import incident
 
 pytestmark = pytest.mark.django_db
-
-BINARY = os.environ.get("NGINX") or shutil.which("nginx") or "/usr/sbin/nginx"
-RECIPE = Path(__file__).resolve().parents[3] / "docs" / "recipes" / "nginx-status-export.conf"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def nginx_config(prefix: Path, port: int, export: Path) -> str:
-    server = RECIPE.read_text()
-    for line, mine in (
-        ("listen 80;", f"listen 127.0.0.1:{port};"),
-        ("root /srv/status/acme;", f"root {export};"),
-    ):
-        assert line in server, f"the recipe lost {line!r}"
-        server = server.replace(line, mine)
-    (prefix / "status.conf").write_text(server)
-    # Run as root (a container), nginx would hand requests to workers running as nobody,
-    # which may not read the test's private temporary directory.
-    user = f"user {getpass.getuser()};" if os.geteuid() == 0 else ""
-    temp = " ".join(f"{kind}_temp_path {prefix / kind};" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
-    return f"""
-{user}
-worker_processes 1;
-daemon off;
-pid {prefix / "nginx.pid"};
-error_log {prefix / "error.log"} warn;
-events {{ worker_connections 64; }}
-http {{
-    include /etc/nginx/mime.types;
-    default_type application/octet-stream;
-    access_log {prefix / "access.log"};
-    {temp}
-    include {prefix / "status.conf"};
-}}
-"""
 
 
 class Answer:
@@ -76,45 +32,25 @@ class Answer:
 
 @pytest.fixture
 def nginx(tmp_path):
-    if not os.path.exists(BINARY):
+    if not os.path.exists(nginx_server.BINARY):
         if os.environ.get("REQUIRE_NGINX"):
-            pytest.fail(f"nginx is not at {BINARY} (REQUIRE_NGINX is set): apt-get install nginx")
+            pytest.fail(f"nginx is not at {nginx_server.BINARY} (REQUIRE_NGINX is set): apt-get install nginx")
         pytest.skip("nginx is not installed (apt-get install nginx); CI runs this")
-    prefix, export = tmp_path / "nginx", tmp_path / "export"
-    prefix.mkdir()
-    port = free_port()
-    (prefix / "nginx.conf").write_text(nginx_config(prefix, port, export / "acme"))
-    log = open(prefix / "stderr.log", "wb")  # noqa: SIM115 - closed below
-    process = subprocess.Popen(
-        [BINARY, "-p", str(prefix), "-c", str(prefix / "nginx.conf"), "-e", str(prefix / "error.log")],
-        stdout=log, stderr=subprocess.STDOUT,
-    )
+    export, port = tmp_path / "export", nginx_server.free_port()
+    process = nginx_server.start(tmp_path / "nginx", port, export / "acme")
 
     def get(path, headers=None) -> Answer:
         request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", headers=headers or {})
-        opener = urllib.request.build_opener(NoRedirects)
         try:
-            with opener.open(request, timeout=10) as response:
+            with urllib.request.build_opener(NoRedirects).open(request, timeout=10) as response:
                 return Answer(response.status, response.headers, response.read())
         except urllib.error.HTTPError as error:
             return Answer(error.code, error.headers, error.read())
 
-    deadline = time.monotonic() + 20
-    while True:
-        try:
-            get("/")
-            break
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                log.close()
-                pytest.fail(f"nginx did not start: {(prefix / 'stderr.log').read_text()} {(prefix / 'error.log').read_text()}")
-            time.sleep(0.05)
     try:
         yield get, export
     finally:
-        process.terminate()
-        process.wait(timeout=10)
-        log.close()
+        nginx_server.stop(process)
 
 
 class NoRedirects(urllib.request.HTTPRedirectHandler):
