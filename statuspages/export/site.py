@@ -75,7 +75,7 @@ def file_for(url_path: str) -> str:
 def routes(page: StatusPage) -> list[str]:
     """Every URL of the page's public site but the history's older pages (found by
     following them): the front, each incident an anonymous reader may open, each
-    maintenance, the history, the feeds, the badges and the JSON."""
+    maintenance, each component's page, the history, the feeds, the badges and the JSON."""
     slug = page.slug
     incident_ids = incidents_of(page, staff=False).order_by("published_at", "id").values_list("pk", flat=True)
     maintenance_ids = Maintenance.objects.filter(status_page=page).order_by("starts_at", "id").values_list("pk", flat=True)
@@ -87,6 +87,7 @@ def routes(page: StatusPage) -> list[str]:
         reverse("statuspages:feed-rss", args=[slug]),
         reverse("statuspages:badge", args=[slug]),
         *(reverse("statuspages:component-badge", args=[slug, pk]) for pk in component_ids),
+        *(reverse("statuspages:component", args=[slug, pk]) for pk in component_ids),
         *(reverse("statuspages:incident", args=[slug, pk]) for pk in incident_ids),
         *(reverse("statuspages:maintenance", args=[slug, pk]) for pk in maintenance_ids),
         *(reverse("statuspages:page", args=[slug]) + f"api/v2/{document}" for document in JSON_DOCUMENTS),
