@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Prefetch, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -174,3 +174,19 @@ def component_page(page: StatusPage, component_id: str, *, staff: bool) -> Compo
     named = UpdateComponentStatus.objects.filter(component_id=component_id).values("update__page_incident_id")
     incidents = incidents_of(page, staff=staff).filter(pk__in=named).order_by("-published_at", "-id")
     return ComponentRecord(placement, placement.component, list(incidents[:COMPONENT_INCIDENTS]))
+
+
+# --- searching the history --------------------------------------------------------------------
+
+#: results a search lists (latest first)
+SEARCH_RESULTS = 50
+
+
+def search(page: StatusPage, words: list[str], *, staff: bool, limit: int = SEARCH_RESULTS) -> list[PageIncident]:
+    """The incidents the reader may see whose name or one of whose updates holds every
+    word (any case), latest first (1 query whatever the history: one ``EXISTS`` a word)."""
+    found = incidents_of(page, staff=staff)
+    for word in words:
+        said = PageIncidentUpdate.objects.filter(page_incident=OuterRef("pk"), message__icontains=word)
+        found = found.filter(Q(name__icontains=word) | Exists(said))
+    return list(found.order_by("-published_at", "-id")[:limit])
