@@ -36,9 +36,14 @@ def _siblings(directory: Path) -> list[Path]:
     return [p for p in directory.parent.glob(f".{directory.name}.*") if p.is_dir() and not p.is_symlink()]
 
 
+def _ours(directory: Path) -> bool:
+    """``directory`` is a symlink an export made (to a sibling ``.<name>.<id>``)."""
+    return directory.is_symlink() and os.readlink(directory).startswith(f".{directory.name}.")
+
+
 def current(directory: Path) -> Path | None:
     """The tree ``directory`` serves now (None: no export yet)."""
-    return directory.resolve() if directory.is_symlink() else None
+    return directory.parent / os.readlink(directory) if _ours(directory) else None
 
 
 def replace(directory: Path, build: Callable[[Path], object]) -> Path:
@@ -47,7 +52,8 @@ def replace(directory: Path, build: Callable[[Path], object]) -> Path:
     is refused, never overwritten."""
     directory = Path(os.path.abspath(directory))
     directory.parent.mkdir(parents=True, exist_ok=True)
-    if directory.exists() and not directory.is_symlink() and (not directory.is_dir() or any(directory.iterdir())):
+    empty_directory = directory.is_dir() and not directory.is_symlink() and not any(directory.iterdir())
+    if (directory.exists() or directory.is_symlink()) and not (_ours(directory) or empty_directory):
         raise ExportError(f"{directory} exists and is not an export: refusing to replace it")
     with _locked(directory):
         serving = current(directory)
@@ -76,8 +82,8 @@ def replace(directory: Path, build: Callable[[Path], object]) -> Path:
 def remove(directory: Path) -> bool:
     """Take an export down (its page went private or away); False: there was none."""
     directory = Path(os.path.abspath(directory))
-    if not directory.is_symlink() or not os.readlink(directory).startswith(f".{directory.name}."):
-        return False  # not an export of ours
+    if not _ours(directory):
+        return False
     with _locked(directory):
         serving = current(directory)
         directory.unlink()

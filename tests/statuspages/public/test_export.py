@@ -4,10 +4,12 @@ burst of changes; and ``manage.py exportstatus``."""
 
 import gzip
 import os
+from datetime import timedelta
 
 import pytest
 from celery.signals import after_task_publish
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from statuspages import export, services, tasks
 from statuspages.models import Visibility
@@ -27,6 +29,16 @@ def site(page):
     }
 
 
+@pytest.fixture
+def frozen_now(monkeypatch):
+    """The clock stopped from here on: today's availability under an open impact, which
+    the plain backend renders afresh for each request, is the same for the export and for
+    the live request it is compared with."""
+    now = timezone.now()
+    monkeypatch.setattr(timezone, "now", lambda: now)
+    return now
+
+
 def files_of(root):
     return {
         path.relative_to(root).as_posix(): path.read_bytes()
@@ -34,7 +46,7 @@ def files_of(root):
     }
 
 
-def test_every_exported_file_is_what_the_live_site_serves(client, page, site, tmp_path, speed):
+def test_every_exported_file_is_what_the_live_site_serves(client, page, site, tmp_path, speed, frozen_now):
     written = export.export_to(page, tmp_path / "acme")
     root = tmp_path / "acme"
     paths = export.site.routes(page)
@@ -78,10 +90,6 @@ def test_a_private_page_is_not_exported(page, tmp_path):
 
 
 def test_the_history_s_older_pages_are_written_beside_the_first(page, tmp_path, client):
-    from datetime import timedelta
-
-    from django.utils import timezone
-
     when = timezone.now() - timedelta(days=200)
     services.publish_retrospective_incident(
         actor=None, status_page=page, name="Long ago", updates=[
@@ -115,6 +123,11 @@ def test_a_directory_that_is_not_an_export_is_never_overwritten(page, tmp_path):
     with pytest.raises(CommandError, match="not an export"):
         call_command("exportstatus", "acme", str(precious))
     assert (precious / "keep.txt").read_text() == "mine"
+    pointer = tmp_path / "pointer"  # a symlink an export did not make: its target is not ours
+    pointer.symlink_to(precious)
+    with pytest.raises(CommandError, match="not an export"):
+        call_command("exportstatus", "acme", str(pointer))
+    assert (precious / "keep.txt").read_text() == "mine" and os.readlink(pointer) == str(precious)
     empty = tmp_path / "empty"
     empty.mkdir()
     call_command("exportstatus", "acme", str(empty))
