@@ -1,22 +1,25 @@
 """Benchmark the public status page against a bare Django view, served the same way.
 
-    .venv/bin/python bench/public_bench.py   (SECONDS=6 CONCURRENCY=4 PORT=8897 in the environment)
+    .venv/bin/python bench/public_bench.py   (SECONDS=6 CONCURRENCY=4 PORT=8897 BENCH_DATABASE=h_public_bench in the environment)
 
 Builds a fresh PostgreSQL database with a page of 50 components (5 groups) and two years
 of history, serves it with gunicorn (bench.settings: a bare view and X-Query-Count), and
 measures, alternating one-second slices with the bare view: the warm front page, the
-same with If-None-Match (304), summary.json; queries per page cold and warm; and the
-renders when 200 clients ask at once right after a publish.
+same with If-None-Match (304), summary.json, and the page's export
+(``manage.py exportstatus``) served by a real nginx with docs/recipes/nginx-status-export.conf
+(NGINX_PORT, default PORT+1); queries per page cold and warm; and the renders when 200
+clients ask at once right after a publish.
 """
 
 import os
 import random
+import shutil
 import sys
+import tempfile
 import threading
 import time
 from datetime import timedelta
 from http.client import HTTPConnection
-
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -30,8 +33,11 @@ SECONDS = float(os.environ.get("SECONDS", 6))
 CONCURRENCY = int(os.environ.get("CONCURRENCY", 4))
 
 
-def get(path, headers=None):
-    conn = HTTPConnection("127.0.0.1", PORT, timeout=60)
+NGINX_PORT = int(os.environ.get("NGINX_PORT", PORT + 1))
+
+
+def get(path, headers=None, port=PORT):
+    conn = HTTPConnection("127.0.0.1", port, timeout=60)
     conn.request("GET", path, headers=headers or {})
     response = conn.getresponse()
     body = response.read()
@@ -73,14 +79,14 @@ def build():
     return page, components
 
 
-def measure_headers(path, headers, seconds):
+def measure_headers(path, headers, seconds, port=PORT):
     latencies, statuses, queries, lock = [], {}, [], threading.Lock()
     deadline = time.perf_counter() + seconds
 
     def worker():
         while time.perf_counter() < deadline:
             started = time.perf_counter()
-            status, h, _ = get(path, headers)
+            status, h, _ = get(path, headers, port)
             with lock:
                 latencies.append(time.perf_counter() - started)
                 statuses[status] = statuses.get(status, 0) + 1
@@ -95,17 +101,17 @@ def measure_headers(path, headers, seconds):
     return time.perf_counter() - began, latencies, statuses, queries
 
 
-def against_bare(path, headers=None):
+def against_bare(path, headers=None, port=PORT):
     bare, mine = [], []
     for _ in range(int(SECONDS)):
         bare.append(measure_headers("/bench/bare", None, 1.0))
-        mine.append(measure_headers(path, headers() if callable(headers) else headers, 1.0))
+        mine.append(measure_headers(path, headers() if callable(headers) else headers, 1.0, port))
     b, m = ab._figures(bare), ab._figures(mine)
     return b, m
 
 
 def main():
-    database_url = ab.recreate_database("postgres://postgres@127.0.0.1:5432", "h_public_bench")
+    database_url = ab.recreate_database("postgres://postgres@127.0.0.1:5432", os.environ.get("BENCH_DATABASE", "h_public_bench"))
     os.environ["CACHE_URL"] = CACHE
     ab.setup_django(database_url)
     started = time.perf_counter()
@@ -113,32 +119,41 @@ def main():
     ab.log(f"built the page in {time.perf_counter() - started:.1f}s")
     from django.conf import settings
 
-    from statuspages import services
+    from statuspages import export, services
+    from tests import nginx
 
+    exports = Path(tempfile.mkdtemp(prefix="public-bench-"))
+    started = time.perf_counter()
+    written = export.export_to(page, exports / "bench")
+    ab.log(f"exported the page: {len(written)} files, {sum(w.size for w in written) // 1024} kB, "
+           f"in {time.perf_counter() - started:.1f}s (in-process, through the views)")
+    static_server = nginx.start(exports / "nginx", NGINX_PORT, exports / "bench")
     server = ab.start_gunicorn(database_url, CACHE, PORT, 4)
     try:
         status, h, body = get("/status/bench/")
         ab.log(f"front cold: {status}, {len(body)} bytes, {h['X-Query-Count']} queries")
         status, h, body = get("/status/bench/")
         ab.log(f"front warm: {status}, {h['X-Query-Count']} queries")
-        etag = h["ETag"]
         for path in ("/status/bench/api/v2/summary.json", "/status/bench/history/", "/status/bench/feed.atom", "/status/bench/badge.svg"):
             cold, warm = get(path), get(path)
             ab.log(f"{path}: cold {cold[1]['X-Query-Count']} queries, warm {warm[1]['X-Query-Count']}, {len(cold[2])} bytes")
         results = {}
         gz = {"Accept-Encoding": "gzip, deflate, br"}
         ab.PAGE_FILE.write_bytes(get("/status/bench/")[2])  # the reference serves the front's bytes
-        for name, path, headers in (
+        for name, path, headers, *port in (
             ("reference: the front's 495 kB from a bare view", "/bench/bare-page", None),
             ("front page, warm, gzip (as browsers ask)", "/status/bench/", gz),
             ("front page, warm, not compressed", "/status/bench/", None),
             ("front page, If-None-Match (304)", "/status/bench/", "etag"),
             ("summary.json, warm, gzip", "/status/bench/api/v2/summary.json", gz),
+            ("exported front page from nginx, gzip", "/status/bench/", gz, NGINX_PORT),
+            ("exported summary.json from nginx, gzip", "/status/bench/api/v2/summary.json", gz, NGINX_PORT),
         ):
             if headers == "etag":  # the reader's copy: current at each slice (the front's window is a minute)
                 headers = lambda: {**gz, "If-None-Match": get("/status/bench/", gz)[1]["ETag"]}  # noqa: E731
-            against_bare(path, headers)  # warm up
-            b, m = against_bare(path, headers)
+            port = port[0] if port else PORT
+            against_bare(path, headers, port)  # warm up
+            b, m = against_bare(path, headers, port)
             results[name] = (b, m)
             ab.log(f"{name}: {m['rps']:.0f} rps vs bare {b['rps']:.0f} = {m['rps'] / b['rps']:.2f}x; p50 {m['p50_ms']:.1f} ms; statuses {m['statuses']}; max queries {m['max_queries']}")
         # The crowd: publish, then 200 clients at once.
@@ -171,6 +186,8 @@ def main():
     finally:
         server.terminate()
         server.wait()
+        nginx.stop(static_server)
+        shutil.rmtree(exports, ignore_errors=True)
 
 
 if __name__ == "__main__":

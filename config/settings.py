@@ -227,6 +227,9 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
     "advance-maintenance": {"task": "statuspages.tasks.advance_maintenance", "schedule": 60.0},
     "purge-alert-events": {"task": "alerts.tasks.purge_alert_events", "schedule": 3600.0},
+    # Exports a page missed (a lost message) or that the day rolled over (no-op unless
+    # STATUSPAGES_EXPORT_DIR is set).
+    "sweep-exports": {"task": "statuspages.tasks.sweep_exports", "schedule": 300.0},
     "sweep-notifications": {"task": "notifications.tasks.delivery.sweep_notifications", "schedule": float(NOTIFICATIONS_SWEEP_SECONDS)},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
@@ -404,3 +407,12 @@ LOGGING = logging_config(level=env["LOG_LEVEL"], json=LOG_FORMAT == "json")
 STATUSPAGES_REACH_COUNTER = "notifications.selectors.count_reach"
 # Days of past incidents on a page's front (today included).
 STATUSPAGES_PAST_INCIDENT_DAYS = env["STATUSPAGES_PAST_INCIDENT_DAYS"]
+# The public site written as plain files after each change (statuspages/export/), and the
+# Cache-Control of its live responses (statuspages/views/serving.py): both keep a page up
+# while the application is not.
+STATUSPAGES_EXPORT_DIR = env["STATUSPAGES_EXPORT_DIR"]
+STATUSPAGES_EXPORT_DELAY = env["STATUSPAGES_EXPORT_DELAY"]
+STATUSPAGES_CACHE_MAX_AGE = env["STATUSPAGES_CACHE_MAX_AGE"]
+STATUSPAGES_CACHE_S_MAXAGE = env["STATUSPAGES_CACHE_S_MAXAGE"]
+STATUSPAGES_CACHE_STALE_WHILE_REVALIDATE = env["STATUSPAGES_CACHE_STALE_WHILE_REVALIDATE"]
+STATUSPAGES_CACHE_STALE_IF_ERROR = env["STATUSPAGES_CACHE_STALE_IF_ERROR"]

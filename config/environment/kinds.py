@@ -137,6 +137,20 @@ def path() -> Kind:
     return Kind(parse, "a path")
 
 
+def optional_path() -> Kind:
+    """An absolute path (processes started in other folders agree on it), or nothing
+    (blank: the feature it enables is off)."""
+
+    def parse(raw: str) -> Path | None:
+        if not raw.strip():
+            return None
+        if not Path(raw.strip()).is_absolute():
+            raise Invalid("must be an absolute path")
+        return Path(raw.strip())
+
+    return Kind(parse, "an absolute path, or blank")
+
+
 def time_zone() -> Kind:
     # Django checks the name only against /usr/share/zoneinfo, where there is one, and
     # with tzdata alone fails at the first time it converts.

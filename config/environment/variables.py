@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from config.environment.kinds import (
-    Getter, Kind, address, addresses, choice, cidrs, domain, domains, flag, hosts, integer, issuer, number, origins, path,
-    site_url, text, time_zone, words,
+    Getter, Kind, address, addresses, choice, cidrs, domain, domains, flag, hosts, integer, issuer, number, optional_path,
+    origins, path, site_url, text, time_zone, words,
 )
 from config.environment.urls import broker_url, cache_url, database_url, email_url
 from config.secret_key import is_known_development_key
@@ -259,10 +259,24 @@ TOPICS = (
         Variable("ALERTS_EVENT_RETENTION_DAYS", integer(minimum=1), "30",
                  "how long raw events are kept; a daily task deletes older ones (alerts stay)"),
     )),
-    Topic("Status pages", "The public site's front page.", (
+    Topic("Status pages", "The public site: its front page, its export as plain files, its caching by CDNs.", (
         Variable("STATUSPAGES_PAST_INCIDENT_DAYS", integer(minimum=0), "14",
                  "days of past incidents the front page lists under the components, by day, today included "
                  "(`0`: none; older ones are in the incident history)"),
+        Variable("STATUSPAGES_EXPORT_DIR", optional_path(), "",
+                 "where each public page's site is written as plain files after every change, one directory a page "
+                 "(`<slug>`, a symlink switched atomically) for nginx or a bucket to serve while the application is "
+                 "down (docs/status-pages.md); blank: nothing is exported"),
+        Variable("STATUSPAGES_EXPORT_DELAY", integer(minimum=0), "10",
+                 "seconds an export waits after a change, so a burst of changes is rendered once"),
+        Variable("STATUSPAGES_CACHE_MAX_AGE", integer(minimum=0), "10",
+                 "`max-age` of the public site's responses: seconds a reader's browser may reuse one unasked"),
+        Variable("STATUSPAGES_CACHE_S_MAXAGE", integer(minimum=0), "30",
+                 "`s-maxage`: seconds a CDN or shared cache may serve one unasked"),
+        Variable("STATUSPAGES_CACHE_STALE_WHILE_REVALIDATE", integer(minimum=0), "30",
+                 "`stale-while-revalidate`: seconds past that a cache may serve one while it fetches the next"),
+        Variable("STATUSPAGES_CACHE_STALE_IF_ERROR", integer(minimum=0), "86400",
+                 "`stale-if-error`: seconds a cache may keep serving one while the site errs or is unreachable"),
     )),
     Topic("Logs", "Everything is written to standard error; every line carries the request's id or the "
           "Celery task's.", (

@@ -177,11 +177,25 @@ def page_number(raw: str | None) -> str:
     return str(whole_number("1" if raw is None else raw) or 0)
 
 
-@public_view("history", fresh_for=FRESH_FOR, params={"page": page_number}, csp=page_csp)
+#: words a search in the history takes, and characters (more are left out)
+SEARCH_WORDS, SEARCH_CHARACTERS = 8, 100
+
+
+def search_words(raw: str | None) -> str:
+    """A search as the cache key spells it: lower case, single spaces, bounded ("": none)."""
+    return " ".join((raw or "")[:SEARCH_CHARACTERS].lower().split()[:SEARCH_WORDS])
+
+
+@public_view("history", fresh_for=FRESH_FOR, params={"page": page_number, "q": search_words}, csp=page_csp)
 def history_page(request, page: StatusPage):
     """Incidents and maintenance by month, latest first, ``MONTHS_PER_PAGE`` months a page
     (``?page=2``...): a page is a range of months, so it costs 3 queries whatever the
-    history's length. Page 1 also lists the maintenance to come."""
+    history's length. Page 1 also lists the maintenance to come. ``?q=words``: the
+    incidents whose name or updates hold them all (``reads.search``: 1 query)."""
+    query = search_words(request.GET.get("q"))
+    if query:
+        found = reads.search(page, query.split(), staff=public_state(request).staff)
+        return _render(request, "history_search.html", page, query=query, results=found, limit=reads.SEARCH_RESULTS)
     number = int(page_number(request.GET.get("page")))
     if not number:
         raise Http404("No such page of the history")

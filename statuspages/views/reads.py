@@ -9,13 +9,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Prefetch, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from statuspages.models import (
     Component,
     Maintenance,
     MaintenanceUpdate,
+    PageComponent,
     PageIncident,
     PageIncidentUpdate,
     StatusPage,
@@ -144,3 +146,47 @@ def history(page: StatusPage, *, staff: bool, start: datetime, end: datetime | N
         list(maintenances.order_by("-starts_at", "-id")),
         min(known) if known else None,
     )
+
+
+# --- a component's page -------------------------------------------------------------------------
+
+#: incidents a component's page lists (latest first)
+COMPONENT_INCIDENTS = 50
+
+
+@dataclass
+class ComponentRecord:
+    placement: PageComponent
+    component: Component
+    incidents: list[PageIncident]
+
+
+def component_page(page: StatusPage, component_id: str, *, staff: bool) -> ComponentRecord:
+    """A component the page shows, and the latest incidents the reader may see that set
+    its status (2 queries; its status and availability come from ``selectors``)."""
+    placement = (
+        PageComponent.objects.filter(status_page=page, component_id=component_id, hidden=False, component__enabled=True)
+        .select_related("component", "group")
+        .first()
+    )
+    if placement is None or (placement.group is not None and placement.group.hidden):
+        raise Http404("The page shows no such component")
+    named = UpdateComponentStatus.objects.filter(component_id=component_id).values("update__page_incident_id")
+    incidents = incidents_of(page, staff=staff).filter(pk__in=named).order_by("-published_at", "-id")
+    return ComponentRecord(placement, placement.component, list(incidents[:COMPONENT_INCIDENTS]))
+
+
+# --- searching the history --------------------------------------------------------------------
+
+#: results a search lists (latest first)
+SEARCH_RESULTS = 50
+
+
+def search(page: StatusPage, words: list[str], *, staff: bool, limit: int = SEARCH_RESULTS) -> list[PageIncident]:
+    """The incidents the reader may see whose name or one of whose updates holds every
+    word (any case), latest first (1 query whatever the history: one ``EXISTS`` a word)."""
+    found = incidents_of(page, staff=staff)
+    for word in words:
+        said = PageIncidentUpdate.objects.filter(page_incident=OuterRef("pk"), message__icontains=word)
+        found = found.filter(Q(name__icontains=word) | Exists(said))
+    return list(found.order_by("-published_at", "-id")[:limit])

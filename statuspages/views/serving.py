@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import wraps
 
+from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
@@ -59,6 +60,20 @@ def resolve(request, slug: str) -> tuple[StatusPage, caching.Versions]:
     if page is None or not selectors.may_open(page, staff=reader_is_staff(request)):
         raise Http404("No such status page")
     return page, versions
+
+
+def cdn_cache_control() -> dict:
+    """What an anonymous reader's response to a public page says to caches: a browser may
+    reuse it briefly (a 304 after that costs no rendering), a CDN a little longer, and
+    through an outage of this site for ``stale-if-error``. What staff see, or a private
+    page, is for nobody else's cache and asked for each time."""
+    return {
+        "public": True,
+        "max_age": settings.STATUSPAGES_CACHE_MAX_AGE,
+        "s_maxage": settings.STATUSPAGES_CACHE_S_MAXAGE,
+        "stale_while_revalidate": settings.STATUSPAGES_CACHE_STALE_WHILE_REVALIDATE,
+        "stale_if_error": settings.STATUSPAGES_CACHE_STALE_IF_ERROR,
+    }
 
 
 def _etag(request, **kwargs):
@@ -132,10 +147,8 @@ def public_view(
                 last_modified=max(versions.changed_at, began) if began else versions.changed_at,
             )
             response = conditional(request, **kwargs)
-            # Readers may keep a copy but ask each time (a 304 costs no rendering); what
-            # staff see, or a private page, is for nobody else's cache.
             shared = page.is_public and not staff
-            patch_cache_control(response, no_cache=True, **({"public": True} if shared else {"private": True}))
+            patch_cache_control(response, **(cdn_cache_control() if shared else {"private": True, "no_cache": True}))
             patch_vary_headers(response, ["Cookie", "Accept-Encoding"])
             if cors and shared:
                 response["Access-Control-Allow-Origin"] = "*"

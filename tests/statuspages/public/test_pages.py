@@ -138,7 +138,7 @@ def test_availability_shows_a_bar_per_day_with_its_date_and_uptime(client, page)
         ],
     )
     body = text(client.get("/status/acme/"))
-    api = body[body.index('<span class="component-name">API') :]
+    api = body[body.index(f'<span class="component-name"><a href="/status/acme/components/{component(page, "API").pk}/">API</a>') :]
     api = api[: api.index("</p>", api.index('class="bar-legend"'))]
     # Each day a focusable item holding its text (a tap or Tab shows it; screen readers read it).
     bars = re.findall(r'<li class="day ([a-z_]+)[a-z ]*" tabindex="0"><span class="tip">([^<]+)</span></li>', api)
