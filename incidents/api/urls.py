@@ -6,6 +6,7 @@ from .v1.views import config as v1_config
 from .v1.views import incidents as v1_incidents
 from .v1.views import memberships as v1_memberships
 from .v1.views import utilities as v1_utilities
+from .v2.views import actions as v2_actions
 from .v2.views import config as v2_config
 from .v2.views import follow_ups as v2_follow_ups
 from .v2.views import incidents as v2_incidents
@@ -23,4 +24,5 @@ urlpatterns = [
     *v2_config.urlpatterns,
     *v2_users.urlpatterns,
     *v2_follow_ups.urlpatterns,
+    *v2_actions.urlpatterns,
 ]

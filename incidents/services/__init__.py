@@ -10,9 +10,13 @@ tasks call these; nothing else saves incident models. One module per domain:
 - ``history``: incidents that ran before they were entered here (demo data, imports);
 - ``groups``: the staff groups (viewers, responders, managers) and their permissions;
 - ``memberships``: who may see a private incident (its members);
-- ``follow_ups``: what must be done after an incident.
+- ``follow_ups``: what must be done after an incident;
+- ``actions``: what is being done during an incident;
+- ``timeline``: timeline items, noted by responders;
+- ``attachments``: external resources attached to incidents, related incidents.
 """
 
+from .actions import create_action, delete_action, update_action
 from .configuration import (
     create_incident_role,
     create_incident_status,
