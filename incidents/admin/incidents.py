@@ -21,7 +21,7 @@ from core.admin.common import DomainErrorsAsMessages, RestrictedAdmin
 from core.exceptions import DomainError
 from core.markdown import render_markdown
 from core.numbers import whole_number
-from incidents.admin import console_follow_ups, display, incident_page, members
+from incidents.admin import console_actions, console_follow_ups, display, incident_page, members
 from incidents.models import (
     CustomFieldValue,
     Incident,
@@ -173,6 +173,7 @@ class IncidentAdmin(RestrictedAdmin, DomainErrorsAsMessages, admin.ModelAdmin):
             path("<str:object_id>/post-update/", self.admin_site.admin_view(self.post_update_view), name="incidents_incident_post_update"),
             *members.urls(self),
             *console_follow_ups.urls(self),
+            *console_actions.urls(self),
             *super().get_urls(),
         ]
 
@@ -201,6 +202,7 @@ class IncidentAdmin(RestrictedAdmin, DomainErrorsAsMessages, admin.ModelAdmin):
             "summary_html": render_markdown(incident.summary) if incident.summary else "",
             **members.members_context(self, request, incident),
             **console_follow_ups.follow_ups_context(self, request, incident),
+            **console_actions.actions_context(self, request, incident),
         }
 
     def post_update_view(self, request, object_id):

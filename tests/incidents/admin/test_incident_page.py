@@ -200,6 +200,7 @@ def _grow(incident, n, actor):
         role = services.create_incident_role(actor=None, name=f"Role {n}-{i}", shortform=f"r{i}", description="A role")
         services.assign_role(incident=incident, role=role, assignee=UserFactory(), actor=None)
         services.create_follow_up(incident=incident, actor=None, title=f"Follow-up {i}", assignee=UserFactory())
+        services.create_action(incident=incident, actor=None, description=f"Action {i}", assignee=UserFactory(is_staff=True))
 
 
 @pytest.mark.parametrize("n", [1, 12])
@@ -213,6 +214,7 @@ def test_the_page_runs_the_same_queries_whatever_its_updates_roles_and_fields(st
     # custom fields, options, timestamps, statuses, severities; active users; linked
     # status page incidents; the timeline; the incident's content type (the admin's
     # history link); the types for the type select; the follow-ups with their assignees,
-    # and the staff for the follow-up form's assignee select
-    with django_assert_num_queries(19):
+    # and the staff for the follow-up form's assignee select; the actions with their
+    # assignees, and the staff for the action form's assignee select
+    with django_assert_num_queries(21):
         assert staff_client.get(page_url(incident)).status_code == 200
