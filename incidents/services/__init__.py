@@ -47,7 +47,13 @@ from .custom_fields import (
     update_custom_field,
     update_custom_field_option,
 )
-from .follow_ups import connect_follow_up_issue, create_follow_up, delete_follow_up, update_follow_up
+from .follow_ups import (
+    connect_follow_up_issue,
+    create_follow_up,
+    create_follow_up_from_link,
+    delete_follow_up,
+    update_follow_up,
+)
 from .groups import sync_staff_groups
 from .history import PastUpdate, record_past_incident
 from .incidents import (
