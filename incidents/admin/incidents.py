@@ -21,7 +21,7 @@ from core.admin.common import DomainErrorsAsMessages, RestrictedAdmin
 from core.exceptions import DomainError
 from core.markdown import render_markdown
 from core.numbers import whole_number
-from incidents.admin import console_actions, console_follow_ups, display, incident_page, members
+from incidents.admin import console_actions, console_follow_ups, console_timeline, display, incident_page, members
 from incidents.models import (
     CustomFieldValue,
     Incident,
@@ -174,6 +174,7 @@ class IncidentAdmin(RestrictedAdmin, DomainErrorsAsMessages, admin.ModelAdmin):
             *members.urls(self),
             *console_follow_ups.urls(self),
             *console_actions.urls(self),
+            *console_timeline.urls(self),
             *super().get_urls(),
         ]
 
@@ -203,6 +204,7 @@ class IncidentAdmin(RestrictedAdmin, DomainErrorsAsMessages, admin.ModelAdmin):
             **members.members_context(self, request, incident),
             **console_follow_ups.follow_ups_context(self, request, incident),
             **console_actions.actions_context(self, request, incident),
+            **console_timeline.timeline_context(self, request, incident),
         }
 
     def post_update_view(self, request, object_id):

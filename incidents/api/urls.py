@@ -10,6 +10,7 @@ from .v2.views import actions as v2_actions
 from .v2.views import config as v2_config
 from .v2.views import follow_ups as v2_follow_ups
 from .v2.views import incidents as v2_incidents
+from .v2.views import timeline_items as v2_timeline_items
 from .v2.views import users as v2_users
 
 # Django tries patterns in order, one regular expression each; the paths are disjoint, so
@@ -25,4 +26,5 @@ urlpatterns = [
     *v2_users.urlpatterns,
     *v2_follow_ups.urlpatterns,
     *v2_actions.urlpatterns,
+    *v2_timeline_items.urlpatterns,
 ]

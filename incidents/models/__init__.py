@@ -43,6 +43,7 @@ from .incidents import (
 from .memberships import IncidentMembership
 from .follow_ups import FollowUp, FollowUpPriority, FollowUpStatus
 from .actions import Action, ActionStatus
+from .timeline import TimelineItem
 from .visibility import (
     MANAGE_PRIVATE,
     IncidentLinkedQuerySet,

@@ -74,3 +74,4 @@ from .lifecycle import (
     set_timestamp_values,
 )
 from .memberships import add_incident_member, revoke_incident_membership
+from .timeline import create_timeline_item, delete_timeline_item, update_timeline_item

@@ -9,6 +9,7 @@ from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
+from django.utils import timezone
 
 from incidents import services
 from incidents.models import CustomFieldValue, FieldRequired, FieldType, IncidentRole, IncidentTimestamp
@@ -201,6 +202,9 @@ def _grow(incident, n, actor):
         services.assign_role(incident=incident, role=role, assignee=UserFactory(), actor=None)
         services.create_follow_up(incident=incident, actor=None, title=f"Follow-up {i}", assignee=UserFactory())
         services.create_action(incident=incident, actor=None, description=f"Action {i}", assignee=UserFactory(is_staff=True))
+        services.create_timeline_item(
+            incident=incident, actor=UserFactory(), title=f"Note {i}", occurred_at=timezone.now(), idempotency_key=str(i)
+        )
 
 
 @pytest.mark.parametrize("n", [1, 12])
@@ -215,6 +219,6 @@ def test_the_page_runs_the_same_queries_whatever_its_updates_roles_and_fields(st
     # status page incidents; the timeline; the incident's content type (the admin's
     # history link); the types for the type select; the follow-ups with their assignees,
     # and the staff for the follow-up form's assignee select; the actions with their
-    # assignees, and the staff for the action form's assignee select
-    with django_assert_num_queries(21):
+    # assignees, and the staff for the action form's assignee select; the timeline items
+    with django_assert_num_queries(22):
         assert staff_client.get(page_url(incident)).status_code == 200
