@@ -2,6 +2,7 @@
 (no trailing slash), one module per group of resources."""
 
 from .v1.views import api_keys as v1_api_keys
+from .v1.views import attachments as v1_attachments
 from .v1.views import config as v1_config
 from .v1.views import incidents as v1_incidents
 from .v1.views import memberships as v1_memberships
@@ -27,4 +28,5 @@ urlpatterns = [
     *v2_follow_ups.urlpatterns,
     *v2_actions.urlpatterns,
     *v2_timeline_items.urlpatterns,
+    *v1_attachments.urlpatterns,
 ]

@@ -44,6 +44,7 @@ from .memberships import IncidentMembership
 from .follow_ups import FollowUp, FollowUpPriority, FollowUpStatus
 from .actions import Action, ActionStatus
 from .timeline import TimelineItem
+from .attachments import IncidentAttachment, IncidentRelationship, ResourceType
 from .visibility import (
     MANAGE_PRIVATE,
     IncidentLinkedQuerySet,

@@ -17,6 +17,7 @@ tasks call these; nothing else saves incident models. One module per domain:
 """
 
 from .actions import create_action, delete_action, update_action
+from .attachments import attach_resource, detach_resource, relate_incidents, unrelate_incidents
 from .configuration import (
     create_incident_role,
     create_incident_status,
