@@ -21,7 +21,15 @@ from core.admin.common import DomainErrorsAsMessages, RestrictedAdmin
 from core.exceptions import DomainError
 from core.markdown import render_markdown
 from core.numbers import whole_number
-from incidents.admin import console_actions, console_follow_ups, console_timeline, display, incident_page, members
+from incidents.admin import (
+    console_actions,
+    console_follow_ups,
+    console_related,
+    console_timeline,
+    display,
+    incident_page,
+    members,
+)
 from incidents.models import (
     CustomFieldValue,
     Incident,
@@ -175,6 +183,7 @@ class IncidentAdmin(RestrictedAdmin, DomainErrorsAsMessages, admin.ModelAdmin):
             *console_follow_ups.urls(self),
             *console_actions.urls(self),
             *console_timeline.urls(self),
+            *console_related.urls(self),
             *super().get_urls(),
         ]
 
@@ -205,6 +214,7 @@ class IncidentAdmin(RestrictedAdmin, DomainErrorsAsMessages, admin.ModelAdmin):
             **console_follow_ups.follow_ups_context(self, request, incident),
             **console_actions.actions_context(self, request, incident),
             **console_timeline.timeline_context(self, request, incident),
+            **console_related.related_context(self, request, incident),
         }
 
     def post_update_view(self, request, object_id):

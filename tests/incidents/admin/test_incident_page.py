@@ -205,6 +205,8 @@ def _grow(incident, n, actor):
         services.create_timeline_item(
             incident=incident, actor=UserFactory(), title=f"Note {i}", occurred_at=timezone.now(), idempotency_key=str(i)
         )
+        services.relate_incidents(incident=incident, other=declare(f"Related {n}-{i}"), actor=None)
+        services.attach_resource(incident=incident, actor=None, resource_type="arbitrary_url", url=f"https://x.test/{n}/{i}")
 
 
 @pytest.mark.parametrize("n", [1, 12])
@@ -219,6 +221,7 @@ def test_the_page_runs_the_same_queries_whatever_its_updates_roles_and_fields(st
     # status page incidents; the timeline; the incident's content type (the admin's
     # history link); the types for the type select; the follow-ups with their assignees,
     # and the staff for the follow-up form's assignee select; the actions with their
-    # assignees, and the staff for the action form's assignee select; the timeline items
-    with django_assert_num_queries(22):
+    # assignees, and the staff for the action form's assignee select; the timeline items;
+    # the related incidents (both sides), the attachments
+    with django_assert_num_queries(24):
         assert staff_client.get(page_url(incident)).status_code == 200
