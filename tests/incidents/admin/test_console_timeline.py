@@ -41,7 +41,7 @@ def test_a_responder_notes_a_back_dated_item_once(client):
     responder = _as(client, RESPONDERS)
     incident = declare()
     page = client.get(reverse("admin:incidents_incident_change", args=[incident.pk])).content.decode()
-    assert "Add to timeline" in page
+    assert "Add to timeline" in page and 'type="hidden" name="note-key"' in page  # the form's own idempotency key
     add = reverse("admin:incidents_incident_add_timeline_item", args=[incident.pk])
     earlier = timezone.localtime() - timedelta(hours=2)
     body = {"note-title": "Paged the DBA", "note-occurred_at": earlier.strftime("%Y-%m-%dT%H:%M"), "note-key": "01JTESTKEY0000000000000000"}
