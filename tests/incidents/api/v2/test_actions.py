@@ -183,3 +183,9 @@ def test_our_document_names_each_operation_as_incident_ios_does():
                 assert ours[path][method]["operationId"] == operation["operationId"], (method, path)
                 checked += 1
     assert checked == 10
+
+
+@pytest.mark.parametrize("path", ["/v3/actions/%00", "/v3/follow_ups/%00", "/v3/nothing-here"])
+def test_v3_paths_answer_errors_in_incident_ios_shape(viewer, path):
+    response = viewer.get(path)
+    assert response.status_code == 404 and response.json()["type"] == "not_found"
