@@ -2,10 +2,13 @@
 use: attach from a link, list by incident or by resource, delete; related incidents both
 ways, paged; roles per operation; private incidents out of sight; constant query counts."""
 
+import threading
+
 import pytest
+from django.db import connection
 
 from incidents import services
-from incidents.models import IncidentAttachment, Visibility
+from incidents.models import IncidentAttachment, IncidentRelationship, Visibility
 from tests.clients import accelerated, make_client
 from tests.contract import assert_matches_contract
 from tests.factories import declare
@@ -146,3 +149,31 @@ def test_relationship_list_query_count_is_constant(viewer, incident, django_asse
     with django_assert_num_queries(list_queries()):
         body = viewer.get("/v1/incident_relationships", {"incident_id": incident.pk, "page_size": 50}).json()
         assert len(body["incident_relationships"]) == 11
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_attaches_and_relates_keep_one_row_each():
+    client = make_client("viewer", "incident_editor", name="Racer")
+    incident, other = declare("Checkout fails"), declare("Payments slow")
+    body = {"incident_id": incident.pk, "resource": {"resource_type": "github_pull_request", "url": PR}}
+    barrier = threading.Barrier(6)
+    results = []
+
+    def race(n):
+        try:
+            barrier.wait()
+            if n % 2:
+                services.relate_incidents(incident=incident if n % 4 == 1 else other, other=other if n % 4 == 1 else incident, actor=None)
+            else:
+                results.append(client.post("/v1/incident_attachments", body).json()["incident_attachment"]["id"])
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=race, args=(n,)) for n in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(results) == 3 and len(set(results)) == 1
+    assert IncidentAttachment.objects.count() == 1 and IncidentRelationship.objects.count() == 1

@@ -2,9 +2,11 @@
 the same idempotency key answers the first item), a paged list, update; back-dated items;
 roles per operation; a private incident's items out of sight; constant query counts."""
 
+import threading
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from incidents import services
@@ -137,3 +139,30 @@ def test_list_query_count_is_constant(viewer, incident, django_assert_num_querie
         after = body["incident_timeline_items"][3]["id"]
         rest = viewer.get("/v2/incident_timeline_items", {"incident_id": incident.pk, "after": after}).json()
         assert [i["id"] for i in rest["incident_timeline_items"]] == [i["id"] for i in body["incident_timeline_items"][4:]]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_creates_with_one_idempotency_key_note_one_item():
+    client = make_client("viewer", "incident_editor", name="Racer")
+    incident = declare("Checkout fails")
+    body = {"incident_id": incident.pk, "title": "Rolled back", "timestamp": timezone.now().isoformat(), "idempotency_key": "race"}
+    barrier = threading.Barrier(6)
+    results = []
+
+    def create():
+        try:
+            barrier.wait()
+            response = client.post("/v2/incident_timeline_items", body)
+            results.append((response.status_code, response.json()["incident_timeline_item"]["id"]))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=create) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(results) == 6 and {status for status, _ in results} == {201}
+    assert len({item_id for _, item_id in results}) == 1
+    assert TimelineItem.objects.count() == 1
