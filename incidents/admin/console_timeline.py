@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from core.exceptions import DomainError
 from core.models import new_ulid
 from incidents.admin.cards import changeable_incident
-from incidents.models import Incident
+from incidents.models import Incident, TimelineItem
 
 from .. import services
 
@@ -31,9 +31,10 @@ class AddTimelineItemForm(forms.Form):
 
 def timeline_context(model_admin, request, incident: Incident) -> dict:
     if not model_admin.has_change_permission(request, incident):
-        return {"add_timeline_item_form": None}
+        return {"add_timeline_item_form": None, "may_change_timeline": False}
     now = timezone.localtime().replace(second=0, microsecond=0)
-    return {"add_timeline_item_form": AddTimelineItemForm(prefix="note", initial={"occurred_at": now, "key": new_ulid()})}
+    form = AddTimelineItemForm(prefix="note", initial={"occurred_at": now, "key": new_ulid()})
+    return {"add_timeline_item_form": form, "may_change_timeline": True}
 
 
 def urls(model_admin) -> list:
@@ -43,6 +44,11 @@ def urls(model_admin) -> list:
             "<str:object_id>/timeline/add/",
             view(require_POST(lambda r, object_id: add_timeline_item(model_admin, r, object_id))),
             name="incidents_incident_add_timeline_item",
+        ),
+        path(
+            "<str:object_id>/timeline/<str:item_id>/remove/",
+            view(require_POST(lambda r, object_id, item_id: remove_timeline_item(model_admin, r, object_id, item_id))),
+            name="incidents_incident_remove_timeline_item",
         ),
     ]
 
@@ -67,3 +73,14 @@ def add_timeline_item(model_admin, request, object_id):
     else:
         model_admin.message_user(request, "Noted on the timeline.", messages.SUCCESS)
     return back
+
+
+def remove_timeline_item(model_admin, request, object_id, item_id):
+    """Take a mistaken note off the timeline (incident.io's API has no delete for them)."""
+    incident = changeable_incident(model_admin, request, object_id)
+    item = TimelineItem.objects.filter(incident=incident, pk=item_id).first()
+    if item is None:
+        raise Http404
+    services.delete_timeline_item(item=item, actor=request.user)
+    model_admin.message_user(request, f"“{item.title}” is off the timeline.", messages.SUCCESS)
+    return HttpResponseRedirect(reverse("admin:incidents_incident_change", args=[incident.pk]) + "#timeline")

@@ -61,3 +61,16 @@ def test_a_viewer_cannot_note_anything(client):
     add = reverse("admin:incidents_incident_add_timeline_item", args=[incident.pk])
     assert client.post(add, {"note-title": "Sneak", "note-key": "k"}).status_code == 403
     assert not TimelineItem.objects.exists()
+    item, _ = services.create_timeline_item(incident=incident, actor=None, title="Kept", occurred_at=timezone.now(), idempotency_key="k")
+    assert client.post(reverse("admin:incidents_incident_remove_timeline_item", args=[incident.pk, item.pk])).status_code == 403
+    assert TimelineItem.objects.count() == 1
+
+
+def test_a_responder_takes_a_mistaken_note_off_the_timeline(client):
+    _as(client, RESPONDERS)
+    incident, other = declare(), declare("Other")
+    item, _ = services.create_timeline_item(incident=incident, actor=None, title="Wrong", occurred_at=timezone.now(), idempotency_key="w")
+    assert "Remove note Wrong" in client.get(reverse("admin:incidents_incident_change", args=[incident.pk])).content.decode()
+    assert client.post(reverse("admin:incidents_incident_remove_timeline_item", args=[other.pk, item.pk])).status_code == 404
+    assert client.post(reverse("admin:incidents_incident_remove_timeline_item", args=[incident.pk, item.pk])).status_code == 302
+    assert not TimelineItem.objects.exists()
