@@ -388,6 +388,10 @@ SPECTACULAR_SETTINGS = {
         "IncidentsCreatePayloadV1ModeEnum": "incidents.api.v1.serializers.incidents.V1_CREATE_MODES",
         "IncidentModeEnum": "incidents.models.Mode.values",
         "AlertStatusEnum": "alerts.models.AlertStatus",
+        # Follow-ups' and actions' statuses are the same four strings.
+        "FollowUpStatusEnum": "incidents.models.FollowUpStatus.values",
+        "ExternalIssueProviderEnum": "incidents.models.ExternalIssueProvider.values",
+        "ExternalIssueProviderV2Enum": "incidents.api.v2.serializers.follow_ups.PROVIDERS",
     },
     # Shapes we build as plain dicts (incidents, updates, people) are documented with
     # incident.io's own components, added after the enums are named (incidents/api/openapi).

@@ -23,3 +23,10 @@ follow_up_created = Signal()
 #: a follow-up changed (``follow_up``, ``actor``, ``previous_status``); sent inside the
 #: changing transaction, for incident.io's ``follow_up_updated`` webhook
 follow_up_updated = Signal()
+
+#: an action was created (``action``, ``actor``); sent inside the creating transaction,
+#: for incident.io's ``action_created`` webhook
+action_created = Signal()
+#: an action changed (``action``, ``actor``, ``previous_status``); sent inside the
+#: changing transaction, for incident.io's ``action_updated`` webhook
+action_updated = Signal()

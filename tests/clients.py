@@ -44,6 +44,9 @@ class ApiClient(Client):
     def post(self, path, data=None, headers=None, content_type="application/json", **extra):
         return super().post(path, data, content_type=content_type, headers=self._headers(headers), **extra)
 
+    def patch(self, path, data=None, headers=None, content_type="application/json", **extra):
+        return super().patch(path, data, content_type=content_type, headers=self._headers(headers), **extra)
+
     def put(self, path, data=None, headers=None, content_type="application/json", **extra):
         return super().put(path, data, content_type=content_type, headers=self._headers(headers), **extra)
 

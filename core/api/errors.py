@@ -34,7 +34,8 @@ TYPES = {
     500: "api_error",
 }
 
-API_PREFIXES = ("/v1/", "/v2/", "/api/")
+# incident.io serves v3 of some resources (follow-ups, actions): their errors are JSON too.
+API_PREFIXES = ("/v1/", "/v2/", "/v3/", "/api/")
 
 
 def is_api_path(path: str) -> bool:

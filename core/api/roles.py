@@ -31,6 +31,14 @@ TABLE: dict[tuple[str, str], tuple[str, ...]] = {
     # Follow-ups are part of an incident: read with it, written by those who edit it.
     ("follow_ups", READ): (ApiRole.VIEWER,),
     ("follow_ups", WRITE): (ApiRole.INCIDENT_EDITOR,),
+    # So are actions, timeline items, attachments and related incidents.
+    ("actions", READ): (ApiRole.VIEWER,),
+    ("actions", WRITE): (ApiRole.INCIDENT_EDITOR,),
+    ("timeline_items", READ): (ApiRole.VIEWER,),
+    ("timeline_items", WRITE): (ApiRole.INCIDENT_EDITOR,),
+    ("attachments", READ): (ApiRole.VIEWER,),
+    ("attachments", WRITE): (ApiRole.INCIDENT_EDITOR,),
+    ("incident_relationships", READ): (ApiRole.VIEWER,),
 }
 
 #: the actions that only read (every other action writes)

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from core.markdown import render_markdown
 from incidents.admin import display
-from incidents.models import FieldRequired, FieldType, Incident, IncidentUpdate, StatusCategory
+from incidents.models import FieldRequired, FieldType, Incident, IncidentUpdate, StatusCategory, TimelineItem
 
 from .. import selectors, services
 from .console import UPDATE_EXTENSIONS
@@ -227,30 +227,53 @@ def load_extensions(incident) -> list:
 
 @dataclass(frozen=True)
 class TimelineEntry:
-    update: IncidentUpdate
+    """An update, or a timeline item (``item``, with ``update`` None) noted by a responder."""
+
+    update: IncidentUpdate | None
     html: str
     at: datetime
     who: str
     status_changed: bool
     severity_changed: bool
+    item: TimelineItem | None = None
+
+
+def _who(row) -> str:
+    if row.actor_user_id:
+        return display.person(row.actor_user)
+    return f"API key {row.actor_api_key.name}" if row.actor_api_key_id else "System"
 
 
 def timeline(incident: Incident) -> list[TimelineEntry]:
-    """The incident's updates, newest first, with what rendering them needs (one query)."""
+    """The incident's updates and timeline items, newest first by when each happened (an
+    item may be back-dated between older updates); two queries whatever their number."""
     updates = incident.updates.select_related(
         "new_status", "previous_status", "new_severity", "previous_severity", "actor_user", "actor_api_key"
     ).order_by("-created_at", "-id")
-    entries = []
-    for update in updates:
-        who = display.person(update.actor_user) if update.actor_user_id else (f"API key {update.actor_api_key.name}" if update.actor_api_key_id else "System")
-        entries.append(
-            TimelineEntry(
-                update=update,
-                html=render_markdown(update.message) if update.message else "",
-                at=update.created_at,
-                who=who,
-                status_changed=update.previous_status_id is None or update.previous_status_id != update.new_status_id,
-                severity_changed=update.new_severity_id is not None and update.new_severity_id != update.previous_severity_id,
-            )
+    entries = [
+        TimelineEntry(
+            update=update,
+            html=render_markdown(update.message) if update.message else "",
+            at=update.created_at,
+            who=_who(update),
+            status_changed=update.previous_status_id is None or update.previous_status_id != update.new_status_id,
+            severity_changed=update.new_severity_id is not None and update.new_severity_id != update.previous_severity_id,
         )
+        for update in updates
+    ]
+    items = TimelineItem.objects.filter(incident=incident).select_related("actor_user", "actor_api_key")
+    entries += [
+        TimelineEntry(
+            update=None,
+            html=render_markdown(item.description) if item.description else "",
+            at=item.occurred_at,
+            who=_who(item),
+            status_changed=False,
+            severity_changed=False,
+            item=item,
+        )
+        for item in items
+    ]
+    # Stable: at the same moment, updates (already newest first) keep their order.
+    entries.sort(key=lambda entry: entry.at, reverse=True)
     return entries

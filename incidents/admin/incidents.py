@@ -21,7 +21,16 @@ from core.admin.common import DomainErrorsAsMessages, RestrictedAdmin
 from core.exceptions import DomainError
 from core.markdown import render_markdown
 from core.numbers import whole_number
-from incidents.admin import console, console_follow_ups, display, incident_page, members
+from incidents.admin import (
+    console,
+    console_actions,
+    console_follow_ups,
+    console_related,
+    console_timeline,
+    display,
+    incident_page,
+    members,
+)
 from incidents.models import (
     CustomFieldValue,
     Incident,
@@ -173,6 +182,9 @@ class IncidentAdmin(RestrictedAdmin, DomainErrorsAsMessages, admin.ModelAdmin):
             path("<str:object_id>/post-update/", self.admin_site.admin_view(self.post_update_view), name="incidents_incident_post_update"),
             *members.urls(self),
             *console_follow_ups.urls(self),
+            *console_actions.urls(self),
+            *console_timeline.urls(self),
+            *console_related.urls(self),
             *super().get_urls(),
         ]
 
@@ -201,6 +213,9 @@ class IncidentAdmin(RestrictedAdmin, DomainErrorsAsMessages, admin.ModelAdmin):
             "summary_html": render_markdown(incident.summary) if incident.summary else "",
             **members.members_context(self, request, incident),
             **console_follow_ups.follow_ups_context(self, request, incident),
+            **console_actions.actions_context(self, request, incident),
+            **console_timeline.timeline_context(self, request, incident),
+            **console_related.related_context(self, request, incident),
             "cards": [html for html in (card.render(request, incident) for card in console.CARDS) if html],
         }
 

@@ -9,7 +9,10 @@ One module per domain, each name re-exported here:
 - ``incidents``: incidents, their role assignments, values and timeline;
 - ``visibility``: who may see which incident, on their querysets (``restrict()``);
 - ``memberships``: the staff users who may see a private incident;
-- ``follow_ups``: what must be done after an incident, and its priorities.
+- ``follow_ups``: what must be done after an incident, and its priorities;
+- ``actions``: what is being done during an incident;
+- ``timeline``: what happened when, noted by responders (timeline items);
+- ``attachments``: what else an incident touches (external resources, related incidents).
 """
 
 # In the order the models were defined in, which is the order the app registry lists them.
@@ -39,6 +42,9 @@ from .incidents import (
 )
 from .memberships import IncidentMembership
 from .follow_ups import FollowUp, FollowUpPriority, FollowUpStatus
+from .actions import Action, ActionStatus
+from .timeline import TimelineItem
+from .attachments import IncidentAttachment, IncidentRelationship, ResourceType
 from .visibility import (
     MANAGE_PRIVATE,
     IncidentLinkedQuerySet,

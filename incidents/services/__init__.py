@@ -10,9 +10,14 @@ tasks call these; nothing else saves incident models. One module per domain:
 - ``history``: incidents that ran before they were entered here (demo data, imports);
 - ``groups``: the staff groups (viewers, responders, managers) and their permissions;
 - ``memberships``: who may see a private incident (its members);
-- ``follow_ups``: what must be done after an incident.
+- ``follow_ups``: what must be done after an incident;
+- ``actions``: what is being done during an incident;
+- ``timeline``: timeline items, noted by responders;
+- ``attachments``: external resources attached to incidents, related incidents.
 """
 
+from .actions import create_action, delete_action, update_action
+from .attachments import attach_resource, detach_resource, relate_incidents, unrelate_incidents
 from .configuration import (
     create_incident_role,
     create_incident_status,
@@ -43,7 +48,13 @@ from .custom_fields import (
     update_custom_field,
     update_custom_field_option,
 )
-from .follow_ups import connect_follow_up_issue, create_follow_up, delete_follow_up, update_follow_up
+from .follow_ups import (
+    connect_follow_up_issue,
+    create_follow_up,
+    create_follow_up_from_link,
+    delete_follow_up,
+    update_follow_up,
+)
 from .groups import sync_staff_groups
 from .history import PastUpdate, record_past_incident
 from .incidents import (
@@ -64,3 +75,4 @@ from .lifecycle import (
     set_timestamp_values,
 )
 from .memberships import add_incident_member, revoke_incident_membership
+from .timeline import create_timeline_item, delete_timeline_item, update_timeline_item

@@ -11,6 +11,8 @@ Rules enforced here:
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -99,3 +101,40 @@ def connect_follow_up_issue(*, follow_up: FollowUp, actor: Actor | None, provide
         follow_up.save()
         follow_up_updated.send(sender=FollowUp, follow_up=follow_up, actor=actor, previous_status=follow_up.status)
     return follow_up
+
+
+#: issue trackers a link names by its host (a suffix of it), for ``create_follow_up_from_link``
+LINK_HOSTS = (
+    ("github.com", ExternalIssueProvider.GITHUB),
+    ("gitlab.com", ExternalIssueProvider.GITLAB),
+    ("atlassian.net", ExternalIssueProvider.JIRA),
+    ("linear.app", ExternalIssueProvider.LINEAR),
+    ("app.asana.com", ExternalIssueProvider.ASANA),
+    ("dev.azure.com", ExternalIssueProvider.AZURE_DEVOPS),
+    ("app.clickup.com", ExternalIssueProvider.CLICK_UP),
+    ("app.shortcut.com", ExternalIssueProvider.SHORTCUT),
+    ("service-now.com", ExternalIssueProvider.SERVICE_NOW),
+)
+
+
+def provider_of_link(url: str) -> str | None:
+    host = (urlsplit(url).hostname or "").lower()
+    for suffix, provider in LINK_HOSTS:
+        if host == suffix or host.endswith("." + suffix):
+            return provider
+    return None
+
+
+def create_follow_up_from_link(*, incident: Incident, actor: Actor | None, url: str) -> FollowUp:
+    """A follow-up for an issue that already exists in a known tracker (incident.io's
+    create_from_link): the tracker is read from the link's host and the title is the
+    issue's name from its last segment, since nothing is fetched from the tracker."""
+    if not is_http_url(url):
+        raise DomainError("invalid_value", "The issue URL must be an http(s) URL", field="url")
+    provider = provider_of_link(url)
+    if provider is None:
+        raise DomainError("invalid_value", "The link is not to an issue tracker this tracker knows", field="url")
+    name = url.rstrip("/").rsplit("/", 1)[-1]
+    with transaction.atomic():
+        follow_up = create_follow_up(incident=incident, actor=actor, title=f"{provider.label} issue {name}")
+        return connect_follow_up_issue(follow_up=follow_up, actor=actor, provider=provider, url=url, name=name)

@@ -9,6 +9,7 @@ from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
+from django.utils import timezone
 
 from incidents import services
 from incidents.models import CustomFieldValue, FieldRequired, FieldType, IncidentRole, IncidentTimestamp
@@ -200,6 +201,12 @@ def _grow(incident, n, actor):
         role = services.create_incident_role(actor=None, name=f"Role {n}-{i}", shortform=f"r{i}", description="A role")
         services.assign_role(incident=incident, role=role, assignee=UserFactory(), actor=None)
         services.create_follow_up(incident=incident, actor=None, title=f"Follow-up {i}", assignee=UserFactory())
+        services.create_action(incident=incident, actor=None, description=f"Action {i}", assignee=UserFactory(is_staff=True))
+        services.create_timeline_item(
+            incident=incident, actor=UserFactory(), title=f"Note {i}", occurred_at=timezone.now(), idempotency_key=str(i)
+        )
+        services.relate_incidents(incident=incident, other=declare(f"Related {n}-{i}"), actor=None)
+        services.attach_resource(incident=incident, actor=None, resource_type="arbitrary_url", url=f"https://x.test/{n}/{i}")
 
 
 @pytest.mark.parametrize("n", [1, 12])
@@ -213,7 +220,8 @@ def test_the_page_runs_the_same_queries_whatever_its_updates_roles_and_fields(st
     # custom fields, options, timestamps, statuses, severities; active users; linked
     # status page incidents; the timeline; the incident's content type (the admin's
     # history link); the types for the type select; the follow-ups with their assignees,
-    # and the staff for the follow-up form's assignee select; the attached alerts (the
-    # alerts app's card)
-    with django_assert_num_queries(20):
+    # and the staff for the follow-up form's assignee select; the actions with their
+    # assignees, and the staff for the action form's assignee select; the timeline items;
+    # the related incidents (both sides), the attachments; the attached alerts (the alerts app's card)
+    with django_assert_num_queries(25):
         assert staff_client.get(page_url(incident)).status_code == 200

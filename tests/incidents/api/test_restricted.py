@@ -51,12 +51,24 @@ def secret(settings):
     incident = declare(SECRET_NAME, visibility=Visibility.PRIVATE)
     services.post_incident_update(incident=incident, actor=None, message=SECRET_MESSAGE)
     services.create_follow_up(incident=incident, actor=None, title="Change the lock")
-    declare("Slow dashboard")
+    services.create_action(incident=incident, actor=None, description="Call the locksmith")
+    services.create_timeline_item(
+        incident=incident, actor=None, title="Door seen open", occurred_at=incident.created_at, idempotency_key="door"
+    )
+    services.attach_resource(incident=incident, actor=None, resource_type="arbitrary_url", url="https://x.test/vault")
+    services.relate_incidents(incident=incident, other=declare("Slow dashboard"), actor=None)
     page = status_page(components=["API"])
     published = pages.publish_incident(
         actor=None, status_page=page, name="Login trouble", message="Looking into it.", incident=incident
     )
     return SimpleNamespace(incident=incident, page=page, published=published)
+
+
+def test_a_relationship_is_answered_only_to_a_key_that_sees_both_incidents(secret):
+    related = Incident.objects.get(name="Slow dashboard")
+    query = {"incident_id": related.pk}
+    assert SECRET_NAME not in make_client(*EVERY_ROLE_BUT_GLOBAL).get("/v1/incident_relationships", query).content.decode()
+    assert SECRET_NAME in make_client(ApiRole.GLOBAL_ACCESS).get("/v1/incident_relationships", query).content.decode()
 
 
 def test_every_model_hanging_off_an_incident_says_who_may_see_its_rows():
@@ -122,5 +134,8 @@ def test_a_key_with_global_access_is_answered_with_the_private_incident(secret):
     assert {"/v1/incidents", "/v2/incidents", f"/v2/incidents/{secret.incident.pk}"} <= named
     updates = client.get("/v2/incident_updates", {"incident_id": secret.incident.pk}).content.decode()
     assert SECRET_MESSAGE in updates
-    for path in ("/v2/follow_ups", "/v3/follow_ups"):
+    for path in (
+        "/v2/follow_ups", "/v3/follow_ups", "/v2/actions", "/v3/actions", "/v2/incident_timeline_items",
+        "/v1/incident_attachments",
+    ):
         assert secret.incident.pk in client.get(path, {"incident_id": secret.incident.pk}).content.decode(), path

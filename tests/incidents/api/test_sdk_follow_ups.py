@@ -81,3 +81,47 @@ def test_the_sdk_creates_and_lists_with_v3(sdk):
     created = parsed(follow_ups_v3_create.sync_detailed(client=sdk, body=body), FollowUpsCreateResultV3).follow_up
     listed = parsed(follow_ups_v3_list.sync_detailed(client=sdk, page_size=10), FollowUpsListResultV3)
     assert [f.id for f in listed.follow_ups] == [created.id] and listed.pagination_meta.page_size == 10
+
+
+def test_the_sdk_runs_v3s_single_follow_up_operations(sdk):
+    from incident_io.api.follow_ups_v3 import (
+        follow_ups_v3_connect_external_issue,
+        follow_ups_v3_create_from_link,
+        follow_ups_v3_delete,
+        follow_ups_v3_show,
+        follow_ups_v3_update,
+    )
+    from incident_io.models import (
+        FollowUpsConnectExternalIssuePayloadV3,
+        FollowUpsConnectExternalIssuePayloadV3Provider,
+        FollowUpsConnectExternalIssueResultV3,
+        FollowUpsCreateFromLinkPayloadV3,
+        FollowUpsCreateFromLinkResultV3,
+        FollowUpsShowResultV3,
+        FollowUpsUpdatePayloadV3,
+        FollowUpsUpdatePayloadV3Status,
+        FollowUpsUpdateResultV3,
+    )
+
+    incident = declare("Checkout fails")
+    body = FollowUpsCreateFromLinkPayloadV3(incident_id=incident.pk, url="https://acme.atlassian.net/browse/OPS-7")
+    created = parsed(
+        follow_ups_v3_create_from_link.sync_detailed(client=sdk, body=body), FollowUpsCreateFromLinkResultV3
+    ).follow_up
+    assert str(created.external_issue_reference.provider) == "jira"
+    shown = parsed(follow_ups_v3_show.sync_detailed(created.id, client=sdk), FollowUpsShowResultV3).follow_up
+    assert shown.title == created.title
+
+    update = FollowUpsUpdatePayloadV3(title="Fix checkout", status=FollowUpsUpdatePayloadV3Status.NOT_DOING)
+    updated = parsed(follow_ups_v3_update.sync_detailed(created.id, client=sdk, body=update), FollowUpsUpdateResultV3)
+    assert str(updated.follow_up.status) == "not_doing"
+    link = FollowUpsConnectExternalIssuePayloadV3(
+        provider=FollowUpsConnectExternalIssuePayloadV3Provider.GITHUB, url="https://github.com/acme/api/issues/9"
+    )
+    linked = parsed(
+        follow_ups_v3_connect_external_issue.sync_detailed(created.id, client=sdk, body=link),
+        FollowUpsConnectExternalIssueResultV3,
+    )
+    assert linked.follow_up.external_issue_reference.issue_name == "9"
+    assert follow_ups_v3_delete.sync_detailed(created.id, client=sdk).status_code == 204
+    assert FollowUp.objects.get(pk=created.id).status == "deleted"

@@ -10,7 +10,7 @@ from core.numbers import whole_number
 from incidents.api.actors import actor_shape, user_shape
 from incidents.api.rendering import iso
 from incidents.api.v2.serializers.users import MAX_USER_ID
-from incidents.models import FollowUp, FollowUpPriority, FollowUpStatus
+from incidents.models import ExternalIssueProvider, FollowUp, FollowUpPriority, FollowUpStatus
 
 #: the providers incident.io's ExternalIssueReferenceV2 names
 PROVIDERS = ["asana", "azure_devops", "click_up", "linear", "jira", "jira_server", "github", "gitlab", "service_now", "shortcut"]
@@ -109,4 +109,39 @@ class FollowUpsListQueryV3Serializer(FollowUpsListQueryV2Serializer):
 
 class FollowUpsConnectExternalIssuePayloadV2Serializer(serializers.Serializer):
     provider = serializers.ChoiceField(choices=PROVIDERS)
+    url = serializers.CharField(max_length=500)
+
+
+class _NothingField(_IdField):
+    """An id of something this tracker has none of (teams, follow-up categories): any
+    value is refused, naming the field, rather than dropped."""
+
+    def __init__(self, what: str, **kwargs):
+        self.what = what
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        self.text(data)
+        raise serializers.ValidationError(f"No {self.what} with this id (there are none here)")
+
+
+class FollowUpsUpdatePayloadV3Serializer(FollowUpsUpdatePayloadV2Serializer):
+    assignee_team_id = _NothingField("team", required=False, allow_null=True)
+    follow_up_category_id = _NothingField("follow-up category", required=False, allow_null=True)
+
+    def validate(self, attrs):
+        # Both are refused when set; null means "none", which is what every follow-up has.
+        attrs.pop("assignee_team_id", None)
+        attrs.pop("follow_up_category_id", None)
+        return attrs
+
+
+class FollowUpsConnectExternalIssuePayloadV3Serializer(FollowUpsConnectExternalIssuePayloadV2Serializer):
+    """V3 names a few more providers than V2, all of which a reference here stores."""
+
+    provider = serializers.ChoiceField(choices=ExternalIssueProvider.values)
+
+
+class FollowUpsCreateFromLinkPayloadV3Serializer(serializers.Serializer):
+    incident_id = serializers.CharField(max_length=50)
     url = serializers.CharField(max_length=500)

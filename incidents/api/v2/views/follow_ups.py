@@ -15,11 +15,14 @@ from incidents.api.filters import date_bounds
 from incidents.api.openapi import vendor_component
 from incidents.api.v2.serializers.follow_ups import (
     FollowUpsConnectExternalIssuePayloadV2Serializer,
+    FollowUpsConnectExternalIssuePayloadV3Serializer,
+    FollowUpsCreateFromLinkPayloadV3Serializer,
     FollowUpsCreatePayloadV2Serializer,
     FollowUpsCreatePayloadV3Serializer,
     FollowUpsListQueryV2Serializer,
     FollowUpsListQueryV3Serializer,
     FollowUpsUpdatePayloadV2Serializer,
+    FollowUpsUpdatePayloadV3Serializer,
     render_follow_up_v2,
 )
 from incidents.models import FollowUp, Incident
@@ -105,7 +108,12 @@ class FollowUpV2ViewSet(ApiViewSet):
 
 
 class FollowUpV3ViewSet(FollowUpV2ViewSet):
-    roles = action_roles("follow_ups", "list", "create")
+    """V3: V2's operations with V3's names and payloads, and create_from_link. FollowUpV3
+    is FollowUpV2 with an optional category and team, of which there are none here."""
+
+    roles = action_roles(
+        "follow_ups", "list", "retrieve", "create", "update", "destroy", "connect_external_issue", "create_from_link"
+    )
 
     @extend_schema(
         operation_id="Follow-ups V3#List", tags=["Follow-ups V3"],
@@ -133,6 +141,45 @@ class FollowUpV3ViewSet(FollowUpV2ViewSet):
     def create(self, request):
         return self.created(FollowUpsCreatePayloadV3Serializer)
 
+    @extend_schema(operation_id="Follow-ups V3#Show", tags=["Follow-ups V3"], responses={200: vendor_component("FollowUpsShowResultV3")})
+    def retrieve(self, request, pk):
+        return super().retrieve(request, pk)
+
+    @extend_schema(
+        operation_id="Follow-ups V3#Update", tags=["Follow-ups V3"], request=FollowUpsUpdatePayloadV3Serializer,
+        responses={200: vendor_component("FollowUpsUpdateResultV3")},
+    )
+    def update(self, request, pk):
+        follow_up = self.follow_up(pk)
+        data = self.parse(FollowUpsUpdatePayloadV3Serializer)
+        return self.answer("follow_up", services.update_follow_up(follow_up=follow_up, actor=self.key, **data))
+
+    @extend_schema(operation_id="Follow-ups V3#Delete", tags=["Follow-ups V3"], responses={204: None})
+    def destroy(self, request, pk):
+        return super().destroy(request, pk)
+
+    @extend_schema(
+        operation_id="Follow-ups V3#ConnectExternalIssue", tags=["Follow-ups V3"],
+        request=FollowUpsConnectExternalIssuePayloadV3Serializer,
+        responses={200: vendor_component("FollowUpsConnectExternalIssueResultV3")},
+    )
+    def connect_external_issue(self, request, pk):
+        follow_up = self.follow_up(pk)
+        data = self.parse(FollowUpsConnectExternalIssuePayloadV3Serializer)
+        return self.answer("follow_up", services.connect_follow_up_issue(follow_up=follow_up, actor=self.key, **data))
+
+    @extend_schema(
+        operation_id="Follow-ups V3#CreateFromLink", tags=["Follow-ups V3"], request=FollowUpsCreateFromLinkPayloadV3Serializer,
+        responses={201: vendor_component("FollowUpsCreateFromLinkResultV3")},
+    )
+    def create_from_link(self, request):
+        data = self.parse(FollowUpsCreateFromLinkPayloadV3Serializer)
+        incident = selectors.find_incident(self.restrict(Incident.objects.all()), data["incident_id"])
+        if incident is None:
+            raise Http404("No incident with this id")
+        follow_up = services.create_follow_up_from_link(incident=incident, actor=self.key, url=data["url"])
+        return self.answer("follow_up", follow_up, status=201)
+
 
 follow_ups = FollowUpV2ViewSet.as_view({"get": "list", "post": "create"})
 follow_up = FollowUpV2ViewSet.as_view({"get": "retrieve", "put": "update", "delete": "destroy"})
@@ -143,4 +190,19 @@ urlpatterns = [
     path("v2/follow_ups/<str:pk>", follow_up, name="follow-up-v2"),
     path("v2/follow_ups/<str:pk>/actions/connect_external_issue", connect, name="follow-up-v2-connect-external-issue"),
     path("v3/follow_ups", FollowUpV3ViewSet.as_view({"get": "list", "post": "create"}), name="follow-ups-v3"),
+    path(
+        "v3/follow_ups/actions/create_from_link",
+        FollowUpV3ViewSet.as_view({"post": "create_from_link"}),
+        name="follow-ups-v3-create-from-link",
+    ),
+    path(
+        "v3/follow_ups/<str:pk>",
+        FollowUpV3ViewSet.as_view({"get": "retrieve", "put": "update", "delete": "destroy"}),
+        name="follow-up-v3",
+    ),
+    path(
+        "v3/follow_ups/<str:pk>/actions/connect_external_issue",
+        FollowUpV3ViewSet.as_view({"post": "connect_external_issue"}),
+        name="follow-up-v3-connect-external-issue",
+    ),
 ]
