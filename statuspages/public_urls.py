@@ -3,7 +3,7 @@
 from django.urls import include, path
 
 from . import feeds
-from .views import badges, pages
+from .views import badges, language, pages
 from .views import statuspage_api as api
 
 app_name = "statuspages"
@@ -26,6 +26,7 @@ urlpatterns = [
     path("status/<slug:slug>/incidents/<str:incident_id>/", pages.incident_page, name="incident"),
     path("status/<slug:slug>/maintenance/<str:maintenance_id>/", pages.maintenance_page, name="maintenance"),
     path("status/<slug:slug>/history/", pages.history_page, name="history"),
+    path("status/<slug:slug>/language/<str:language>/", language.choose_language, name="language"),
     path("status/<slug:slug>/feed.atom", feeds.atom_feed, name="feed-atom"),
     path("status/<slug:slug>/feed.rss", feeds.rss_feed, name="feed-rss"),
     path("status/<slug:slug>/badge.svg", badges.page_badge, name="badge"),
