@@ -163,11 +163,13 @@ def availability_bars(name: str, availability: Availability, show_percent: bool 
         ) % {"count": len(hurt), "days": "; ".join(hurt)}
     else:
         summary += gettext("; no incidents")
-    middle = f'<span class="uptime">{gettext("%(percent)s uptime") % {"percent": overall}}</span>' if show_percent else ""
+    uptime = gettext("%(percent)s uptime") % {"percent": overall}
+    middle = f'<span class="uptime">{uptime}</span>' if show_percent else ""
     ago = ngettext("%(count)s day ago", "%(count)s days ago", total) % {"count": total}
+    today = gettext("Today")  # not inside the f-string: makemessages does not look there
     return mark_safe(
         f'<ol class="bars" aria-label="{summary}">{"".join(bars)}</ol>'
-        f'<p class="bar-legend" aria-hidden="true"><span>{ago}</span>{middle}<span>{gettext("Today")}</span></p>'
+        f'<p class="bar-legend" aria-hidden="true"><span>{ago}</span>{middle}<span>{today}</span></p>'
     )
 
 
