@@ -10,6 +10,7 @@ from datetime import date
 from functools import lru_cache
 
 from django import template
+from django.conf import settings
 from django.utils import dateformat, numberformat, timezone
 from django.utils.formats import get_format
 from django.utils.html import escape, format_html
@@ -64,6 +65,13 @@ FORMATS = {
 @register.filter
 def status_label(value: str) -> str:
     return str(LABELS.get(value, str(value).replace("_", " ").capitalize()))
+
+
+@register.simple_tag
+def public_languages() -> list[tuple[str, str]]:
+    """The switcher's languages, each named in itself ("Deutsch", "日本語"): Django's
+    ``get_available_languages`` would name them in the page's language."""
+    return list(settings.LANGUAGES)
 
 
 @register.filter
