@@ -21,10 +21,14 @@ TEMPLATE_DIRS = {
 }
 TEMPLATE_GLOBS = {
     "statuspages": ["statuspages/*.html"],
-    "notifications": ["notifications/email/*.html", "notifications/email/*.txt", "notifications/email/*.subject"],
+    "notifications": ["notifications/*.html", "notifications/email/*.html", "notifications/email/*.txt",
+                      "notifications/email/*.subject"],
 }
 #: the public site's code that marks strings
-CODE = {"statuspages": ["statuspages/templatetags/status_pages.py", "statuspages/feeds.py"]}
+CODE = {
+    "statuspages": ["statuspages/templatetags/status_pages.py", "statuspages/feeds.py"],
+    "notifications": ["notifications/forms.py", "notifications/views.py"],
+}
 _GETTEXT = {"gettext": 0, "_": 0, "gettext_lazy": 0, "pgettext": 1, "pgettext_lazy": 1, "ngettext": 0, "ngettext_lazy": 0}
 
 
