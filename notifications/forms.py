@@ -1,9 +1,9 @@
 """The public site's subscriber forms: subscribing, and a subscriber's components."""
 
 from django import forms
-from django.utils.translation import gettext_lazy as _
 from django.db.models import Case, Value, When
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
 
 from statuspages.models import Component, StatusPage
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 from django.shortcuts import render
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
@@ -85,7 +85,7 @@ def _subscribe(request, slug: str, *, limited: bool = True):
                 client_address=client_address(request) if limited else None,
             )
         except services.SubscribeRateLimited as exc:
-            form.add_error(None, _("Too many requests from your network: please try again later."))
+            form.add_error(None, gettext_lazy("Too many requests from your network: please try again later."))
             response = _render(request, "subscribe.html", page, form=form, status=429)
             response["Retry-After"] = str(exc.retry_after)
             return response
