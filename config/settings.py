@@ -242,6 +242,16 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en-us"
+# The languages the public status site ships complete catalogues for
+# (statuspages/locale, notifications/locale; docs/status-pages.md): a reader gets the one
+# their cookie or Accept-Language names, else the page's default. The admin stays English.
+LANGUAGES = [
+    ("en", "English"),
+    ("de", "Deutsch"),
+    ("fr", "Français"),
+    ("es", "Español"),
+    ("ja", "日本語"),
+]
 TIME_ZONE = env["TIME_ZONE"]
 USE_I18N = True
 USE_TZ = True

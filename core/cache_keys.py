@@ -25,11 +25,11 @@ from django.conf import settings
 
 #: the packages whose files shape what is cached (the apps and the project)
 PACKAGES = ("config", "core", "incidents", "statuspages", "notifications")
-#: files that shape a rendering: code, templates, styles and scripts
-SUFFIXES = frozenset({".py", ".html", ".txt", ".css", ".js", ".svg", ".json", ".xml"})
+#: files that shape a rendering: code, templates, styles, scripts and translations
+SUFFIXES = frozenset({".py", ".html", ".txt", ".css", ".js", ".svg", ".json", ".xml", ".subject", ".po", ".mo"})
 #: settings a response's shape depends on (links, time zone, static paths, language,
 #: the sanitiser's and renderers' switches); a change to any starts a new prefix
-SHAPING_SETTINGS = ("SITE_URL", "TIME_ZONE", "STATIC_URL", "LANGUAGE_CODE", "USE_TZ", "DEBUG", "STATUSPAGES_PAST_INCIDENT_DAYS")
+SHAPING_SETTINGS = ("SITE_URL", "TIME_ZONE", "STATIC_URL", "LANGUAGE_CODE", "LANGUAGES", "USE_TZ", "DEBUG", "STATUSPAGES_PAST_INCIDENT_DAYS")
 _ROOT = Path(__file__).resolve().parent.parent
 
 

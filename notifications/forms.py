@@ -3,6 +3,7 @@
 from django import forms
 from django.db.models import Case, Value, When
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
 
 from statuspages.models import Component, StatusPage
 
@@ -27,13 +28,13 @@ def shown_components(page: StatusPage):
 
 class ComponentsForm(forms.Form):
     scope = forms.ChoiceField(
-        choices=[(ALL, "Every component"), (SOME, "Only the components I choose")],
+        choices=[(ALL, _("Every component")), (SOME, _("Only the components I choose"))],
         widget=forms.RadioSelect,
         initial=ALL,
-        label="What to hear about",
+        label=_("What to hear about"),
     )
     components = forms.ModelMultipleChoiceField(
-        queryset=Component.objects.none(), widget=forms.CheckboxSelectMultiple, required=False, label="Components"
+        queryset=Component.objects.none(), widget=forms.CheckboxSelectMultiple, required=False, label=_("Components")
     )
 
     def __init__(self, *args, page: StatusPage, **kwargs):
@@ -43,7 +44,7 @@ class ComponentsForm(forms.Form):
     def clean(self):
         data = super().clean()
         if data.get("scope") == SOME and not data.get("components"):
-            self.add_error("components", "Choose at least one component, or every component.")
+            self.add_error("components", _("Choose at least one component, or every component."))
         return data
 
     def chosen(self):
@@ -57,7 +58,7 @@ class SubscribeForm(ComponentsForm):
     # Text: the service normalises and checks the address (core.email_addresses), one
     # rule for the form and every API; the browser still offers its email keyboard.
     email = forms.CharField(
-        label="Email address",
+        label=_("Email address"),
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email", "inputmode": "email", "spellcheck": "false"}),
     )

@@ -23,11 +23,13 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 from django.utils.html import escape
 
 from core import acceleration
 from core.markdown import markdown_to_text, render_markdown
-from statuspages.models import ComponentStatus, MaintenanceUpdate, PageIncidentUpdate, UpdateComponentStatus
+from statuspages.models import MaintenanceUpdate, PageIncidentUpdate, UpdateComponentStatus
+from statuspages.templatetags.status_pages import status_label
 
 from .links import confirm_url, preferences_url, unsubscribe_url
 from .models import Subscriber
@@ -80,11 +82,11 @@ def _incident_context(update: PageIncidentUpdate) -> dict:
         .order_by("-update__published_at", "-update__pk")
     )
     for moved in said:  # latest word on each component first
-        latest.setdefault(moved.component_id, (moved.component.name, ComponentStatus(moved.status).label))
+        latest.setdefault(moved.component_id, (moved.component.name, status_label(moved.status)))
     return {
         "event": "incident_update",
         "item": incident,
-        "status_label": update.get_status_display(),
+        "status_label": status_label(update.status),
         "components": sorted(latest.values()),
         "url": settings.SITE_URL + reverse("statuspages:incident", args=[incident.status_page.slug, incident.pk]),
         "thread": f"incident-{incident.pk}",
@@ -94,7 +96,7 @@ def _incident_context(update: PageIncidentUpdate) -> dict:
 
 def _maintenance_context(update: MaintenanceUpdate) -> dict:
     maintenance = update.maintenance
-    label = update.get_status_display()
+    label = status_label(update.status)
     return {
         "event": "maintenance_update",
         "item": maintenance,
@@ -107,7 +109,13 @@ def _maintenance_context(update: MaintenanceUpdate) -> dict:
 
 
 def render_update(update: Update) -> RenderedUpdate:
-    """Render ``update``'s email once (a few queries), for every subscriber."""
+    """Render ``update``'s email once (a few queries), for every subscriber, in the page's
+    default language (``StatusPage.default_language``)."""
+    with translation.override(page_of(update).default_language):
+        return _render_update(update)
+
+
+def _render_update(update: Update) -> RenderedUpdate:
     context = _incident_context(update) if isinstance(update, PageIncidentUpdate) else _maintenance_context(update)
     context.update(
         page=page_of(update),
@@ -172,6 +180,11 @@ def confirmation_message(subscriber: Subscriber, connection=None) -> EmailMultiA
     """The confirmation email, or the reminder of an address already subscribed (which
     one is decided when it is sent: an address that confirmed meanwhile gets the reminder)."""
     page = subscriber.status_page
+    with translation.override(page.default_language):
+        return _confirmation_message(subscriber, page, connection)
+
+
+def _confirmation_message(subscriber: Subscriber, page, connection) -> EmailMultiAlternatives:
     kind = "already_subscribed" if subscriber.is_notifiable else "confirm"
     context = {
         "page": page,

@@ -13,6 +13,9 @@ exception to CSRF is RFC 8058's one-click unsubscribe: a mail client POSTs
 from __future__ import annotations
 
 from django.shortcuts import render
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
@@ -20,6 +23,7 @@ from django.views.decorators.http import require_http_methods
 from core.api.auth import authenticate, bearer_token
 from core.exceptions import DomainError
 from core.net import client_address
+from statuspages.languages import reader_language
 from statuspages.views.pages import brand_of, page_csp
 from statuspages.views.serving import resolve
 
@@ -33,7 +37,11 @@ ONE_CLICK = "One-Click"
 
 
 def _render(request, template: str, page, *, status: int = 200, **context):
-    response = render(request, f"notifications/{template}", {"page": page, "brand": brand_of(page), **context}, status=status)
+    language = reader_language(request, page.default_language)  # as the cached pages choose it
+    with translation.override(language):
+        response = render(request, f"notifications/{template}", {"page": page, "brand": brand_of(page), **context}, status=status)
+    response["Content-Language"] = language
+    patch_vary_headers(response, ["Accept-Language"])
     # Pages reached by a signed link: the link must not leak to other sites, nor be
     # indexed. Not "no-referrer": a browser then sends its forms with "Origin: null",
     # which CSRF checking refuses.
@@ -77,7 +85,7 @@ def _subscribe(request, slug: str, *, limited: bool = True):
                 client_address=client_address(request) if limited else None,
             )
         except services.SubscribeRateLimited as exc:
-            form.add_error(None, "Too many requests from your network: please try again later.")
+            form.add_error(None, gettext_lazy("Too many requests from your network: please try again later."))
             response = _render(request, "subscribe.html", page, form=form, status=429)
             response["Retry-After"] = str(exc.retry_after)
             return response

@@ -4,7 +4,8 @@ timeline as the entry's content. Text is stripped of the control characters XML 
 cannot carry (``core.text``): the rule refuses them where text enters, and a row stored
 before it held must not make the feed fail for every reader. Served through ``views.serving.public_view`` like every
 public response (versioned, conditional, rendered once). Links are absolute, from
-``SITE_URL``, so a body is the same whatever host it was asked through."""
+``SITE_URL``, so a body is the same whatever host it was asked through. Titles, statuses
+and dates are in the reader's language (``statuspages.languages``), which the feed names."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from django.contrib.syndication.views import Feed
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.translation import gettext
 
 from core.text import strip_controls
 from statuspages.models import StatusPage
@@ -52,13 +54,14 @@ def entries(page: StatusPage, *, staff: bool) -> list[Entry]:
 
 class IncidentsFeed(Feed):
     feed_type = Atom1Feed
-    language = "en"
+    #: None: the reader's, active while ``public_view`` renders (Django's default)
+    language = None
 
     def get_object(self, request, page: StatusPage):
         return page
 
     def title(self, page):
-        return strip_controls(f"{page.name}: incidents and maintenance", multi_line=False)
+        return strip_controls(gettext("%(name)s: incidents and maintenance") % {"name": page.name}, multi_line=False)
 
     def link(self, page):
         return settings.SITE_URL + reverse("statuspages:page", args=[page.slug])
@@ -68,7 +71,7 @@ class IncidentsFeed(Feed):
         return settings.SITE_URL + reverse(name, args=[page.slug])
 
     def subtitle(self, page):
-        return strip_controls(page.description or f"Incidents and maintenance on {page.name}")
+        return strip_controls(page.description or gettext("Incidents and maintenance on %(name)s") % {"name": page.name})
 
     description = subtitle
 
@@ -79,8 +82,8 @@ class IncidentsFeed(Feed):
         return entries(page, staff=public_state(self.request).staff)
 
     def item_title(self, entry: Entry):
-        prefix = "Maintenance: " if entry.kind == "maintenance" else ""
-        return strip_controls(f"{prefix}{entry.item.name}", multi_line=False)
+        title = gettext("Maintenance: %(name)s") % {"name": entry.item.name} if entry.kind == "maintenance" else entry.item.name
+        return strip_controls(title, multi_line=False)
 
     def item_description(self, entry: Entry):
         return strip_controls(render_to_string("statuspages/feed_entry.html", {"entry": entry}))

@@ -3,7 +3,7 @@
 from django.urls import include, path
 
 from . import feeds
-from .views import badges, components, pages
+from .views import badges, components, language, pages
 from .views import statuspage_api as api
 
 app_name = "statuspages"
@@ -27,6 +27,7 @@ urlpatterns = [
     path("status/<slug:slug>/maintenance/<str:maintenance_id>/", pages.maintenance_page, name="maintenance"),
     path("status/<slug:slug>/history/", pages.history_page, name="history"),
     path("status/<slug:slug>/components/<str:component_id>/", components.component_page, name="component"),
+    path("status/<slug:slug>/language/<str:language>/", language.choose_language, name="language"),
     path("status/<slug:slug>/feed.atom", feeds.atom_feed, name="feed-atom"),
     path("status/<slug:slug>/feed.rss", feeds.rss_feed, name="feed-rss"),
     path("status/<slug:slug>/badge.svg", badges.page_badge, name="badge"),

@@ -18,6 +18,7 @@ from tests.clients import ACCELERATED, PLAIN, ApiClient, make_client, redis_cach
 ACCELERATION_SEAMS = (
     "tests/alerts/api/",
     "tests/browser/test_public_status_page.py",
+    "tests/browser/test_status_page_languages.py",
     "tests/browser/test_subscribing.py",
     "tests/config/test_database.py",
     "tests/core/accel/test_postgresql.py",
@@ -29,6 +30,7 @@ ACCELERATION_SEAMS = (
     "tests/notifications/test_views.py",
     "tests/statuspages/api/",
     "tests/statuspages/public/",
+    "tests/statuspages/i18n/",
 )
 PICKS_ITS_BACKEND = frozenset({"accelerated", "plain", "speed"})
 

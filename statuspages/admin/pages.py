@@ -41,7 +41,7 @@ class StatusPageAdmin(DomainErrorsAsMessages, admin.ModelAdmin):
     inlines = [ComponentGroupInline, PageComponentInline]
     fieldsets = [
         (None, {"fields": ["name", "slug", "description", "is_public", "is_default"]}),
-        ("Branding", {"fields": ["logo_url", "brand_colour", "support_url", "time_zone", "display_uptime"]}),
+        ("Branding", {"fields": ["logo_url", "brand_colour", "support_url", "time_zone", "default_language", "display_uptime"]}),
     ]
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):

@@ -3,6 +3,7 @@ Checkly's are), the groups a page arranges them in, and each page's placement of
 
 import zoneinfo
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
@@ -42,6 +43,12 @@ class StatusPage(TimestampedModel):
     time_zone = models.CharField(max_length=64, default="UTC", validators=[_validate_time_zone])
     display_uptime = models.CharField(
         max_length=24, choices=UptimeDisplay.choices, default=UptimeDisplay.CHART_AND_PERCENTAGE
+    )
+    default_language = models.CharField(
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default="en",
+        help_text="The language of readers whose browser asks for none the site speaks, and of subscribers' emails",
     )
 
     class Meta:

@@ -13,8 +13,11 @@ import re
 
 from django.http import HttpResponseNotFound, HttpResponseServerError
 from django.template import loader
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
 
 from core.api import errors as core_errors
+from statuspages.languages import reader_language
 from statuspages.selectors import pages_for
 
 _PUBLIC = re.compile(r"^/status/(?:(?P<slug>[-a-zA-Z0-9_]+)/)?")
@@ -36,15 +39,21 @@ def handler404(request, exception=None):
     page = None
     if match["slug"] and len(match["slug"]) <= 100:
         page = pages_for(staff=False).filter(slug=match["slug"]).first()
-    body = loader.render_to_string("statuspages/404.html", {"page": page}, request)
-    return HttpResponseNotFound(body)
+    with translation.override(reader_language(request, page.default_language if page else None)):
+        body = loader.render_to_string("statuspages/404.html", {"page": page}, request)
+    response = HttpResponseNotFound(body)
+    patch_vary_headers(response, ["Cookie", "Accept-Language"])
+    return response
 
 
 def handler500(request):
     if _public(request.path) is None:
         return core_errors.handler500(request)
     try:
-        body = loader.get_template("statuspages/500.html").render()  # no context: nothing may fail here
+        with translation.override(reader_language(request, None)):  # the headers only: no query
+            body = loader.get_template("statuspages/500.html").render()  # no context: nothing may fail here
     except Exception:  # noqa: BLE001 - the last resort must answer
         return core_errors.handler500(request)
-    return HttpResponseServerError(body)
+    response = HttpResponseServerError(body)
+    patch_vary_headers(response, ["Cookie", "Accept-Language"])
+    return response

@@ -14,11 +14,12 @@ from functools import wraps
 
 from django.conf import settings
 from django.http import Http404, HttpResponse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.views.decorators.http import condition, require_safe
 
 from statuspages import caching, selectors
+from statuspages.languages import reader_language
 from statuspages.models import StatusPage
 
 
@@ -29,6 +30,8 @@ class PublicRequest:
     page: StatusPage
     #: a logged-in staff member: sees private pages and staff-only incidents
     staff: bool
+    #: the language the body is in (``statuspages.languages``)
+    language: str
     versions: caching.Versions
     #: the ETag of what the page shows to this audience, which keys its rendered body
     version: str
@@ -111,7 +114,7 @@ def public_view(
             state = public_state(request)
 
             def rendered() -> caching.Rendered:
-                with timezone.override(state.page.time_zone):
+                with timezone.override(state.page.time_zone), translation.override(state.language):
                     response = render(request, state.page, **kwargs)
                 return caching.Rendered(response.content, response["Content-Type"])
 
@@ -130,8 +133,10 @@ def public_view(
                 versions = caching.versions(page.pk)
             staff = reader_is_staff(request)
             number, began = caching.window(fresh_for)
+            language = reader_language(request, page.default_language)
             variant = [
                 name,
+                f"lang={language}",
                 *(f"{k}={v}" for k, v in sorted(kwargs.items())),
                 *(f"{p}={normalise(request.GET.get(p))}" for p, normalise in (params or {}).items()),
             ]
@@ -140,6 +145,7 @@ def public_view(
             request.statuspage_public = PublicRequest(
                 page=page,
                 staff=staff,
+                language=language,
                 versions=versions,
                 version=version,
                 compressed=compressed,
@@ -149,7 +155,10 @@ def public_view(
             response = conditional(request, **kwargs)
             shared = page.is_public and not staff
             patch_cache_control(response, **(cdn_cache_control() if shared else {"private": True, "no_cache": True}))
-            patch_vary_headers(response, ["Cookie", "Accept-Encoding"])
+            # One reader's language is never another's: the body's version names it, and a
+            # shared cache is told it depends on these headers.
+            patch_vary_headers(response, ["Cookie", "Accept-Encoding", "Accept-Language"])
+            response["Content-Language"] = language
             if cors and shared:
                 response["Access-Control-Allow-Origin"] = "*"
             if csp is not None:

@@ -43,10 +43,10 @@ def test_the_email_has_text_and_html_with_the_update_its_components_and_links(pa
     body = parts(message_for(published.updates.get(), subscriber))
     text, html = body["text/plain"], body["text/html"]
     incident_url = f"{settings.SITE_URL}/status/{page.slug}/incidents/{published.pk}/"
-    assert "We are looking" in text and "- API: Partial Outage" in text and incident_url in text
+    assert "We are looking" in text and "- API: Partial outage" in text and incident_url in text
     assert "**" not in text and "alert(1)" not in text and "<script>" not in text  # plain text, not markdown
     assert "<strong>looking</strong>" in html and "<script>" not in html and "Checkout &lt;fails&gt;" in html
-    assert "Partial Outage" in html and f'href="{incident_url}"' in html
+    assert "Partial outage" in html and f'href="{incident_url}"' in html
     from notifications.links import preferences_url, unsubscribe_url
 
     assert unsubscribe_url(subscriber) in text and preferences_url(subscriber) in text

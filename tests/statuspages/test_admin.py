@@ -109,13 +109,14 @@ def test_a_component_status_set_by_hand(staff_client, page):
 def test_a_page_and_its_groups_are_saved_through_the_services(staff_client):
     response = staff_client.post(reverse("admin:statuspages_statuspage_add"), {
         "name": "Public", "slug": "public", "description": "", "is_public": "on", "is_default": "on",
-        "brand_colour": "#1f6feb", "time_zone": "UTC", "display_uptime": "chart_and_percentage",
+        "brand_colour": "#1f6feb", "time_zone": "UTC", "default_language": "ja", "display_uptime": "chart_and_percentage",
         "groups-TOTAL_FORMS": "1", "groups-INITIAL_FORMS": "0", "groups-0-name": "Core", "groups-0-description": "", "groups-0-position": "0",
         "placements-TOTAL_FORMS": "0", "placements-INITIAL_FORMS": "0",
     })
     assert response.status_code == 302, response.content.decode()[:3000]
     page = StatusPage.objects.get()
     assert page.is_default and [g.name for g in page.groups.all()] == ["Core"] and page.groups.get().number > 0
+    assert page.default_language == "ja"
 
 
 def test_the_incident_page_links_to_publishing_on_a_status_page(staff_client):
