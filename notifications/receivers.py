@@ -22,14 +22,15 @@ from concurrent.futures import Future
 from django.db import transaction
 from django.dispatch import receiver
 
-from incidents.models import Incident
-from incidents.signals import incident_created, incident_updated
+from incidents.models import FollowUp, Incident
+from incidents.signals import follow_up_created, follow_up_updated, incident_created, incident_updated
 from statuspages.signals import update_published
 
 from .enqueue import in_background
 from .selectors import Update
 from .services.delivery import kind_of
-from .services.webhooks import record_incident_event
+from .services.chat import record_follow_up_news, record_incident_news
+from .services.webhooks import record_follow_up_event, record_incident_event
 from .signals import batch_owed, confirmations_owed, fan_out_owed, webhook_deliveries_owed
 from .tasks import deliver_webhook, fan_out, send_batch, send_confirmation, send_confirmations
 
@@ -92,16 +93,31 @@ def on_webhook_deliveries_owed(sender, delivery_ids, **kwargs):
     transaction.on_commit(lambda: in_background(_send_webhooks, ids))
 
 
+def _owed(ids: list[int]) -> None:
+    if ids:
+        webhook_deliveries_owed.send(sender=Incident, delivery_ids=ids)
+
+
 @receiver(incident_created, sender=Incident)
 def on_incident_created(sender, incident, **kwargs):
     # In the declaring transaction: the outbox rows commit with the incident or not at all.
-    ids = record_incident_event(incident=incident, created=True)
-    if ids:
-        webhook_deliveries_owed.send(sender=Incident, delivery_ids=ids)
+    _owed(record_incident_event(incident=incident, created=True) + record_incident_news(incident=incident, created=True))
 
 
 @receiver(incident_updated, sender=Incident)
-def on_incident_updated(sender, incident, previous_status_id=None, message="", **kwargs):
+def on_incident_updated(sender, incident, previous_status_id=None, previous_severity_id=None, message="", **kwargs):
     ids = record_incident_event(incident=incident, previous_status_id=previous_status_id, message=message)
-    if ids:
-        webhook_deliveries_owed.send(sender=Incident, delivery_ids=ids)
+    ids += record_incident_news(
+        incident=incident, previous_status_id=previous_status_id, previous_severity_id=previous_severity_id, message=message
+    )
+    _owed(ids)
+
+
+@receiver(follow_up_created, sender=FollowUp)
+def on_follow_up_created(sender, follow_up, **kwargs):
+    _owed(record_follow_up_event(follow_up=follow_up, created=True) + record_follow_up_news(follow_up=follow_up))
+
+
+@receiver(follow_up_updated, sender=FollowUp)
+def on_follow_up_updated(sender, follow_up, **kwargs):
+    _owed(record_follow_up_event(follow_up=follow_up, created=False))

@@ -198,7 +198,7 @@ def edit_incident(
     change goes through the timeline like any update."""
     with transaction.atomic():
         incident = Incident.objects.select_for_update().get(pk=incident.pk)
-        previous_status_id = incident.status_id
+        previous_status_id, previous_severity_id = incident.status_id, incident.severity_id
         changes = {}
         if name is not None:
             if not name.strip():
@@ -248,6 +248,7 @@ def edit_incident(
             incident=incident,
             previous_status_id=previous_status_id,
             new_status_id=incident.status_id,
+            previous_severity_id=previous_severity_id,
             message=message,
         )
     return incident

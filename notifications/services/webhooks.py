@@ -32,9 +32,10 @@ from incidents import selectors
 from incidents.api.rendering import IncidentParts
 from incidents.api.v2.serializers.incidents.rendering import render_incident_v2
 from incidents.api.v2.serializers.shapes import IncidentStatusV2Serializer
-from incidents.models import Incident, Visibility
+from incidents.api.v2.serializers.follow_ups import render_follow_up_v2
+from incidents.models import FollowUp, Incident, Visibility
 
-from ..models import EVENT_TYPES, DeliveryState, WebhookDelivery, WebhookEndpoint, WebhookMessage
+from ..models import EVENT_TYPES, ChatEvent, DeliveryState, EndpointKind, WebhookDelivery, WebhookEndpoint, WebhookMessage
 from ..signals import webhook_deliveries_owed
 from ..signing import new_secret
 
@@ -52,9 +53,9 @@ def _clean_url(url: str) -> str:
     return url
 
 
-def _clean_event_types(event_types) -> list[str]:
+def _clean_event_types(event_types, known=EVENT_TYPES) -> list[str]:
     chosen = list(dict.fromkeys(event_types or ()))
-    unknown = [name for name in chosen if name not in EVENT_TYPES]
+    unknown = [name for name in chosen if name not in known]
     if unknown:
         raise DomainError("invalid_value", f"Unknown event type: {', '.join(unknown)}", field="event_types")
     return chosen
@@ -81,7 +82,10 @@ def update_endpoint(
 ) -> WebhookEndpoint:
     """Change what staff may change (the secret only rotates)."""
     endpoint.url, endpoint.description, endpoint.private_events = _clean_url(url), description, private_events
-    endpoint.event_types = _clean_event_types(event_types)
+    endpoint.event_types = _clean_event_types(event_types, ChatEvent.values if endpoint.is_chat else EVENT_TYPES)
+    if enabled and endpoint.disabled_reason:
+        # Re-enabled by staff: its failures so far are forgiven.
+        endpoint.consecutive_failures, endpoint.failing_since = 0, None
     # A form may have set ``enabled`` already: the reason follows the outcome, keeping why
     # an endpoint that stays disabled was disabled (a 410, say).
     endpoint.enabled = enabled
@@ -106,8 +110,9 @@ def rotate_secret(*, endpoint: WebhookEndpoint, grace: timedelta | None = None) 
 
 def set_enabled(*, endpoint: WebhookEndpoint, enabled: bool, reason: str = "") -> None:
     endpoint.enabled, endpoint.disabled_reason = enabled, "" if enabled else reason
+    forgiven = {"consecutive_failures": 0, "failing_since": None} if enabled else {}
     WebhookEndpoint.objects.filter(pk=endpoint.pk).update(
-        enabled=enabled, disabled_reason=endpoint.disabled_reason, updated_at=timezone.now()
+        enabled=enabled, disabled_reason=endpoint.disabled_reason, updated_at=timezone.now(), **forgiven
     )
 
 
@@ -150,7 +155,7 @@ def record_incident_event(*, incident: Incident, created: bool = False, previous
     """Record the events an incident's change makes, for every enabled endpoint that
     wants them, in the caller's transaction. Returns the deliveries' ids (none: one
     query, and nothing rendered)."""
-    endpoints = list(WebhookEndpoint.objects.filter(enabled=True))
+    endpoints = list(WebhookEndpoint.objects.filter(enabled=True, kind=EndpointKind.WEBHOOK))
     if not endpoints:
         return []
     kinds = [CREATED] if created else [UPDATED]
@@ -173,10 +178,44 @@ def record_incident_event(*, incident: Incident, created: bool = False, previous
     return [delivery.pk for delivery in deliveries]
 
 
+def record_follow_up_event(*, follow_up, created: bool) -> list[int]:
+    """Record ``follow_up_created_v2`` or ``follow_up_updated_v2`` (its ``private_`` twin
+    for a private incident's follow-up: the id only) in the caller's transaction."""
+    endpoints = list(WebhookEndpoint.objects.filter(enabled=True, kind=EndpointKind.WEBHOOK))
+    if not endpoints:
+        return []
+    kind = "follow_up_created_v2" if created else "follow_up_updated_v2"
+    incident = Incident.objects.only("visibility").get(pk=follow_up.incident_id)
+    if incident.visibility == Visibility.PRIVATE:
+        event_type, payload = f"private_incident.{kind}", lambda: {"id": follow_up.pk}
+    else:
+        event_type = f"public_incident.{kind}"
+
+        def payload():
+            loaded = FollowUp.objects.select_related("assignee", "priority", "actor_user", "actor_api_key").get(pk=follow_up.pk)
+            return render_follow_up_v2(loaded)
+
+    wanting = [endpoint for endpoint in endpoints if endpoint.wants(event_type)]
+    if not wanting:
+        return []
+    now = timezone.now()
+    msg = WebhookMessage.objects.create(
+        msg_id=f"msg_{new_ulid()}",
+        event_type=event_type,
+        body=_body(event_type, payload()),
+        incident_id=incident.pk,
+        created_at=now,
+    )
+    deliveries = WebhookDelivery.objects.bulk_create(
+        [WebhookDelivery(endpoint=endpoint, message=msg, created_at=now) for endpoint in wanting]
+    )
+    return [delivery.pk for delivery in deliveries]
+
+
 def replay(*, endpoint: WebhookEndpoint, since: datetime, until: datetime | None = None) -> list[int]:
     """Queue again every message since ``since`` (to ``until``) the endpoint wants, with
     its original ``webhook-id``; returns the deliveries queued (enqueued on commit)."""
-    messages = WebhookMessage.objects.filter(created_at__gte=since)
+    messages = WebhookMessage.objects.filter(created_at__gte=since, kind=endpoint.kind)
     if until is not None:
         messages = messages.filter(created_at__lte=until)
     wanted = [pk for pk, event_type in messages.values_list("pk", "event_type") if endpoint.wants(event_type)]
