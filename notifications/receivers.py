@@ -28,8 +28,8 @@ from statuspages.signals import update_published
 
 from .enqueue import in_background
 from .selectors import Update
-from .services.delivery import kind_of
 from .services.chat import record_follow_up_news, record_incident_news
+from .services.delivery import kind_of
 from .services.webhooks import record_follow_up_event, record_incident_event
 from .signals import batch_owed, confirmations_owed, fan_out_owed, webhook_deliveries_owed
 from .tasks import deliver_webhook, fan_out, send_batch, send_confirmation, send_confirmations

@@ -16,8 +16,9 @@ def cut(text: str, limit: int) -> str:
     room = limit - len(ELLIPSIS)
     head = text[:room]
     space = head.rfind(" ", 0, room + 1) if not text[room].isspace() else room
-    # A word boundary in the last fifth is worth a shorter line; a 2 KB URL is not.
-    if space > room * 4 // 5:
+    # A word boundary near the end (the last fifth, or 20 characters) is worth a shorter
+    # text; going back over a 2 KB URL is not.
+    if space > 0 and room - space <= max(room // 5, 20):
         head = head[:space]
     return head.rstrip() + ELLIPSIS
 

@@ -26,7 +26,7 @@ from incidents.models import FollowUp, Incident, IncidentRoleAssignment, Inciden
 from ..chat import News, render
 from ..models import ChatEvent, EndpointKind, WebhookDelivery, WebhookEndpoint, WebhookMessage
 from ..signing import new_secret
-from .webhooks import _clean_url, update_endpoint
+from .webhooks import _clean_emails, _clean_url, update_endpoint
 
 CHAT_KINDS = [kind for kind in EndpointKind.values if kind != EndpointKind.WEBHOOK]
 #: the order in which a change's events lead its message
@@ -48,7 +48,7 @@ def _clean(kind: str, events) -> list[str]:
 
 
 def create_destination(
-    *, kind: str, url: str, events=(), description: str = "", private_events: bool = False, **owners
+    *, kind: str, url: str, events=(), description: str = "", private_events: bool = False, owner=None, owner_emails: str = ""
 ) -> WebhookEndpoint:
     """Register a chat destination (its secret signs the posts, which the generic JSON
     receiver may check; chat services ignore it)."""
@@ -59,7 +59,8 @@ def create_destination(
         description=description,
         private_events=private_events,
         secret=new_secret(),
-        **owners,
+        owner=owner,
+        owner_emails=_clean_emails(owner_emails),
     )
 
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import email.utils
 import logging
+import math
 import random
 import time
 import uuid
@@ -36,6 +37,7 @@ from django.utils import timezone
 from .. import outbound, signing
 from ..models import DeliveryState, WebhookAttempt, WebhookDelivery
 from ..signals import webhook_deliveries_owed
+from . import failing
 from .webhooks import set_enabled
 
 log = logging.getLogger(__name__)
@@ -64,8 +66,12 @@ def retry_after_seconds(value: str | None, now: datetime) -> float | None:
     if not value:
         return None
     value = value.strip()
-    if value.isdigit():
-        return float(value)
+    try:
+        # Seconds; Discord sends fractions ("0.35").
+        seconds = float(value)
+        return max(seconds, 0.0) if math.isfinite(seconds) else None
+    except ValueError:
+        pass
     try:
         when = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError):
@@ -120,6 +126,7 @@ def deliver(*, delivery_id) -> Outcome | None:
         attempt.save()
         mine.update(state=DeliveryState.FAILED, claimed_until=None, error=attempt.error)
         log.warning("Webhook delivery %s refused: %s", delivery.pk, exc)
+        failing.record_failure(endpoint, "refused: an address inside")
         return Outcome()
     except (OSError, UnicodeError, httpx.InvalidURL) as exc:
         target, attempt.error = None, f"Cannot resolve the host: {exc}"[:500]
@@ -155,6 +162,7 @@ def deliver(*, delivery_id) -> Outcome | None:
     attempt.save()
     if attempt.succeeded:
         mine.update(state=DeliveryState.SENT, sent_at=timezone.now(), claimed_until=None, error="")
+        failing.record_success(endpoint)
         return Outcome(sent=True)
     reason = f"HTTP {code}" if code is not None else attempt.error
     if code is not None and 300 <= code < 400:
@@ -163,6 +171,9 @@ def deliver(*, delivery_id) -> Outcome | None:
         mine.update(state=DeliveryState.FAILED, claimed_until=None, error=reason)
         set_enabled(endpoint=endpoint, enabled=False, reason="The endpoint answered 410 Gone")
         log.warning("Webhook endpoint %s answered 410: disabled", endpoint.pk)
+        return Outcome()
+    if failing.record_failure(endpoint, reason):
+        mine.update(state=DeliveryState.SKIPPED, claimed_until=None, error=f"{reason}; endpoint disabled")
         return Outcome()
     now = timezone.now()
     due = next_attempt_at(delivery, now, retry_after)

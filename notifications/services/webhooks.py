@@ -22,7 +22,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
-from django.core.validators import URLValidator
+from django.core.validators import URLValidator, validate_email
 from django.db import transaction
 from django.utils import timezone
 
@@ -30,9 +30,9 @@ from core.exceptions import DomainError
 from core.models import new_ulid
 from incidents import selectors
 from incidents.api.rendering import IncidentParts
+from incidents.api.v2.serializers.follow_ups import render_follow_up_v2
 from incidents.api.v2.serializers.incidents.rendering import render_incident_v2
 from incidents.api.v2.serializers.shapes import IncidentStatusV2Serializer
-from incidents.api.v2.serializers.follow_ups import render_follow_up_v2
 from incidents.models import FollowUp, Incident, Visibility
 
 from ..models import EVENT_TYPES, ChatEvent, DeliveryState, EndpointKind, WebhookDelivery, WebhookEndpoint, WebhookMessage
@@ -61,13 +61,32 @@ def _clean_event_types(event_types, known=EVENT_TYPES) -> list[str]:
     return chosen
 
 
-def create_endpoint(*, url: str, event_types=(), description: str = "", private_events: bool = False) -> WebhookEndpoint:
-    """Register an endpoint with a new secret (the caller shows it once)."""
+def _clean_emails(text: str) -> str:
+    addresses = [line.strip() for line in (text or "").replace(",", "\n").splitlines() if line.strip()]
+    for address in addresses:
+        try:
+            validate_email(address)
+        except ValidationError:
+            raise DomainError("invalid_value", f"Not an email address: {address}", field="owner_emails") from None
+    return "\n".join(addresses)
+
+
+def create_endpoint(
+    *, url: str, event_types=(), description: str = "", private_events: bool = False, owner=None, owner_emails: str = ""
+) -> WebhookEndpoint:
+    """Register an endpoint with a new secret (the caller shows it once); its owner and
+    addresses are emailed if it is disabled for failing (``services.failing``)."""
     chosen = _clean_event_types(event_types)
     if any(name.startswith("private_") for name in chosen):
         private_events = True
     return WebhookEndpoint.objects.create(
-        url=_clean_url(url), event_types=chosen, description=description, private_events=private_events, secret=new_secret()
+        url=_clean_url(url),
+        event_types=chosen,
+        description=description,
+        private_events=private_events,
+        secret=new_secret(),
+        owner=owner,
+        owner_emails=_clean_emails(owner_emails),
     )
 
 
@@ -79,8 +98,11 @@ def update_endpoint(
     description: str = "",
     private_events: bool = False,
     enabled: bool = True,
+    owner=None,
+    owner_emails: str = "",
 ) -> WebhookEndpoint:
     """Change what staff may change (the secret only rotates)."""
+    endpoint.owner, endpoint.owner_emails = owner, _clean_emails(owner_emails)
     endpoint.url, endpoint.description, endpoint.private_events = _clean_url(url), description, private_events
     endpoint.event_types = _clean_event_types(event_types, ChatEvent.values if endpoint.is_chat else EVENT_TYPES)
     if enabled and endpoint.disabled_reason:
