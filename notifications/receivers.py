@@ -30,7 +30,7 @@ from .enqueue import in_background
 from .selectors import Update
 from .services.chat import record_follow_up_news, record_incident_news
 from .services.delivery import kind_of
-from .services.webhooks import record_follow_up_event, record_incident_event
+from .services.webhooks import enabled_endpoints, record_follow_up_event, record_incident_event
 from .signals import batch_owed, confirmations_owed, fan_out_owed, webhook_deliveries_owed
 from .tasks import deliver_webhook, fan_out, send_batch, send_confirmation, send_confirmations
 
@@ -101,21 +101,31 @@ def _owed(ids: list[int]) -> None:
 @receiver(incident_created, sender=Incident)
 def on_incident_created(sender, incident, **kwargs):
     # In the declaring transaction: the outbox rows commit with the incident or not at all.
-    _owed(record_incident_event(incident=incident, created=True) + record_incident_news(incident=incident, created=True))
+    # One query for every endpoint and destination; nothing more when there are none.
+    endpoints = enabled_endpoints()
+    ids = record_incident_event(incident=incident, created=True, endpoints=endpoints)
+    _owed(ids + record_incident_news(incident=incident, created=True, endpoints=endpoints))
 
 
 @receiver(incident_updated, sender=Incident)
 def on_incident_updated(sender, incident, previous_status_id=None, previous_severity_id=None, message="", **kwargs):
-    ids = record_incident_event(incident=incident, previous_status_id=previous_status_id, message=message)
+    endpoints = enabled_endpoints()
+    ids = record_incident_event(incident=incident, previous_status_id=previous_status_id, message=message, endpoints=endpoints)
     ids += record_incident_news(
-        incident=incident, previous_status_id=previous_status_id, previous_severity_id=previous_severity_id, message=message
+        incident=incident,
+        previous_status_id=previous_status_id,
+        previous_severity_id=previous_severity_id,
+        message=message,
+        endpoints=endpoints,
     )
     _owed(ids)
 
 
 @receiver(follow_up_created, sender=FollowUp)
 def on_follow_up_created(sender, follow_up, **kwargs):
-    _owed(record_follow_up_event(follow_up=follow_up, created=True) + record_follow_up_news(follow_up=follow_up))
+    endpoints = enabled_endpoints()
+    ids = record_follow_up_event(follow_up=follow_up, created=True, endpoints=endpoints)
+    _owed(ids + record_follow_up_news(follow_up=follow_up, endpoints=endpoints))
 
 
 @receiver(follow_up_updated, sender=FollowUp)

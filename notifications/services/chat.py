@@ -101,11 +101,16 @@ def _news(incident: Incident, events: list[str], lead: str, **extra) -> dict[str
     return {event: News(event=event, **base) for event in events}
 
 
-def _record(incident: Incident, events: list[str], news_of) -> list[int]:
-    """Outbox rows for every enabled destination that wants one of ``events``."""
+def _destinations(endpoints) -> list[WebhookEndpoint]:
+    if endpoints is None:
+        return list(WebhookEndpoint.objects.filter(enabled=True, kind__in=CHAT_KINDS))
+    return [endpoint for endpoint in endpoints if endpoint.is_chat]
+
+
+def _record(incident: Incident, events: list[str], news_of, destinations: list[WebhookEndpoint]) -> list[int]:
+    """Outbox rows for every destination that wants one of ``events``."""
     if not events:
         return []
-    destinations = list(WebhookEndpoint.objects.filter(enabled=True, kind__in=CHAT_KINDS))
     if incident.is_private:
         destinations = [d for d in destinations if d.private_events]
     leading: dict[tuple[str, str], list[WebhookEndpoint]] = {}
@@ -131,10 +136,19 @@ def _record(incident: Incident, events: list[str], news_of) -> list[int]:
 
 
 def record_incident_news(
-    *, incident: Incident, created: bool = False, previous_status_id=None, previous_severity_id=None, message: str = ""
+    *,
+    incident: Incident,
+    created: bool = False,
+    previous_status_id=None,
+    previous_severity_id=None,
+    message: str = "",
+    endpoints=None,
 ) -> list[int]:
     """Record the chat messages an incident's change makes, in the caller's transaction.
-    Returns the deliveries' ids."""
+    Returns the deliveries' ids (no destination: no query if the caller read ``endpoints``)."""
+    destinations = _destinations(endpoints)
+    if not destinations:
+        return []
     incident = Incident.objects.select_related("status", "severity").get(pk=incident.pk)
     previous_status = previous_severity = None
     if created:
@@ -163,13 +177,18 @@ def record_incident_news(
             previous_severity=previous_severity.name if previous_severity else None,
         )
 
-    return _record(incident, sorted(events, key=ORDER.index), news_of)
+    return _record(incident, sorted(events, key=ORDER.index), news_of, destinations)
 
 
-def record_follow_up_news(*, follow_up: FollowUp) -> list[int]:
+def record_follow_up_news(*, follow_up: FollowUp, endpoints=None) -> list[int]:
     """Record the chat messages of a new follow-up, in the caller's transaction."""
+    destinations = _destinations(endpoints)
+    if not destinations:
+        return []
     incident = Incident.objects.select_related("status", "severity").get(pk=follow_up.incident_id)
     events = [ChatEvent.FOLLOW_UP_CREATED]
     text = "\n\n".join(part for part in (follow_up.title, follow_up.description) if part)
-    return _record(incident, events, lambda: _news(incident, events, _lead(incident), text=text, follow_up=follow_up.title))
+    return _record(
+        incident, events, lambda: _news(incident, events, _lead(incident), text=text, follow_up=follow_up.title), destinations
+    )
 

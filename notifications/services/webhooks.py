@@ -173,11 +173,18 @@ def _events(incident: Incident, kinds: list[str], previous_status_id, message: s
     return events
 
 
-def record_incident_event(*, incident: Incident, created: bool = False, previous_status_id=None, message: str = "") -> list[int]:
+def enabled_endpoints() -> list[WebhookEndpoint]:
+    """Every enabled endpoint and chat destination, in one query a change's receivers share."""
+    return list(WebhookEndpoint.objects.filter(enabled=True))
+
+
+def record_incident_event(
+    *, incident: Incident, created: bool = False, previous_status_id=None, message: str = "", endpoints=None
+) -> list[int]:
     """Record the events an incident's change makes, for every enabled endpoint that
     wants them, in the caller's transaction. Returns the deliveries' ids (none: one
-    query, and nothing rendered)."""
-    endpoints = list(WebhookEndpoint.objects.filter(enabled=True, kind=EndpointKind.WEBHOOK))
+    query, and nothing rendered; none if the caller read ``endpoints``)."""
+    endpoints = [e for e in (enabled_endpoints() if endpoints is None else endpoints) if e.kind == EndpointKind.WEBHOOK]
     if not endpoints:
         return []
     kinds = [CREATED] if created else [UPDATED]
@@ -200,10 +207,10 @@ def record_incident_event(*, incident: Incident, created: bool = False, previous
     return [delivery.pk for delivery in deliveries]
 
 
-def record_follow_up_event(*, follow_up, created: bool) -> list[int]:
+def record_follow_up_event(*, follow_up, created: bool, endpoints=None) -> list[int]:
     """Record ``follow_up_created_v2`` or ``follow_up_updated_v2`` (its ``private_`` twin
     for a private incident's follow-up: the id only) in the caller's transaction."""
-    endpoints = list(WebhookEndpoint.objects.filter(enabled=True, kind=EndpointKind.WEBHOOK))
+    endpoints = [e for e in (enabled_endpoints() if endpoints is None else endpoints) if e.kind == EndpointKind.WEBHOOK]
     if not endpoints:
         return []
     kind = "follow_up_created_v2" if created else "follow_up_updated_v2"
