@@ -8,8 +8,9 @@ Rules enforced here:
   been failing for ``WEBHOOK_DISABLE_AFTER_HOURS``, it is disabled (its queued deliveries
   are skipped) and its owner and listed addresses are emailed: one conditional UPDATE
   disables it, so of two workers failing at once only one sends the email;
+- a 410 Gone disables it at once, with the same email (``disable``);
 - staff re-enable it in the admin, which forgives the failures (``webhooks.set_enabled``,
-  ``webhooks.update_endpoint``); a 410 disables at once (``webhook_delivery``).
+  ``webhooks.update_endpoint``).
 """
 
 from __future__ import annotations
@@ -53,6 +54,18 @@ def record_failure(endpoint: WebhookEndpoint, reason: str) -> bool:
     return bool(disabled)
 
 
+def disable(endpoint: WebhookEndpoint, reason: str) -> bool:
+    """Disable ``endpoint`` at once (it answered 410 Gone) and tell its owners; True
+    when this call disabled it (of two workers, one emails)."""
+    disabled = WebhookEndpoint.objects.filter(pk=endpoint.pk, enabled=True).update(
+        enabled=False, disabled_reason=reason[:255], updated_at=timezone.now()
+    )
+    if disabled:
+        endpoint.refresh_from_db()
+        tell_owners(endpoint)
+    return bool(disabled)
+
+
 def admin_url(endpoint: WebhookEndpoint) -> str:
     name = "chatdestination" if endpoint.is_chat else "webhookendpoint"
     return settings.SITE_URL + reverse(f"admin:notifications_{name}_change", args=[endpoint.pk])
@@ -63,10 +76,11 @@ def tell_owners(endpoint: WebhookEndpoint) -> None:
     if not addresses:
         return
     what = endpoint.get_kind_display() if endpoint.is_chat else "Webhook endpoint"
+    since = f" since {endpoint.failing_since:%Y-%m-%d %H:%M} UTC" if endpoint.failing_since else ""
     body = (
         f"{what} {endpoint} ({endpoint.url}) was disabled: {endpoint.disabled_reason}.\n\n"
-        f"It failed {endpoint.consecutive_failures} times in a row since "
-        f"{endpoint.failing_since:%Y-%m-%d %H:%M} UTC; nothing more is sent to it until it is enabled again.\n"
+        f"It failed {endpoint.consecutive_failures} times in a row{since}; "
+        "nothing more is sent to it until it is enabled again.\n"
         f"Its attempt log, and the switch to enable it: {admin_url(endpoint)}\n"
     )
     try:

@@ -38,7 +38,6 @@ from .. import outbound, signing
 from ..models import DeliveryState, WebhookAttempt, WebhookDelivery
 from ..signals import webhook_deliveries_owed
 from . import failing
-from .webhooks import set_enabled
 
 log = logging.getLogger(__name__)
 
@@ -169,7 +168,7 @@ def deliver(*, delivery_id) -> Outcome | None:
         reason += " (redirects are not followed)"
     if code == 410:
         mine.update(state=DeliveryState.FAILED, claimed_until=None, error=reason)
-        set_enabled(endpoint=endpoint, enabled=False, reason="The endpoint answered 410 Gone")
+        failing.disable(endpoint, "The endpoint answered 410 Gone")
         log.warning("Webhook endpoint %s answered 410: disabled", endpoint.pk)
         return Outcome()
     if failing.record_failure(endpoint, reason):
