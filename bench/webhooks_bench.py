@@ -123,6 +123,7 @@ def use_broker(url: str) -> None:
 
 def seed(endpoints: int, events: int, port: int) -> None:
     from incidents.services import declare_incident
+    from notifications import enqueue
     from notifications.services import webhooks
 
     for i in range(endpoints):
@@ -131,6 +132,8 @@ def seed(endpoints: int, events: int, port: int) -> None:
         declare_incident(actor=None, name=f"Incident {i}", summary="Checkout is failing for some customers " * 4)
         if (i + 1) % 200 == 0:
             log(f"   {i + 1} events recorded")
+    # What the receivers handed the background thread goes to the memory broker, not Redis.
+    enqueue._background.submit(lambda: None).result(timeout=600)
 
 
 def baseline_rate(receiver: Receiver) -> tuple[float, int]:
