@@ -28,7 +28,7 @@ from statuspages.signals import update_published
 
 from .enqueue import in_background
 from .selectors import Update
-from .services.chat import record_follow_up_news, record_incident_news
+from .services.chat import UNCHANGED, record_follow_up_news, record_incident_news
 from .services.delivery import kind_of
 from .services.webhooks import enabled_endpoints, record_follow_up_event, record_incident_event
 from .signals import batch_owed, confirmations_owed, fan_out_owed, webhook_deliveries_owed
@@ -108,13 +108,14 @@ def on_incident_created(sender, incident, **kwargs):
 
 
 @receiver(incident_updated, sender=Incident)
-def on_incident_updated(sender, incident, previous_status_id=None, previous_severity_id=None, message="", **kwargs):
+def on_incident_updated(sender, incident, previous_status_id=None, message="", **kwargs):
     endpoints = enabled_endpoints()
     ids = record_incident_event(incident=incident, previous_status_id=previous_status_id, message=message, endpoints=endpoints)
     ids += record_incident_news(
         incident=incident,
         previous_status_id=previous_status_id,
-        previous_severity_id=previous_severity_id,
+        # A sender that does not say (an older one) changed no severity.
+        previous_severity_id=kwargs.get("previous_severity_id", UNCHANGED),
         message=message,
         endpoints=endpoints,
     )

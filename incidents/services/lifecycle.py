@@ -199,7 +199,7 @@ def post_incident_update(
                 incident=locked,
                 previous_status_id=update.previous_status_id,
                 new_status_id=locked.status_id,
-                previous_severity_id=update.previous_severity_id if new_severity is not None else locked.severity_id,
+                previous_severity_id=update.previous_severity_id if update.new_severity_id else locked.severity_id,
                 message=message,
             )
     except (DomainError, IntegrityError):

@@ -32,6 +32,8 @@ CHAT_KINDS = [kind for kind in EndpointKind.values if kind != EndpointKind.WEBHO
 #: the order in which a change's events lead its message
 ORDER = list(ChatEvent.values)
 RESOLVED_CATEGORIES = {StatusCategory.LEARNING, StatusCategory.CLOSED}
+#: ``previous_severity_id`` not given: the severity did not change (None is "no severity")
+UNCHANGED = object()
 
 
 # Destinations -----------------------------------------------------------------------------
@@ -140,7 +142,7 @@ def record_incident_news(
     incident: Incident,
     created: bool = False,
     previous_status_id=None,
-    previous_severity_id=None,
+    previous_severity_id=UNCHANGED,
     message: str = "",
     endpoints=None,
 ) -> list[int]:
@@ -160,8 +162,9 @@ def record_incident_news(
             if incident.status.category in RESOLVED_CATEGORIES and previous_status.category not in RESOLVED_CATEGORIES:
                 events.append(ChatEvent.RESOLVED)
             events.append(ChatEvent.STATUS_CHANGED)
-        if previous_severity_id is not None and previous_severity_id != incident.severity_id:
-            previous_severity = Severity.objects.filter(pk=previous_severity_id).first()
+        if previous_severity_id is not UNCHANGED and previous_severity_id != incident.severity_id:
+            if previous_severity_id is not None:
+                previous_severity = Severity.objects.filter(pk=previous_severity_id).first()
             events.append(ChatEvent.SEVERITY_CHANGED)
         if message.strip():
             events.append(ChatEvent.UPDATE_POSTED)
@@ -174,7 +177,7 @@ def record_incident_news(
             _lead(incident),
             text=text,
             previous_status=previous_status.name if previous_status else None,
-            previous_severity=previous_severity.name if previous_severity else None,
+            previous_severity=previous_severity.name if previous_severity else ("None" if ChatEvent.SEVERITY_CHANGED in events else None),
         )
 
     return _record(incident, sorted(events, key=ORDER.index), news_of, destinations)

@@ -192,3 +192,14 @@ def test_replaying_a_chat_destination_sends_only_chat_messages_of_its_kind(statu
     webhooks.replay(endpoint=destination, since=timezone.now() - timedelta(hours=1))
     (delivery,) = WebhookDelivery.objects.all()
     assert delivery.message.kind == "slack"
+
+
+def test_a_first_severity_is_a_severity_change_from_none(statuses, severities, receiver):
+    incident = declare(name="Unsorted")
+    chat.create_destination(kind="json", url=receiver.url, events=[ChatEvent.SEVERITY_CHANGED])
+    severity = next(iter(severities.values()))
+    incidents.post_incident_update(incident=incident, actor=None, new_severity=severity)
+    _deliver_all()
+    (body,) = _posted(receiver)
+    assert body["event"] == "severity_changed" and body["incident"]["severity"] == severity.name
+    assert body["previous"]["severity"] == "None"
