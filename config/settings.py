@@ -194,6 +194,8 @@ WEBHOOK_TIMEOUT_SECONDS = env["WEBHOOK_TIMEOUT_SECONDS"]
 WEBHOOK_ROTATION_GRACE_HOURS = env["WEBHOOK_ROTATION_GRACE_HOURS"]
 #: hosts a webhook may reach although they resolve to loopback or private addresses
 WEBHOOK_ALLOWED_HOSTS = env["WEBHOOK_ALLOWED_HOSTS"]
+WEBHOOK_DISABLE_AFTER_FAILURES = env["WEBHOOK_DISABLE_AFTER_FAILURES"]
+WEBHOOK_DISABLE_AFTER_HOURS = env["WEBHOOK_DISABLE_AFTER_HOURS"]
 #: Standard Webhooks' schedule: the attempts' offsets (seconds) from the event, each with
 #: ±10% jitter: at once, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h, 24 h
 WEBHOOK_RETRY_SCHEDULE = tuple(

@@ -22,14 +22,15 @@ from concurrent.futures import Future
 from django.db import transaction
 from django.dispatch import receiver
 
-from incidents.models import Incident
-from incidents.signals import incident_created, incident_updated
+from incidents.models import FollowUp, Incident
+from incidents.signals import follow_up_created, follow_up_updated, incident_created, incident_updated
 from statuspages.signals import update_published
 
 from .enqueue import in_background
 from .selectors import Update
+from .services.chat import UNCHANGED, record_follow_up_news, record_incident_news
 from .services.delivery import kind_of
-from .services.webhooks import record_incident_event
+from .services.webhooks import enabled_endpoints, record_follow_up_event, record_incident_event
 from .signals import batch_owed, confirmations_owed, fan_out_owed, webhook_deliveries_owed
 from .tasks import deliver_webhook, fan_out, send_batch, send_confirmation, send_confirmations
 
@@ -92,16 +93,42 @@ def on_webhook_deliveries_owed(sender, delivery_ids, **kwargs):
     transaction.on_commit(lambda: in_background(_send_webhooks, ids))
 
 
+def _owed(ids: list[int]) -> None:
+    if ids:
+        webhook_deliveries_owed.send(sender=Incident, delivery_ids=ids)
+
+
 @receiver(incident_created, sender=Incident)
 def on_incident_created(sender, incident, **kwargs):
     # In the declaring transaction: the outbox rows commit with the incident or not at all.
-    ids = record_incident_event(incident=incident, created=True)
-    if ids:
-        webhook_deliveries_owed.send(sender=Incident, delivery_ids=ids)
+    # One query for every endpoint and destination; nothing more when there are none.
+    endpoints = enabled_endpoints()
+    ids = record_incident_event(incident=incident, created=True, endpoints=endpoints)
+    _owed(ids + record_incident_news(incident=incident, created=True, endpoints=endpoints))
 
 
 @receiver(incident_updated, sender=Incident)
 def on_incident_updated(sender, incident, previous_status_id=None, message="", **kwargs):
-    ids = record_incident_event(incident=incident, previous_status_id=previous_status_id, message=message)
-    if ids:
-        webhook_deliveries_owed.send(sender=Incident, delivery_ids=ids)
+    endpoints = enabled_endpoints()
+    ids = record_incident_event(incident=incident, previous_status_id=previous_status_id, message=message, endpoints=endpoints)
+    ids += record_incident_news(
+        incident=incident,
+        previous_status_id=previous_status_id,
+        # A sender that does not say (an older one) changed no severity.
+        previous_severity_id=kwargs.get("previous_severity_id", UNCHANGED),
+        message=message,
+        endpoints=endpoints,
+    )
+    _owed(ids)
+
+
+@receiver(follow_up_created, sender=FollowUp)
+def on_follow_up_created(sender, follow_up, **kwargs):
+    endpoints = enabled_endpoints()
+    ids = record_follow_up_event(follow_up=follow_up, created=True, endpoints=endpoints)
+    _owed(ids + record_follow_up_news(follow_up=follow_up, endpoints=endpoints))
+
+
+@receiver(follow_up_updated, sender=FollowUp)
+def on_follow_up_updated(sender, follow_up, **kwargs):
+    _owed(record_follow_up_event(follow_up=follow_up, created=False))

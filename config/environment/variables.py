@@ -247,6 +247,11 @@ TOPICS = (
         Variable("WEBHOOK_ALLOWED_HOSTS", hosts(), "",
                  "hosts a webhook endpoint may reach although they resolve to a loopback, private, link-local or "
                  "metadata address (`hooks.internal.example.com`); every other such address is refused"),
+        Variable("WEBHOOK_DISABLE_AFTER_FAILURES", integer(minimum=1), "10",
+                 "failed attempts in a row after which a webhook endpoint or chat destination is disabled and its "
+                 "owners emailed (once it has also been failing for `WEBHOOK_DISABLE_AFTER_HOURS`)"),
+        Variable("WEBHOOK_DISABLE_AFTER_HOURS", number(above=-1), "24",
+                 "how long an endpoint must have been failing, with no success, before it is disabled"),
         Variable("WEBHOOK_RETRY_SCALE", number(above=0), "1",
                  "multiplies Standard Webhooks' retry schedule (at once, 5 s, 5 min ... 24 h); only drills and tests "
                  "change it (`0.001`: a day's retries in 86 seconds)"),

@@ -20,7 +20,7 @@ from core.services.actors import Actor
 from incidents.models import CustomField, CustomFieldOption, CustomFieldValue, FieldType, Incident
 
 from .configuration import delete_configuration_object, save_configuration_object
-from .lifecycle import touch
+from .lifecycle import announce_change, touch
 
 
 @dataclass(frozen=True)
@@ -132,6 +132,7 @@ def set_custom_field_value(*, incident: Incident, values: CleanValues, actor: Ac
     with transaction.atomic():
         replace_field_values(incident, [values])
         touch(incident)
+        announce_change(incident)
 
 
 # --- configuration ----------------------------------------------------------------------------

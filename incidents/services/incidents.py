@@ -40,6 +40,7 @@ from .counters import next_value
 from .custom_fields import CleanValues, is_http_url, replace_field_values
 from .lifecycle import (
     TIMESTAMPS_ON_ENTERING,
+    announce_change,
     default_status,
     record_lifecycle_timestamps,
     record_update,
@@ -85,6 +86,7 @@ def assign_role(*, incident: Incident, role: IncidentRole, assignee: AbstractBas
         replace_role_assignments(incident, {role: assignee})
         add_members_by_right(incident, actor=actor, users=[assignee], read_roles=False)
         touch(incident)
+        announce_change(incident)
 
 
 def declare_incident(
@@ -198,7 +200,7 @@ def edit_incident(
     change goes through the timeline like any update."""
     with transaction.atomic():
         incident = Incident.objects.select_for_update().get(pk=incident.pk)
-        previous_status_id = incident.status_id
+        previous_status_id, previous_severity_id = incident.status_id, incident.severity_id
         changes = {}
         if name is not None:
             if not name.strip():
@@ -248,6 +250,7 @@ def edit_incident(
             incident=incident,
             previous_status_id=previous_status_id,
             new_status_id=incident.status_id,
+            previous_severity_id=previous_severity_id,
             message=message,
         )
     return incident
@@ -269,6 +272,7 @@ def connect_external_issue(
     issue_name = name or url.rstrip("/").rsplit("/", 1)[-1] or url
     with transaction.atomic():
         touch(incident, external_issue_provider=provider, external_issue_url=url, external_issue_name=issue_name)
+        announce_change(incident)
     return incident
 
 
@@ -284,4 +288,5 @@ def import_postmortem_document(*, incident: Incident, actor: Actor | None, title
             postmortem_document_id=incident.postmortem_document_id or new_ulid(),
             postmortem_imported_at=timezone.now(),
         )
+        announce_change(incident)
     return incident

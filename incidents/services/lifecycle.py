@@ -52,6 +52,19 @@ def touch(incident: Incident, **changes) -> None:
         setattr(incident, name, value)
 
 
+def announce_change(incident: Incident) -> None:
+    """Tell ``incident_updated``'s receivers (webhooks) of a change that is neither a status
+    nor a severity change: roles, custom fields, timestamps, links. Inside the transaction."""
+    incident_updated.send(
+        sender=Incident,
+        incident=incident,
+        previous_status_id=incident.status_id,
+        new_status_id=incident.status_id,
+        previous_severity_id=incident.severity_id,
+        message="",
+    )
+
+
 def default_status(*, triage: bool, statuses: Iterable[IncidentStatus] | None = None) -> IncidentStatus:
     """The first status (by rank) of the triage or live category; ``statuses`` (ordered by
     rank) spares the query when the caller has them."""
@@ -112,6 +125,7 @@ def set_timestamp_values(
     with transaction.atomic():
         replace_timestamp_values(incident, values)
         touch(incident)
+        announce_change(incident)
 
 
 def record_update(
@@ -185,6 +199,7 @@ def post_incident_update(
                 incident=locked,
                 previous_status_id=update.previous_status_id,
                 new_status_id=locked.status_id,
+                previous_severity_id=update.previous_severity_id if update.new_severity_id else locked.severity_id,
                 message=message,
             )
     except (DomainError, IntegrityError):

@@ -12,7 +12,7 @@ from django.utils.html import format_html, format_html_join
 
 from core.exceptions import DomainError
 from notifications import services
-from notifications.models import EVENT_TYPES, WebhookAttempt, WebhookDelivery, WebhookEndpoint
+from notifications.models import EVENT_TYPES, EndpointKind, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 
 #: attempts listed on an endpoint's page
 ATTEMPTS_SHOWN = 20
@@ -38,15 +38,18 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
     list_filter = ["enabled"]
     search_fields = ["url", "description"]
     actions = ["rotate_secrets", "replay_last_day"]
-    readonly_fields = ["disabled_reason", "secret_hint", "success_rate", "last_failure", "last_attempts"]
+    readonly_fields = ["disabled_reason", "consecutive_failures", "secret_hint", "success_rate", "last_failure", "last_attempts"]
+    #: the form's fields, in order (a chat destination's add its kind)
+    editable = ["url", "description", "event_types", "private_events", "enabled", "owner", "owner_emails"]
 
     def get_queryset(self, request):
+        return self._annotated(super().get_queryset(request).filter(kind=EndpointKind.WEBHOOK))
+
+    def _annotated(self, queryset):
         since = timezone.now() - timedelta(hours=24)
         failures = WebhookAttempt.objects.filter(endpoint=OuterRef("pk"), succeeded=False).order_by("-created_at", "-id")
         return (
-            super()
-            .get_queryset(request)
-            .annotate(
+            queryset.annotate(
                 tried=Count("attempts", filter=Q(attempts__created_at__gte=since)),
                 succeeded=Count("attempts", filter=Q(attempts__created_at__gte=since, attempts__succeeded=True)),
                 # The last failure in the same query: a list of many endpoints costs no more.
@@ -57,8 +60,7 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
         )
 
     def get_fields(self, request, obj=None):
-        fields = ["url", "description", "event_types", "private_events", "enabled"]
-        return fields if obj is None else [*fields, *self.readonly_fields]
+        return self.editable if obj is None else [*self.editable, *self.readonly_fields]
 
     def get_readonly_fields(self, request, obj=None):
         return [] if obj is None else self.readonly_fields
@@ -104,11 +106,12 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         data = {field: form.cleaned_data[field] for field in ["url", "description", "event_types", "private_events"]}
+        owners = {field: form.cleaned_data[field] for field in ["owner", "owner_emails"]}
         try:
             if change:
-                services.webhooks.update_endpoint(endpoint=obj, enabled=form.cleaned_data["enabled"], **data)
+                services.webhooks.update_endpoint(endpoint=obj, enabled=form.cleaned_data["enabled"], **data, **owners)
             else:
-                created = services.webhooks.create_endpoint(**data)
+                created = services.webhooks.create_endpoint(**data, **owners)
                 if not form.cleaned_data["enabled"]:
                     services.webhooks.set_enabled(endpoint=created, enabled=False, reason="Disabled by staff")
                 obj.pk = created.pk

@@ -11,7 +11,16 @@ from .subscribers import (
     Subscriber,
     Suppression,
 )
-from .webhooks import EVENT_TYPES, WebhookAttempt, WebhookDelivery, WebhookEndpoint, WebhookMessage
+from .webhooks import (
+    EVENT_TYPES,
+    ChatDestination,
+    ChatEvent,
+    EndpointKind,
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookEndpoint,
+    WebhookMessage,
+)
 
 __all__ = [
     "Confirmation",
@@ -23,6 +32,9 @@ __all__ = [
     "Subscriber",
     "Suppression",
     "EVENT_TYPES",
+    "ChatDestination",
+    "ChatEvent",
+    "EndpointKind",
     "WebhookAttempt",
     "WebhookDelivery",
     "WebhookEndpoint",

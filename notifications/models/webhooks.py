@@ -9,6 +9,7 @@ row, written in the transaction that changed the incident), and each try at it i
 ``WebhookAttempt``, the endpoint's attempt log.
 """
 
+from django.conf import settings
 from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Q
@@ -23,12 +24,41 @@ EVENT_TYPES = (
     "public_incident.incident_created_v2",
     "public_incident.incident_updated_v2",
     "public_incident.incident_status_updated_v2",
+    "public_incident.follow_up_created_v2",
+    "public_incident.follow_up_updated_v2",
     "private_incident.incident_created_v2",
     "private_incident.incident_updated_v2",
+    "private_incident.follow_up_created_v2",
+    "private_incident.follow_up_updated_v2",
 )
 
 
+class EndpointKind(models.TextChoices):
+    """What an endpoint receives: incident.io's signed events, or a chat message in a
+    chat service's incoming-webhook shape (``notifications.chat``)."""
+
+    WEBHOOK = "webhook", "Webhook (incident.io events)"
+    SLACK = "slack", "Slack"
+    MATTERMOST = "mattermost", "Mattermost"
+    TEAMS = "teams", "Microsoft Teams (Workflows)"
+    DISCORD = "discord", "Discord"
+    JSON = "json", "Generic JSON"
+
+
+class ChatEvent(models.TextChoices):
+    """What a chat destination may ask to hear about; one change of an incident is one
+    message, headed by the first of these (in this order) the destination wants."""
+
+    DECLARED = "declared", "Incident declared"
+    RESOLVED = "resolved", "Incident resolved"
+    STATUS_CHANGED = "status_changed", "Status changed"
+    SEVERITY_CHANGED = "severity_changed", "Severity changed"
+    UPDATE_POSTED = "update_posted", "Update posted"
+    FOLLOW_UP_CREATED = "follow_up_created", "Follow-up created"
+
+
 class WebhookEndpoint(TimestampedModel):
+    kind = models.CharField(max_length=12, choices=EndpointKind.choices, default=EndpointKind.WEBHOOK)
     url = models.URLField(max_length=2000, verbose_name="URL", validators=[URLValidator(schemes=["http", "https"])])
     description = models.CharField(max_length=255, blank=True)
     #: incident.io's event type names; empty: every type the endpoint may receive
@@ -44,6 +74,15 @@ class WebhookEndpoint(TimestampedModel):
     #: ``previous_secret_expires_at``
     previous_secret = models.CharField(max_length=100, blank=True, editable=False)
     previous_secret_expires_at = models.DateTimeField(null=True, blank=True, editable=False)
+    #: who is emailed when the endpoint is disabled for failing (a staff user, addresses)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        limit_choices_to={"is_staff": True},
+    )
+    owner_emails = models.TextField(blank=True, help_text="More addresses to email when it is disabled, one a line")
+    #: failed attempts since the last success, and when the first of them was
+    consecutive_failures = models.PositiveIntegerField(default=0, editable=False)
+    failing_since = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -52,7 +91,18 @@ class WebhookEndpoint(TimestampedModel):
     def __str__(self):
         return self.description or self.url
 
+    @property
+    def is_chat(self) -> bool:
+        return self.kind != EndpointKind.WEBHOOK
+
+    def owner_addresses(self) -> list[str]:
+        addresses = [line.strip() for line in self.owner_emails.splitlines() if line.strip()]
+        if self.owner_id and self.owner.email:
+            addresses.insert(0, self.owner.email)
+        return list(dict.fromkeys(addresses))
+
     def wants(self, event_type: str) -> bool:
+        """incident.io's event types for a webhook; ``ChatEvent`` values for a chat destination."""
         if event_type.startswith("private_") and not self.private_events:
             return False
         return not self.event_types or event_type in self.event_types
@@ -67,8 +117,18 @@ class WebhookEndpoint(TimestampedModel):
         return secrets
 
 
+class ChatDestination(WebhookEndpoint):
+    """A chat destination is an endpoint of a chat kind; its own admin screen."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "chat destination"
+
+
 class WebhookMessage(models.Model):
     id = models.BigAutoField(primary_key=True)
+    #: the endpoint kind the body is shaped for (a Slack message goes to Slack endpoints)
+    kind = models.CharField(max_length=12, choices=EndpointKind.choices, default=EndpointKind.WEBHOOK)
     #: the ``webhook-id`` header: the receiver's idempotency key, the same on every retry
     msg_id = models.CharField(max_length=40, unique=True)
     event_type = models.CharField(max_length=64)

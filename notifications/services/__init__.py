@@ -1,6 +1,6 @@
 """Every write of the notifications app, one module per domain."""
 
-from . import confirmations, delivery, webhook_delivery, webhooks
+from . import chat, confirmations, delivery, webhook_delivery, webhooks
 from .delivery import fan_out, record_hard_bounce, retry_failed, send_batch, sweep
 from .subscribers import (
     ImportResult,
@@ -16,6 +16,7 @@ from .subscribers import (
 )
 
 __all__ = [
+    "chat",
     "confirmations",
     "delivery",
     "webhook_delivery",

@@ -22,7 +22,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
-from django.core.validators import URLValidator
+from django.core.validators import URLValidator, validate_email
 from django.db import transaction
 from django.utils import timezone
 
@@ -30,11 +30,12 @@ from core.exceptions import DomainError
 from core.models import new_ulid
 from incidents import selectors
 from incidents.api.rendering import IncidentParts
+from incidents.api.v2.serializers.follow_ups import render_follow_up_v2
 from incidents.api.v2.serializers.incidents.rendering import render_incident_v2
 from incidents.api.v2.serializers.shapes import IncidentStatusV2Serializer
-from incidents.models import Incident, Visibility
+from incidents.models import FollowUp, Incident, Visibility
 
-from ..models import EVENT_TYPES, DeliveryState, WebhookDelivery, WebhookEndpoint, WebhookMessage
+from ..models import EVENT_TYPES, ChatEvent, DeliveryState, EndpointKind, WebhookDelivery, WebhookEndpoint, WebhookMessage
 from ..signals import webhook_deliveries_owed
 from ..signing import new_secret
 
@@ -52,21 +53,40 @@ def _clean_url(url: str) -> str:
     return url
 
 
-def _clean_event_types(event_types) -> list[str]:
+def _clean_event_types(event_types, known=EVENT_TYPES) -> list[str]:
     chosen = list(dict.fromkeys(event_types or ()))
-    unknown = [name for name in chosen if name not in EVENT_TYPES]
+    unknown = [name for name in chosen if name not in known]
     if unknown:
         raise DomainError("invalid_value", f"Unknown event type: {', '.join(unknown)}", field="event_types")
     return chosen
 
 
-def create_endpoint(*, url: str, event_types=(), description: str = "", private_events: bool = False) -> WebhookEndpoint:
-    """Register an endpoint with a new secret (the caller shows it once)."""
+def _clean_emails(text: str) -> str:
+    addresses = [line.strip() for line in (text or "").replace(",", "\n").splitlines() if line.strip()]
+    for address in addresses:
+        try:
+            validate_email(address)
+        except ValidationError:
+            raise DomainError("invalid_value", f"Not an email address: {address}", field="owner_emails") from None
+    return "\n".join(addresses)
+
+
+def create_endpoint(
+    *, url: str, event_types=(), description: str = "", private_events: bool = False, owner=None, owner_emails: str = ""
+) -> WebhookEndpoint:
+    """Register an endpoint with a new secret (the caller shows it once); its owner and
+    addresses are emailed if it is disabled for failing (``services.failing``)."""
     chosen = _clean_event_types(event_types)
     if any(name.startswith("private_") for name in chosen):
         private_events = True
     return WebhookEndpoint.objects.create(
-        url=_clean_url(url), event_types=chosen, description=description, private_events=private_events, secret=new_secret()
+        url=_clean_url(url),
+        event_types=chosen,
+        description=description,
+        private_events=private_events,
+        secret=new_secret(),
+        owner=owner,
+        owner_emails=_clean_emails(owner_emails),
     )
 
 
@@ -78,10 +98,16 @@ def update_endpoint(
     description: str = "",
     private_events: bool = False,
     enabled: bool = True,
+    owner=None,
+    owner_emails: str = "",
 ) -> WebhookEndpoint:
     """Change what staff may change (the secret only rotates)."""
+    endpoint.owner, endpoint.owner_emails = owner, _clean_emails(owner_emails)
     endpoint.url, endpoint.description, endpoint.private_events = _clean_url(url), description, private_events
-    endpoint.event_types = _clean_event_types(event_types)
+    endpoint.event_types = _clean_event_types(event_types, ChatEvent.values if endpoint.is_chat else EVENT_TYPES)
+    if enabled and endpoint.disabled_reason:
+        # Re-enabled by staff: its failures so far are forgiven.
+        endpoint.consecutive_failures, endpoint.failing_since = 0, None
     # A form may have set ``enabled`` already: the reason follows the outcome, keeping why
     # an endpoint that stays disabled was disabled (a 410, say).
     endpoint.enabled = enabled
@@ -106,8 +132,9 @@ def rotate_secret(*, endpoint: WebhookEndpoint, grace: timedelta | None = None) 
 
 def set_enabled(*, endpoint: WebhookEndpoint, enabled: bool, reason: str = "") -> None:
     endpoint.enabled, endpoint.disabled_reason = enabled, "" if enabled else reason
+    forgiven = {"consecutive_failures": 0, "failing_since": None} if enabled else {}
     WebhookEndpoint.objects.filter(pk=endpoint.pk).update(
-        enabled=enabled, disabled_reason=endpoint.disabled_reason, updated_at=timezone.now()
+        enabled=enabled, disabled_reason=endpoint.disabled_reason, updated_at=timezone.now(), **forgiven
     )
 
 
@@ -146,11 +173,18 @@ def _events(incident: Incident, kinds: list[str], previous_status_id, message: s
     return events
 
 
-def record_incident_event(*, incident: Incident, created: bool = False, previous_status_id=None, message: str = "") -> list[int]:
+def enabled_endpoints() -> list[WebhookEndpoint]:
+    """Every enabled endpoint and chat destination, in one query a change's receivers share."""
+    return list(WebhookEndpoint.objects.filter(enabled=True))
+
+
+def record_incident_event(
+    *, incident: Incident, created: bool = False, previous_status_id=None, message: str = "", endpoints=None
+) -> list[int]:
     """Record the events an incident's change makes, for every enabled endpoint that
     wants them, in the caller's transaction. Returns the deliveries' ids (none: one
-    query, and nothing rendered)."""
-    endpoints = list(WebhookEndpoint.objects.filter(enabled=True))
+    query, and nothing rendered; none if the caller read ``endpoints``)."""
+    endpoints = [e for e in (enabled_endpoints() if endpoints is None else endpoints) if e.kind == EndpointKind.WEBHOOK]
     if not endpoints:
         return []
     kinds = [CREATED] if created else [UPDATED]
@@ -173,10 +207,44 @@ def record_incident_event(*, incident: Incident, created: bool = False, previous
     return [delivery.pk for delivery in deliveries]
 
 
+def record_follow_up_event(*, follow_up, created: bool, endpoints=None) -> list[int]:
+    """Record ``follow_up_created_v2`` or ``follow_up_updated_v2`` (its ``private_`` twin
+    for a private incident's follow-up: the id only) in the caller's transaction."""
+    endpoints = [e for e in (enabled_endpoints() if endpoints is None else endpoints) if e.kind == EndpointKind.WEBHOOK]
+    if not endpoints:
+        return []
+    kind = "follow_up_created_v2" if created else "follow_up_updated_v2"
+    incident = Incident.objects.only("visibility").get(pk=follow_up.incident_id)
+    if incident.visibility == Visibility.PRIVATE:
+        event_type, payload = f"private_incident.{kind}", lambda: {"id": follow_up.pk}
+    else:
+        event_type = f"public_incident.{kind}"
+
+        def payload():
+            loaded = FollowUp.objects.select_related("assignee", "priority", "actor_user", "actor_api_key").get(pk=follow_up.pk)
+            return render_follow_up_v2(loaded)
+
+    wanting = [endpoint for endpoint in endpoints if endpoint.wants(event_type)]
+    if not wanting:
+        return []
+    now = timezone.now()
+    msg = WebhookMessage.objects.create(
+        msg_id=f"msg_{new_ulid()}",
+        event_type=event_type,
+        body=_body(event_type, payload()),
+        incident_id=incident.pk,
+        created_at=now,
+    )
+    deliveries = WebhookDelivery.objects.bulk_create(
+        [WebhookDelivery(endpoint=endpoint, message=msg, created_at=now) for endpoint in wanting]
+    )
+    return [delivery.pk for delivery in deliveries]
+
+
 def replay(*, endpoint: WebhookEndpoint, since: datetime, until: datetime | None = None) -> list[int]:
     """Queue again every message since ``since`` (to ``until``) the endpoint wants, with
     its original ``webhook-id``; returns the deliveries queued (enqueued on commit)."""
-    messages = WebhookMessage.objects.filter(created_at__gte=since)
+    messages = WebhookMessage.objects.filter(created_at__gte=since, kind=endpoint.kind)
     if until is not None:
         messages = messages.filter(created_at__lte=until)
     wanted = [pk for pk, event_type in messages.values_list("pk", "event_type") if endpoint.wants(event_type)]

@@ -72,7 +72,8 @@ class Command(BaseCommand):
             state = "enabled" if endpoint.enabled else f"disabled ({endpoint.disabled_reason or 'by staff'})"
             events = ",".join(endpoint.event_types) or "all"
             private = " +private" if endpoint.private_events else ""
-            self.stdout.write(f"{endpoint.pk}  {endpoint.url}  {state}  {events}{private}  {endpoint.description}")
+            kind = f"[{endpoint.kind}]  " if endpoint.is_chat else ""
+            self.stdout.write(f"{endpoint.pk}  {kind}{endpoint.url}  {state}  {events}{private}  {endpoint.description}")
 
     def _rotate(self, id, **options):
         secret = services.webhooks.rotate_secret(endpoint=self._endpoint(id))
