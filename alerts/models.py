@@ -20,6 +20,7 @@ class SourceType(models.TextChoices):
     ALERTMANAGER = "alertmanager", "Prometheus Alertmanager"
     GRAFANA = "grafana", "Grafana"
     PAGER_DUTY = "pager_duty", "PagerDuty Events v2"
+    HEARTBEAT = "heartbeat", "Heartbeat (pings expected on an interval)"
 
 
 class AlertStatus(models.TextChoices):
@@ -118,3 +119,29 @@ class AlertEvent(UlidModel):
 
     def __str__(self):
         return f"{self.status} {self.dedup_key}"
+
+
+class Heartbeat(models.Model):
+    """A heartbeat source's schedule (incident.io's ``heartbeat_options``) and state.
+
+    ``due_at`` is when the source is late: the last ping (or the schedule's start) plus
+    ``interval_seconds * failure_threshold + grace_period_seconds``. Storing it, rather
+    than computing it in SQL, keeps the beat's check one probe of ``heartbeats_due``
+    on any database."""
+
+    source = models.OneToOneField(AlertSource, primary_key=True, on_delete=models.CASCADE, related_name="heartbeat")
+    interval_seconds = models.PositiveIntegerField(default=60, help_text="How often a ping is expected, in seconds")
+    grace_period_seconds = models.PositiveIntegerField(
+        default=0, help_text="How long past a missed ping before it counts as missed, in seconds"
+    )
+    failure_threshold = models.PositiveIntegerField(default=1, help_text="Missed pings in a row before the alert fires")
+    last_ping_at = models.DateTimeField(null=True, blank=True)
+    due_at = models.DateTimeField()
+    #: set by the check when it fires the alert, cleared by the ping that resolves it
+    failing = models.BooleanField(default=False)
+
+    class Meta:
+        indexes = [models.Index(fields=["failing", "due_at"], name="heartbeats_due")]
+
+    def __str__(self):
+        return f"heartbeat of {self.source_id}"

@@ -203,6 +203,7 @@ WEBHOOK_RETRY_SCHEDULE = tuple(
 # Alerts in (alerts/services/events.py): the raw copy of each event kept for the admin.
 ALERTS_PAYLOAD_MAX_KB = env["ALERTS_PAYLOAD_MAX_KB"]
 ALERTS_EVENT_RETENTION_DAYS = env["ALERTS_EVENT_RETENTION_DAYS"]
+ALERTS_HEARTBEAT_CHECK_SECONDS = env["ALERTS_HEARTBEAT_CHECK_SECONDS"]
 
 CELERY_BROKER_URL = env["CELERY_BROKER_URL"]
 if CELERY_BROKER_URL.startswith("filesystem://"):
@@ -227,6 +228,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
     "advance-maintenance": {"task": "statuspages.tasks.advance_maintenance", "schedule": 60.0},
     "purge-alert-events": {"task": "alerts.tasks.purge_alert_events", "schedule": 3600.0},
+    "check-heartbeats": {"task": "alerts.tasks.check_heartbeats", "schedule": float(ALERTS_HEARTBEAT_CHECK_SECONDS)},
     "sweep-notifications": {"task": "notifications.tasks.delivery.sweep_notifications", "schedule": float(NOTIFICATIONS_SWEEP_SECONDS)},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")

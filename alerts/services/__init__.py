@@ -1,6 +1,7 @@
 """Every write of the alerts app (docs/development.md): sources and events."""
 
 from alerts.services.events import Event, purge_alert_events, record_events, resolve_alert
+from alerts.services.heartbeats import check_heartbeats, configure_heartbeat, record_ping
 from alerts.services.sources import (
     DEFAULT_MAPPING,
     admit_source,
@@ -16,9 +17,12 @@ __all__ = [
     "Event",
     "admit_source",
     "admit_source_by_secret",
+    "check_heartbeats",
+    "configure_heartbeat",
     "create_alert_source",
     "delete_alert_source",
     "purge_alert_events",
+    "record_ping",
     "record_events",
     "resolve_alert",
     "rotate_alert_source_secret",

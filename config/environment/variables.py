@@ -213,6 +213,9 @@ TOPICS = (
                  "copy shown in the admin is cut)"),
         Variable("ALERTS_EVENT_RETENTION_DAYS", integer(minimum=1), "30",
                  "how long raw events are kept; a daily task deletes older ones (alerts stay)"),
+        Variable("ALERTS_HEARTBEAT_CHECK_SECONDS", integer(minimum=1), "30",
+                 "how often the beat checks heartbeat sources for missed pings: a heartbeat's alert fires at most "
+                 "this long after it is due"),
     )),
     Topic("Status pages", "The public site's front page.", (
         Variable("STATUSPAGES_PAST_INCIDENT_DAYS", integer(minimum=0), "14",
