@@ -163,9 +163,21 @@ class AlertAdmin(admin.ModelAdmin):
             return "—"
         return format_html_join(
             "",
-            '<div class="alert-event"><p><strong>{}</strong> {}{}</p><pre style="white-space: pre-wrap">{}</pre></div>',
+            '<div class="alert-event"><p><strong>{}</strong> {}{}{}</p><pre style="white-space: pre-wrap">{}</pre></div>',
             (
-                (event.get_status_display(), event.received_at.isoformat(), " (cut)" if event.truncated else "", event.body)
+                (
+                    event.get_status_display(),
+                    event.received_at.isoformat(),
+                    _repeats(event),
+                    " (cut)" if event.truncated else "",
+                    event.body,
+                )
                 for event in events
             ),
         )
+
+
+def _repeats(event) -> str:
+    if event.repeat_count <= 1:
+        return ""
+    return f" — received {event.repeat_count} times, the last at {event.last_received_at.isoformat()}"

@@ -103,7 +103,8 @@ class Alert(UlidModel):
 
 class AlertEvent(UlidModel):
     """One event as it arrived (its body cut at ``ALERTS_PAYLOAD_MAX_KB``), kept for
-    ``ALERTS_EVENT_RETENTION_DAYS``. An event that resolves an unknown key has no alert."""
+    ``ALERTS_EVENT_RETENTION_DAYS``. An event that resolves an unknown key has no alert.
+    Identical payloads in a row for one alert are one row with a ``repeat_count``."""
 
     source = models.ForeignKey(AlertSource, on_delete=models.CASCADE, related_name="events")
     alert = models.ForeignKey(Alert, null=True, blank=True, on_delete=models.CASCADE, related_name="events")
@@ -112,6 +113,12 @@ class AlertEvent(UlidModel):
     received_at = models.DateTimeField(db_index=True)
     body = models.TextField(blank=True)
     truncated = models.BooleanField(default=False)
+    #: SHA-256 of ``body``: an identical payload repeating is counted on this row
+    #: (alerts/services/raw.py) rather than stored again
+    body_hash = models.CharField(max_length=64, blank=True, editable=False)
+    repeat_count = models.PositiveIntegerField(default=1)
+    #: when the last identical repeat arrived (null: none did)
+    last_received_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-received_at", "-id"]
