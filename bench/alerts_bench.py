@@ -145,7 +145,11 @@ def storm_report(name: str, figures: dict, source, prefix: str, sent: int, keys:
     made = Alert.objects.filter(source=source, dedup_key__startswith=f"{prefix}-")
     alerts = made.count()
     folded = made.aggregate(total=Sum("event_count"))["total"] or 0
-    stored = AlertEvent.objects.filter(source=source, dedup_key__startswith=f"{prefix}-").count()
+    # Raw events: identical repeats are one row with a count (alerts/services/raw.py).
+    stored = (
+        AlertEvent.objects.filter(source=source, dedup_key__startswith=f"{prefix}-").aggregate(total=Sum("repeat_count"))["total"]
+        or 0
+    )
     accepted = sum(v for k, v in figures["statuses"].items() if 200 <= k < 300)
     server_errors = sum(v for k, v in figures["statuses"].items() if k >= 500)
     lost = accepted - min(stored, folded)
