@@ -26,7 +26,8 @@ def alerts_firing_first():
 
 
 def sources():
-    return AlertSource.objects.order_by("created_at", "id")
+    """Sources with a heartbeat's schedule joined (the API renders it)."""
+    return AlertSource.objects.select_related("heartbeat").order_by("created_at", "id")
 
 
 def events_of(alert: Alert, limit: int):

@@ -205,6 +205,7 @@ WEBHOOK_RETRY_SCHEDULE = tuple(
 # Alerts in (alerts/services/events.py): the raw copy of each event kept for the admin.
 ALERTS_PAYLOAD_MAX_KB = env["ALERTS_PAYLOAD_MAX_KB"]
 ALERTS_EVENT_RETENTION_DAYS = env["ALERTS_EVENT_RETENTION_DAYS"]
+ALERTS_HEARTBEAT_CHECK_SECONDS = env["ALERTS_HEARTBEAT_CHECK_SECONDS"]
 
 CELERY_BROKER_URL = env["CELERY_BROKER_URL"]
 if CELERY_BROKER_URL.startswith("filesystem://"):
@@ -232,6 +233,7 @@ CELERY_BEAT_SCHEDULE = {
     # Exports a page missed (a lost message) or that the day rolled over (no-op unless
     # STATUSPAGES_EXPORT_DIR is set).
     "sweep-exports": {"task": "statuspages.tasks.sweep_exports", "schedule": 300.0},
+    "check-heartbeats": {"task": "alerts.tasks.check_heartbeats", "schedule": float(ALERTS_HEARTBEAT_CHECK_SECONDS)},
     "sweep-notifications": {"task": "notifications.tasks.delivery.sweep_notifications", "schedule": float(NOTIFICATIONS_SWEEP_SECONDS)},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")

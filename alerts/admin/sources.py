@@ -3,16 +3,23 @@ alerts, firing first, each with its raw events, newest first."""
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
+from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
 from alerts import selectors, services
 from alerts.api.links import events_url
-from alerts.models import Alert, AlertSource, AlertStatus
+from alerts.api.samples import send_test_alert
+from alerts.models import Alert, AlertSource, AlertStatus, SourceType
 from core.admin.common import DomainErrorsAsMessages
+from core.exceptions import DomainError
 
 #: raw events shown on an alert's page
 EVENTS_SHOWN = 50
+HEARTBEAT_FIELDS = ("interval_seconds", "grace_period_seconds", "failure_threshold")
 
 
 class AlertSourceForm(forms.ModelForm):
@@ -20,6 +27,15 @@ class AlertSourceForm(forms.ModelForm):
         required=False, help_text="Where the title is in each event (a dotted path: title, annotations.summary)"
     )
     description_reference = forms.CharField(required=False, help_text="Where the description is (annotations.description)")
+    interval_seconds = forms.IntegerField(
+        required=False, min_value=1, help_text="Heartbeat sources: how often a ping is expected, in seconds (60 if empty)"
+    )
+    grace_period_seconds = forms.IntegerField(
+        required=False, min_value=0, help_text="Heartbeat sources: extra seconds allowed before a missed ping counts"
+    )
+    failure_threshold = forms.IntegerField(
+        required=False, min_value=1, help_text="Heartbeat sources: missed pings in a row before the alert fires"
+    )
 
     class Meta:
         model = AlertSource
@@ -28,18 +44,67 @@ class AlertSourceForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if not self.instance._state.adding:  # (a new row has its ULID already)
+        # (A new row has its ULID already.) A view-only page's form has no fields.
+        if not self.instance._state.adding and "source_type" in self.fields:
             self.fields["source_type"].disabled = True
             self.fields["title_reference"].initial = self.instance.title_binding.get("reference", "")
             self.fields["description_reference"].initial = self.instance.description_binding.get("reference", "")
+            heartbeat = getattr(self.instance, "heartbeat", None) if self.instance.source_type == SourceType.HEARTBEAT else None
+            for name in HEARTBEAT_FIELDS:
+                self.fields[name].initial = getattr(heartbeat, name, None)
+
+    def heartbeat_options(self) -> dict | None:
+        """The schedule entered, for a heartbeat source (None: not one, or none entered)."""
+        source_type = self.instance.source_type if not self.instance._state.adding else self.cleaned_data.get("source_type")
+        if source_type != SourceType.HEARTBEAT:
+            return None
+        return {name: self.cleaned_data.get(name) for name in HEARTBEAT_FIELDS}
 
 
 @admin.register(AlertSource)
 class AlertSourceAdmin(DomainErrorsAsMessages, admin.ModelAdmin):
     form = AlertSourceForm
     list_display = ["name", "source_type", "secret_display", "disabled", "firing_count", "created_at"]
-    readonly_fields = ["events_url_display", "secret_display"]
+    readonly_fields = ["events_url_display", "secret_display", "heartbeat_state"]
     actions = ["rotate_secrets"]
+    change_form_template = "admin/alerts/alertsource/change_form.html"
+
+    def get_urls(self):
+        return [
+            path(
+                "<str:object_id>/send-test-alert/",
+                self.admin_site.admin_view(self.send_test_alert_view),
+                name="alerts_alertsource_send_test_alert",
+            ),
+            *super().get_urls(),
+        ]
+
+    def send_test_alert_view(self, request, object_id):
+        """POST only (admin_view checks the CSRF token): a test event through the source's
+        kind's parser, then back to the source's page with what it made."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        source = self.get_object(request, unquote(object_id))
+        if source is None:
+            raise Http404("No such alert source")
+        if not self.has_change_permission(request, source):
+            raise PermissionDenied
+        try:
+            result = send_test_alert(source=source)
+        except DomainError as refused:
+            self.message_user(request, refused.message, messages.ERROR)
+        else:
+            self.message_user(request, _test_result_message(source, result), messages.SUCCESS)
+        return HttpResponseRedirect(reverse("admin:alerts_alertsource_change", args=[source.pk]))
+
+    @admin.display(description="Heartbeat")
+    def heartbeat_state(self, obj):
+        heartbeat = getattr(obj, "heartbeat", None) if obj.source_type == SourceType.HEARTBEAT else None
+        if heartbeat is None:
+            return "—"
+        last = heartbeat.last_ping_at.isoformat() if heartbeat.last_ping_at else "never"
+        state = "failing (its alert is firing)" if heartbeat.failing else "healthy"
+        return f"{state}; last ping {last}; late after {heartbeat.due_at.isoformat()}"
 
     def get_fields(self, request, obj=None):
         fields = [
@@ -51,7 +116,9 @@ class AlertSourceAdmin(DomainErrorsAsMessages, admin.ModelAdmin):
             "severity_path",
             "signing_secret",
         ]
-        return [*fields, "disabled", "events_url_display", "secret_display"] if obj else fields
+        fields += list(HEARTBEAT_FIELDS) if obj is None or obj.source_type == SourceType.HEARTBEAT else []
+        extra = ["heartbeat_state"] if obj and obj.source_type == SourceType.HEARTBEAT else []
+        return [*fields, "disabled", "events_url_display", "secret_display", *extra] if obj else fields
 
     @admin.display(description="Events URL")
     def events_url_display(self, obj):
@@ -82,6 +149,7 @@ class AlertSourceAdmin(DomainErrorsAsMessages, admin.ModelAdmin):
                 severity_path=obj.severity_path,
                 signing_secret=obj.signing_secret,
                 disabled=obj.disabled,
+                heartbeat_options=form.heartbeat_options(),
                 **{k: v or {} for k, v in bindings.items()},
             )
             return
@@ -91,6 +159,7 @@ class AlertSourceAdmin(DomainErrorsAsMessages, admin.ModelAdmin):
             dedup_key_path=obj.dedup_key_path,
             severity_path=obj.severity_path,
             signing_secret=obj.signing_secret,
+            heartbeat_options=form.heartbeat_options(),
             **bindings,
         )
         obj.__dict__.update({k: v for k, v in source.__dict__.items() if k != "_state"})
@@ -163,9 +232,35 @@ class AlertAdmin(admin.ModelAdmin):
             return "—"
         return format_html_join(
             "",
-            '<div class="alert-event"><p><strong>{}</strong> {}{}</p><pre style="white-space: pre-wrap">{}</pre></div>',
+            '<div class="alert-event"><p><strong>{}</strong> {}{}{}</p><pre style="white-space: pre-wrap">{}</pre></div>',
             (
-                (event.get_status_display(), event.received_at.isoformat(), " (cut)" if event.truncated else "", event.body)
+                (
+                    event.get_status_display(),
+                    event.received_at.isoformat(),
+                    _repeats(event),
+                    " (cut)" if event.truncated else "",
+                    event.body,
+                )
                 for event in events
             ),
         )
+
+
+def _repeats(event) -> str:
+    if event.repeat_count <= 1:
+        return ""
+    return f" — received {event.repeat_count} times, the last at {event.last_received_at.isoformat()}"
+
+
+def _test_result_message(source, result):
+    if source.source_type == SourceType.HEARTBEAT:
+        return "Test ping recorded" + ("; it resolved the heartbeat's alert." if result.recovered else ".")
+    alert = result.alert
+    return format_html(
+        'Test alert accepted: <a href="{}">{}</a> is {} (seen {} time{}).',
+        reverse("admin:alerts_alert_change", args=[alert.pk]),
+        alert.title,
+        alert.get_status_display().lower(),
+        alert.event_count,
+        "" if alert.event_count == 1 else "s",
+    )

@@ -10,6 +10,7 @@ EVENTS_ROUTE = {
     SourceType.ALERTMANAGER: "alert-events-alertmanager",
     SourceType.GRAFANA: "alert-events-grafana",
     SourceType.PAGER_DUTY: "alert-events-pager-duty",
+    SourceType.HEARTBEAT: "heartbeat-ping",
 }
 
 

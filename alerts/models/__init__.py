@@ -1,7 +1,7 @@
 """The alerts app's tables: sources, alerts and their raw events (``alerts``); routes,
 their groups and the alerts attached to incidents (``routes``)."""
 
-from alerts.models.alerts import Alert, AlertEvent, AlertSource, AlertStatus, SourceType
+from alerts.models.alerts import Alert, AlertEvent, AlertSource, AlertStatus, Heartbeat, SourceType
 from alerts.models.routes import (
     AlertGroup,
     AlertRoute,
@@ -20,6 +20,7 @@ __all__ = [
     "AlertRouteSource",
     "AlertSource",
     "AlertStatus",
+    "Heartbeat",
     "IncidentAlert",
     "SeverityMerge",
     "SourceType",

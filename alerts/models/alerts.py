@@ -20,6 +20,7 @@ class SourceType(models.TextChoices):
     ALERTMANAGER = "alertmanager", "Prometheus Alertmanager"
     GRAFANA = "grafana", "Grafana"
     PAGER_DUTY = "pager_duty", "PagerDuty Events v2"
+    HEARTBEAT = "heartbeat", "Heartbeat (pings expected on an interval)"
 
 
 class AlertStatus(models.TextChoices):
@@ -102,7 +103,8 @@ class Alert(UlidModel):
 
 class AlertEvent(UlidModel):
     """One event as it arrived (its body cut at ``ALERTS_PAYLOAD_MAX_KB``), kept for
-    ``ALERTS_EVENT_RETENTION_DAYS``. An event that resolves an unknown key has no alert."""
+    ``ALERTS_EVENT_RETENTION_DAYS``. An event that resolves an unknown key has no alert.
+    Identical payloads in a row for one alert are one row with a ``repeat_count``."""
 
     source = models.ForeignKey(AlertSource, on_delete=models.CASCADE, related_name="events")
     alert = models.ForeignKey(Alert, null=True, blank=True, on_delete=models.CASCADE, related_name="events")
@@ -111,6 +113,12 @@ class AlertEvent(UlidModel):
     received_at = models.DateTimeField(db_index=True)
     body = models.TextField(blank=True)
     truncated = models.BooleanField(default=False)
+    #: SHA-256 of ``body``: an identical payload repeating is counted on this row
+    #: (alerts/services/raw.py) rather than stored again
+    body_hash = models.CharField(max_length=64, blank=True, editable=False)
+    repeat_count = models.PositiveIntegerField(default=1)
+    #: when the last identical repeat arrived (null: none did)
+    last_received_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-received_at", "-id"]
@@ -118,3 +126,29 @@ class AlertEvent(UlidModel):
 
     def __str__(self):
         return f"{self.status} {self.dedup_key}"
+
+
+class Heartbeat(models.Model):
+    """A heartbeat source's schedule (incident.io's ``heartbeat_options``) and state.
+
+    ``due_at`` is when the source is late: the last ping (or the schedule's start) plus
+    ``interval_seconds * failure_threshold + grace_period_seconds``. Storing it, rather
+    than computing it in SQL, keeps the beat's check one probe of ``heartbeats_due``
+    on any database."""
+
+    source = models.OneToOneField(AlertSource, primary_key=True, on_delete=models.CASCADE, related_name="heartbeat")
+    interval_seconds = models.PositiveIntegerField(default=60, help_text="How often a ping is expected, in seconds")
+    grace_period_seconds = models.PositiveIntegerField(
+        default=0, help_text="How long past a missed ping before it counts as missed, in seconds"
+    )
+    failure_threshold = models.PositiveIntegerField(default=1, help_text="Missed pings in a row before the alert fires")
+    last_ping_at = models.DateTimeField(null=True, blank=True)
+    due_at = models.DateTimeField()
+    #: set by the check when it fires the alert, cleared by the ping that resolves it
+    failing = models.BooleanField(default=False)
+
+    class Meta:
+        indexes = [models.Index(fields=["failing", "due_at"], name="heartbeats_due")]
+
+    def __str__(self):
+        return f"heartbeat of {self.source_id}"

@@ -4,6 +4,7 @@ grouping of alerts into incidents."""
 from alerts.services.events import Event, purge_alert_events, record_events, resolve_alert
 from alerts.services.grouping import route_new_alert, settle_resolved_alert
 from alerts.services.routes import create_alert_route, delete_alert_route, update_alert_route
+from alerts.services.heartbeats import check_heartbeats, configure_heartbeat, record_ping
 from alerts.services.sources import (
     DEFAULT_MAPPING,
     admit_source,
@@ -19,6 +20,8 @@ __all__ = [
     "Event",
     "admit_source",
     "admit_source_by_secret",
+    "check_heartbeats",
+    "configure_heartbeat",
     "create_alert_route",
     "delete_alert_route",
     "route_new_alert",
@@ -27,6 +30,7 @@ __all__ = [
     "create_alert_source",
     "delete_alert_source",
     "purge_alert_events",
+    "record_ping",
     "record_events",
     "resolve_alert",
     "rotate_alert_source_secret",

@@ -20,11 +20,13 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from alerts.models import Alert, AlertEvent, AlertSource, AlertStatus
 from alerts.services import grouping
 from alerts.services.documents import at_path, text_at  # noqa: F401 - the parsers read them here
+from alerts.services.raw import store_raw_events
 
 TITLE_MAX, DESCRIPTION_MAX, URL_MAX, SEVERITY_MAX, KEY_MAX = 1000, 10000, 2000, 100, 255
 
@@ -152,7 +154,7 @@ def record_events(*, source: AlertSource, events: list[Event], now: datetime | N
             )
         )
         alerts.append(alert)
-    AlertEvent.objects.bulk_create(rows)
+    store_raw_events(rows)
     return alerts
 
 
@@ -170,7 +172,9 @@ def resolve_alert(*, alert: Alert, now: datetime | None = None) -> Alert:
 
 
 def purge_alert_events(*, now: datetime | None = None) -> int:
-    """Delete raw events older than ``ALERTS_EVENT_RETENTION_DAYS``; alerts stay."""
+    """Delete raw events older than ``ALERTS_EVENT_RETENTION_DAYS`` (a counted repeat
+    keeps its row until its last repeat is that old); alerts stay."""
     cutoff = (now or timezone.now()) - timedelta(days=settings.ALERTS_EVENT_RETENTION_DAYS)
-    deleted, _ = AlertEvent.objects.filter(received_at__lt=cutoff).delete()
+    stale = Q(last_received_at__isnull=True) | Q(last_received_at__lt=cutoff)
+    deleted, _ = AlertEvent.objects.filter(stale, received_at__lt=cutoff).delete()
     return deleted

@@ -14,6 +14,7 @@ import secrets
 from django.db import transaction
 
 from alerts.models import AlertSource, SourceType
+from alerts.services import heartbeats
 from core.exceptions import DomainError
 from core.models import ApiKey
 
@@ -31,6 +32,8 @@ DEFAULT_MAPPING = {
         "severity": "labels.severity",
     },
     SourceType.PAGER_DUTY: {"title": "payload.summary", "description": "", "severity": "payload.severity"},
+    # A heartbeat's only alert is made by alerts/services/heartbeats.py.
+    SourceType.HEARTBEAT: {"title": "", "description": "", "severity": ""},
 }
 
 
@@ -64,6 +67,7 @@ def _fields(
     }
 
 
+@transaction.atomic
 def create_alert_source(
     *,
     name: str,
@@ -73,8 +77,11 @@ def create_alert_source(
     dedup_key_path: str = "",
     severity_path: str = "",
     signing_secret: str = "",
+    heartbeat_options: dict | None = None,
 ) -> tuple[AlertSource, str]:
-    """Create a source and return it with its secret; only the secret's hash is stored."""
+    """Create a source and return it with its secret; only the secret's hash is stored.
+    A heartbeat source gets its schedule (``heartbeat_options``; incident.io's defaults
+    when absent)."""
     if source_type not in SourceType.values:
         raise DomainError(
             "invalid_value",
@@ -97,6 +104,8 @@ def create_alert_source(
             signing_secret=signing_secret,
         ),
     )
+    if source_type == SourceType.HEARTBEAT or heartbeat_options:
+        heartbeats.configure_heartbeat(source=source, options=heartbeat_options)
     return source, secret
 
 
@@ -111,6 +120,7 @@ def update_alert_source(
     severity_path: str | None = None,
     disabled: bool | None = None,
     signing_secret: str | None = None,
+    heartbeat_options: dict | None = None,
 ) -> AlertSource:
     fields = _fields(
         name=name,
@@ -125,6 +135,8 @@ def update_alert_source(
     if disabled is not None:
         source.disabled = disabled
     source.save()
+    if heartbeat_options is not None:
+        heartbeats.configure_heartbeat(source=source, options=heartbeat_options)
     return source
 
 

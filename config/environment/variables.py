@@ -262,7 +262,10 @@ TOPICS = (
                  "the most of each event's raw body kept, in KiB (the alert is made from the whole event; only the "
                  "copy shown in the admin is cut)"),
         Variable("ALERTS_EVENT_RETENTION_DAYS", integer(minimum=1), "30",
-                 "how long raw events are kept; a daily task deletes older ones (alerts stay)"),
+                 "how long raw events are kept (from their last repeat); an hourly task deletes older ones (alerts stay)"),
+        Variable("ALERTS_HEARTBEAT_CHECK_SECONDS", integer(minimum=1), "30",
+                 "how often the beat checks heartbeat sources for missed pings: a heartbeat's alert fires at most "
+                 "this long after it is due"),
     )),
     Topic("Status pages", "The public site: its front page, its export as plain files, its caching by CDNs.", (
         Variable("STATUSPAGES_PAST_INCIDENT_DAYS", integer(minimum=0), "14",

@@ -296,9 +296,12 @@ REFUSALS = [
     ("WEBHOOK_TIMEOUT_SECONDS", "0", "more than 0"),
     ("WEBHOOK_ROTATION_GRACE_HOURS", "-1", "at least 0"),
     ("WEBHOOK_RETRY_SCALE", "none", "must be a number"),
+    ("WEBHOOK_DISABLE_AFTER_FAILURES", "0", "at least 1"),
+    ("WEBHOOK_DISABLE_AFTER_HOURS", "soon", "must be a number"),
     ("WEBHOOK_ALLOWED_HOSTS", "http://hooks.example.com", "is not a host name"),
     ("ALERTS_PAYLOAD_MAX_KB", "0", "at least 1"),
     ("ALERTS_EVENT_RETENTION_DAYS", "forever", "whole number"),
+    ("ALERTS_HEARTBEAT_CHECK_SECONDS", "0", "at least 1"),
     ("LOG_LEVEL", "loud", "DEBUG, INFO, WARNING, ERROR or CRITICAL"),
     ("LOG_FORMAT", "xml", "text or json"),
 ]

@@ -9,7 +9,6 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import APIView
-from ulid import ULID
 
 from alerts import services
 from alerts.api.auth import admitted_source, guarded
@@ -18,12 +17,12 @@ from alerts.api.v2.payloads import (
     alertmanager_events,
     check_grafana_signature,
     grafana_events,
+    http_event,
     pagerduty_event,
     raw,
 )
 from alerts.api.v2.serializers import AlertEventsCreateHTTPPayloadV2Serializer, AlertEventsCreateHTTPResultV2Serializer
 from alerts.models import SourceType
-from alerts.services.events import Event, bound, text_at
 from core.api.text import guard_text
 from core.exceptions import DomainError
 
@@ -59,24 +58,10 @@ class AlertEventsHTTPV2View(EventsView):
     )
     def post(self, request, alert_source_config_id):
         source = admitted_source(request, alert_source_config_id, SourceType.HTTP)
-        data = self.parse(AlertEventsCreateHTTPPayloadV2Serializer)
-        document = {**data, "metadata": data.get("metadata") or {}}
-        # No key of its own: the source's dedup path, else a new one (the event is an
-        # alert of its own, which the answer names so the sender can resolve it).
-        key = data.get("deduplication_key") or text_at(document, source.dedup_key_path) or str(ULID())
-        event = Event(
-            status=data["status"],
-            dedup_key=key,
-            title=bound(source, source.title_binding, document) or data["title"],
-            description=bound(source, source.description_binding, document),
-            source_url=data.get("source_url", ""),
-            severity=text_at(document, source.severity_path),
-            metadata=document["metadata"],
-            body=raw(request.data),
-        )
+        event = http_event(source, self.parse(AlertEventsCreateHTTPPayloadV2Serializer), raw(request.data))
         services.record_events(source=source, events=[event])
         # incident.io answers 202 with this body, the key echoed (or the one made up).
-        return Response({"status": "success", "message": ACCEPTED, "deduplication_key": key}, status=202)
+        return Response({"status": "success", "message": ACCEPTED, "deduplication_key": event.dedup_key}, status=202)
 
 
 class AlertEventsAlertmanagerV2View(EventsView):

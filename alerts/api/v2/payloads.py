@@ -29,6 +29,24 @@ def raw(document) -> str:
     return orjson.dumps(document).decode()
 
 
+def http_event(source, data: dict, body: str) -> Event:
+    """incident.io's HTTP event (``data``, parsed by its payload serializer) as an Event.
+    No key of its own: the source's dedup path, else a new one (the event is an alert of
+    its own, which the answer names so the sender can resolve it)."""
+    document = {**data, "metadata": data.get("metadata") or {}}
+    key = data.get("deduplication_key") or text_at(document, source.dedup_key_path) or str(ULID())
+    return Event(
+        status=data["status"],
+        dedup_key=key,
+        title=bound(source, source.title_binding, document) or data["title"],
+        description=bound(source, source.description_binding, document),
+        source_url=data.get("source_url", ""),
+        severity=text_at(document, source.severity_path),
+        metadata=document["metadata"],
+        body=body,
+    )
+
+
 def _ended(alert: dict, now) -> bool:
     try:
         ends = parse_datetime(str(alert.get("endsAt") or ""))

@@ -4,7 +4,7 @@ contract's components, without the ``Serializer`` suffix)."""
 from rest_framework import serializers
 
 from alerts.api.links import events_url
-from alerts.models import AlertStatus
+from alerts.models import AlertStatus, SourceType
 from incidents.api.v2.serializers.shapes import PaginationMetaResultV2Serializer
 
 
@@ -102,17 +102,25 @@ class AlertSourceHTTPCustomOptionsV2Serializer(serializers.Serializer):
     transform_expression = serializers.CharField(allow_blank=True, max_length=0, required=False)
 
 
+class AlertSourceHeartbeatOptionsPayloadV2Serializer(serializers.Serializer):
+    interval_seconds = serializers.IntegerField()
+    grace_period_seconds = serializers.IntegerField(required=False)
+    failure_threshold = serializers.IntegerField(required=False)
+
+
 class AlertSourcesCreatePayloadV2Serializer(serializers.Serializer):
     name = serializers.CharField(max_length=200)
     source_type = serializers.CharField(max_length=50)
     template = AlertTemplatePayloadV2Serializer()
     http_custom_options = AlertSourceHTTPCustomOptionsV2Serializer(required=False)
+    heartbeat_options = AlertSourceHeartbeatOptionsPayloadV2Serializer(required=False)
 
 
 class AlertSourcesUpdatePayloadV2Serializer(serializers.Serializer):
     name = serializers.CharField(max_length=200)
     template = AlertTemplatePayloadV2Serializer()
     http_custom_options = AlertSourceHTTPCustomOptionsV2Serializer(required=False)
+    heartbeat_options = AlertSourceHeartbeatOptionsPayloadV2Serializer(required=False)
     disabled = serializers.BooleanField(required=False)
 
 
@@ -129,6 +137,7 @@ class AlertSourceV2Serializer(serializers.Serializer):
     alert_events_url = serializers.CharField()
     secret_token = serializers.CharField(required=False, help_text="Only when the source is created")
     http_custom_options = serializers.DictField(required=False)
+    heartbeat_options = serializers.DictField(required=False)
 
     def to_representation(self, source):
         body = {
@@ -146,6 +155,14 @@ class AlertSourceV2Serializer(serializers.Serializer):
         }
         if source.dedup_key_path:
             body["http_custom_options"] = {"deduplication_key_path": source.dedup_key_path, "transform_expression": ""}
+        if source.source_type == SourceType.HEARTBEAT:
+            heartbeat = source.heartbeat  # joined by selectors.sources()
+            body["heartbeat_options"] = {
+                "interval_seconds": heartbeat.interval_seconds,
+                "grace_period_seconds": heartbeat.grace_period_seconds,
+                "failure_threshold": heartbeat.failure_threshold,
+                "ping_url": events_url(source),
+            }
         secret = self.context.get("secret")
         if secret:
             body["secret_token"] = secret

@@ -26,6 +26,8 @@ def _mapping(data: dict) -> dict:
     mapping = {"title_binding": dict(template["title"]), "description_binding": dict(template["description"])}
     if "http_custom_options" in data:
         mapping["dedup_key_path"] = data["http_custom_options"]["deduplication_key_path"]
+    if "heartbeat_options" in data:
+        mapping["heartbeat_options"] = dict(data["heartbeat_options"])
     return mapping
 
 
