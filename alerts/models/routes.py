@@ -152,6 +152,9 @@ class AlertGroup(UlidModel):
     opened_at = models.DateTimeField()
     last_alert_at = models.DateTimeField()
 
+    #: seen with its incident; a group that declared none has nothing to show a reader
+    objects = IncidentLinkedQuerySet.as_manager()
+
     class Meta:
         ordering = ["-opened_at", "-id"]
         constraints = [
