@@ -27,6 +27,6 @@ def visible_admin_log(context, limit: int):
     hidden = Q()
     restricted = [model for model in apps.get_models() if isinstance(model._default_manager.all(), RestrictedQuerySet)]
     for model, content_type in ContentType.objects.get_for_models(*restricted).items():  # cached
-        seen = model._default_manager.restrict(user).annotate(key=Cast("pk", CharField())).values("key")
+        seen = model._default_manager.restrict(user).annotate(logged_object_id=Cast("pk", CharField())).values("logged_object_id")
         hidden |= Q(content_type=content_type) & ~Q(object_id__in=seen)
     return LogEntry.objects.filter(user=user).exclude(hidden).select_related("content_type", "user")[:limit]

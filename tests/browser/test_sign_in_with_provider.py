@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 
 from core.models import ProviderIdentity
 from tests.browser.conftest import horizontal_overflow, screenshot
+from tests.oidc.fixtures import oidc_provider, signs_in_with_provider  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

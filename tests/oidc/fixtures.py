@@ -1,6 +1,9 @@
+"""The OpenID provider's fixtures, imported by tests/browser/test_sign_in_with_provider.py
+(a conftest here would define the browser fixtures a second time: two Playwrights in one
+process)."""
+
 import pytest
 
-from tests.browser.conftest import browser, open_page  # noqa: F401 (the browser tests' fixtures)
 from tests.oidc import provider as oidc
 
 #: the provider's groups and the staff groups they map to (settings.OIDC_STAFF_GROUPS)
