@@ -214,6 +214,10 @@ TOPICS = (
         Variable("ALERTS_EVENT_RETENTION_DAYS", integer(minimum=1), "30",
                  "how long raw events are kept; a daily task deletes older ones (alerts stay)"),
     )),
+    Topic("Audit log", "Who changed what, when and from where (docs/audit-log.md).", (
+        Variable("AUDIT_LOG_RETENTION_DAYS", integer(minimum=1), "365",
+                 "how long audit log entries are kept; an hourly task deletes older ones"),
+    )),
     Topic("Status pages", "The public site's front page.", (
         Variable("STATUSPAGES_PAST_INCIDENT_DAYS", integer(minimum=0), "14",
                  "days of past incidents the front page lists under the components, by day, today included "
