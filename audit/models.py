@@ -2,7 +2,10 @@
 this project adds: who acted when it is no user (an API key, a task), the user agent, the
 incident an entry belongs to (for who may read it) and incident.io's name for the target."""
 
+from contextvars import ContextVar
+
 from auditlog.models import AbstractLogEntry, LogEntryManager
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
 
@@ -22,7 +25,31 @@ class AuditEntryQuerySet(RestrictedQuerySet):
         return self.filter(Q(incident__isnull=True) | visible_to(viewer, via="incident__"))
 
 
+#: entries being gathered for one insert (AuditEntryManager.log_create_many), else None
+_gathering: ContextVar[list | None] = ContextVar("audit_gathering", default=None)
+
+
 class AuditEntryManager(LogEntryManager.from_queryset(AuditEntryQuerySet)):
+    def log_create_many(self, rows) -> list:
+        """One entry per ``(instance, action, changes)``, written in one insert: a bulk
+        write or an update of many rows costs one query more, whatever their number."""
+        gathered: list = []
+        token = _gathering.set(gathered)
+        try:
+            for instance, action, changes in rows:
+                self.log_create(instance, action=action, changes=changes)
+        finally:
+            _gathering.reset(token)
+        return self.bulk_create(gathered) if gathered else []
+
+    def create(self, **kwargs):
+        gathered = _gathering.get()
+        if gathered is None:
+            return super().create(**kwargs)
+        entry = self.model(**kwargs)
+        gathered.append(entry)
+        return entry
+
     def log_create(self, instance, force_log: bool = False, **kwargs):
         """auditlog's entry, with the acting context (core/audit.py) filled in."""
         from audit import registry
@@ -39,6 +66,9 @@ class AuditEntryManager(LogEntryManager.from_queryset(AuditEntryQuerySet)):
             kwargs.setdefault("remote_addr", context.remote_addr or None)
             kwargs.setdefault("user_agent", context.user_agent)
             kwargs.setdefault("task", context.task)
+        # Every tracked model's content type in one query the first time (then from
+        # Django's cache): a write costs the same whichever models it touched before.
+        kwargs.setdefault("content_type", ContentType.objects.get_for_models(type(instance), *registry.BY_MODEL)[type(instance)])
         spec = registry.tracked(type(instance))
         kwargs.setdefault("target_type", spec.type if spec else instance._meta.model_name)
         kwargs.setdefault("incident_id", registry.incident_id_of(instance))

@@ -112,3 +112,15 @@ class AuditContextMiddleware:
     def __call__(self, request):
         with acting(request_context(request, lambda: user_actor(request))):
             return self.get_response(request)
+
+
+def record_access(instance, *, granted: bool) -> None:
+    """A read of a private row (a private incident opened in the admin), or an attempt
+    refused: one entry, by whoever acts, with incident.io's outcome ("granted"/"denied")."""
+    from auditlog import get_logentry_model
+
+    entries = get_logentry_model().objects
+    entries.log_create(
+        instance, force_log=True, action=entries.model.Action.ACCESS, changes={},
+        additional_data={"outcome": "granted" if granted else "denied"},
+    )

@@ -31,6 +31,23 @@ def _tracked(model, names) -> list[str]:
     return [name for name in fields if name not in registered["exclude_fields"]]
 
 
+def _action(name: str) -> int:
+    return getattr(get_logentry_model().Action, name)
+
+
+def _log(rows) -> None:
+    """Entries for ``(instance, action, changes)`` rows: in one insert where the entry
+    model's manager can (audit.models.AuditEntryManager.log_create_many)."""
+    entries = get_logentry_model().objects
+    if not rows:
+        return
+    if hasattr(entries, "log_create_many"):
+        entries.log_create_many(rows)
+        return
+    for instance, action, changes in rows:
+        entries.log_create(instance, action=action, changes=changes)
+
+
 class AuditedQuerySet(models.QuerySet):
     def update(self, **kwargs):
         fields = _tracked(self.model, kwargs) if _audited(self.model) else []
@@ -43,23 +60,21 @@ class AuditedQuerySet(models.QuerySet):
         before = {row.pk: row for row in base.filter(pk__in=self.values("pk"))}
         count = super().update(**kwargs)
         if before:
-            entries = get_logentry_model().objects
+            rows = []
             for row in base.filter(pk__in=list(before)):
                 changes = model_instance_diff(before[row.pk], row, fields_to_check=fields, use_json_for_changes=True)
                 if changes:
-                    entries.log_create(row, action=entries.model.Action.UPDATE, changes=changes)
+                    rows.append((row, _action("UPDATE"), changes))
+            _log(rows)
         return count
 
     def bulk_create(self, objs, *args, **kwargs):
         created = super().bulk_create(objs, *args, **kwargs)
         if _audited(self.model):
-            entries = get_logentry_model().objects
             made = [row for row in created if row.pk is not None]
             if kwargs.get("ignore_conflicts") or kwargs.get("update_conflicts"):
                 # A ULID key is set before the insert: only rows now there were made.
                 there = set(self.model._base_manager.filter(pk__in=[row.pk for row in made]).values_list("pk", flat=True))
                 made = [row for row in made if row.pk in there]
-            for row in made:
-                changes = model_instance_diff(None, row, use_json_for_changes=True)
-                entries.log_create(row, action=entries.model.Action.CREATE, changes=changes)
+            _log([(row, _action("CREATE"), model_instance_diff(None, row, use_json_for_changes=True)) for row in made])
         return created

@@ -7,7 +7,7 @@
 - ``Incident managers`` also change the configuration (severities, statuses, types, roles,
   custom fields, status pages and components), delete incidents, manage API keys, and
   see every private incident (``manage_private_incidents``; the others see a private
-  incident only as one of its members).
+  incident only as one of its members), and read the audit log.
 
 The rule is written per kind of model, not per permission, so a model added later falls
 in by itself: a data migration creates the groups, and ``sync_staff_groups`` runs again
@@ -22,9 +22,10 @@ RESPONDERS = "Incident responders"
 MANAGERS = "Incident managers"
 GROUP_NAMES = (VIEWERS, RESPONDERS, MANAGERS)
 
-APPS = ("core", "incidents", "statuspages", "alerts", "notifications")
-# Who may hold a key decides what the API allows: only managers see or touch keys.
-KEYS = {("core", "apikey")}
+APPS = ("core", "incidents", "statuspages", "alerts", "notifications", "audit")
+# Who may hold a key decides what the API allows: only managers see or touch keys; and
+# only managers read the audit log (docs/audit-log.md).
+KEYS = {("core", "apikey"), ("audit", "auditentry")}
 # Internal bookkeeping nobody edits by hand.
 INTERNAL = {("incidents", "counter")}
 # What running an incident changes (the incident, what hangs off it, and what customers
