@@ -7,7 +7,7 @@ from django.http import StreamingHttpResponse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
-from audit.export import for_export, json_lines
+from audit.export import action_of, for_export, json_lines
 from audit.models import AuditEntry
 from core.audit import ActorKind
 
@@ -70,6 +70,9 @@ class AuditEntryAdmin(admin.ModelAdmin):
     ]
     readonly_fields = fields
 
+    class Media:
+        css = {"all": ["audit/admin/audit.css"]}
+
     def get_queryset(self, request):
         return super().get_queryset(request).restrict(request.user).select_related("actor", "api_key", "content_type")
 
@@ -88,7 +91,8 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     @admin.display(description="When", ordering="timestamp")
     def when(self, entry):
-        return timezone.localtime(entry.timestamp).strftime("%Y-%m-%d %H:%M:%S")
+        # Non-breaking hyphens: a narrow column breaks between the date and the time only.
+        return timezone.localtime(entry.timestamp).strftime("%Y\u2011%m\u2011%d %H:%M:%S")
 
     @admin.display(description="Actor", ordering="actor_name")
     def actor_display(self, entry):
@@ -97,9 +101,9 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     @admin.display(description="Action", ordering="action")
     def action_display(self, entry):
-        from audit.export import action_of
-
-        return action_of(entry)
+        # A narrow column breaks after the dot and between words, never inside one.
+        subject, _, verb = action_of(entry).rpartition(".")
+        return format_html("{}.<wbr>{}", subject.replace("_", "_\u200b"), verb)
 
     @admin.display(description="Target")
     def target(self, entry):
@@ -108,6 +112,10 @@ class AuditEntryAdmin(admin.ModelAdmin):
     @admin.display(description="Change")
     def summary(self, entry):
         changes = entry.changes or {}
+        if entry.action == AuditEntry.Action.CREATE:
+            return f"new, {len(changes)} fields"
+        if entry.action == AuditEntry.Action.DELETE:
+            return "deleted"
         parts = [f"{field}: {_short(pair[0])} → {_short(pair[1])}" for field, pair in list(changes.items())[:3]
                  if isinstance(pair, list) and len(pair) == 2]
         more = f" (+{len(changes) - 3} more)" if len(changes) > 3 else ""

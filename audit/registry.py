@@ -73,13 +73,11 @@ def register_all() -> None:
     for label, tracked in TRACKED.items():
         model = apps.get_model(label)
         BY_MODEL[model] = tracked
-        exclude = [*_BOOKKEEPING, *tracked.exclude]
-        exclude = [name for name in exclude if _has_field(model, name)]
-        auditlog.register(model, exclude_fields=exclude, mask_fields=list(tracked.mask))
-
-
-def _has_field(model, name: str) -> bool:
-    return any(field.name == name for field in model._meta.concrete_fields)
+        # The row's own columns only: a new row's entry lists no reverse relations.
+        left_out = {*_BOOKKEEPING, *tracked.exclude}
+        include = [field.name for field in model._meta.concrete_fields if field.name not in left_out]
+        exclude = [field.name for field in model._meta.concrete_fields if field.name in left_out]
+        auditlog.register(model, include_fields=include, exclude_fields=exclude, mask_fields=list(tracked.mask))
 
 
 def tracked(model) -> Tracked | None:
