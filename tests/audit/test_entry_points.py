@@ -14,7 +14,6 @@ from notifications import services as notification_services
 from notifications.models import Source, Subscriber, Suppression
 from statuspages import services as page_services
 from statuspages.api.checkly.ids import guid
-from statuspages.models import Component, Maintenance
 from statuspages.tasks import advance_maintenance
 from tests.clients import make_client
 from tests.factories import status_page
