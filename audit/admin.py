@@ -9,6 +9,8 @@ from django.utils.html import format_html, format_html_join
 
 from audit.export import action_of, for_export, json_lines
 from audit.models import AuditEntry
+from core.admin.common import RestrictedAdmin
+from core.admin.common import audit as refusals
 from core.audit import ActorKind
 
 #: querystring filters the screen accepts beyond its sidebar (links from other screens,
@@ -53,7 +55,7 @@ if admin.site.is_registered(AuditEntry):
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(RestrictedAdmin, admin.ModelAdmin):
     list_display = ["when", "actor_display", "action_display", "target", "summary", "remote_addr"]
     list_display_links = ["when"]
     list_filter = [ActorKindFilter, "action", TargetTypeFilter, ("timestamp", admin.DateFieldListFilter)]
@@ -74,7 +76,14 @@ class AuditEntryAdmin(admin.ModelAdmin):
         css = {"all": ["audit/admin/audit.css"]}
 
     def get_queryset(self, request):
-        return super().get_queryset(request).restrict(request.user).select_related("actor", "api_key", "content_type")
+        # RestrictedAdmin: entries about incidents the user may not see are left out
+        return super().get_queryset(request).select_related("actor", "api_key", "content_type")
+
+    def audit_refusal(self, request, object_id) -> None:
+        # A hidden entry's refusal is logged, not made an entry: an entry about an entry
+        # would name what it hides to everyone.
+        if AuditEntry.objects.filter(pk=object_id).exists():
+            refusals.warning("user %s was refused audit entry %s, which they may not see", request.user.get_username(), object_id)
 
     def lookup_allowed(self, lookup, value, request=None):
         return lookup in _LOOKUPS or super().lookup_allowed(lookup, value, request)
