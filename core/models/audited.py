@@ -16,6 +16,10 @@ from auditlog.diff import model_instance_diff
 from auditlog.registry import auditlog
 from django.db import models
 
+#: keys per existence check after a bulk insert that ignored conflicts (SQLite's limit on
+#: a statement's parameters is far above it)
+_CHECK_BATCH = 5000
+
 
 def _audited(model) -> bool:
     return auditlog.contains(model) and not auditlog_disabled.get()
@@ -74,7 +78,10 @@ class AuditedQuerySet(models.QuerySet):
             made = [row for row in created if row.pk is not None]
             if kwargs.get("ignore_conflicts") or kwargs.get("update_conflicts"):
                 # A ULID key is set before the insert: only rows now there were made.
-                there = set(self.model._base_manager.filter(pk__in=[row.pk for row in made]).values_list("pk", flat=True))
+                there = set()
+                for start in range(0, len(made), _CHECK_BATCH):
+                    chunk = [row.pk for row in made[start : start + _CHECK_BATCH]]
+                    there.update(self.model._base_manager.filter(pk__in=chunk).values_list("pk", flat=True))
                 made = [row for row in made if row.pk in there]
             _log([(row, _action("CREATE"), model_instance_diff(None, row, use_json_for_changes=True)) for row in made])
         return created

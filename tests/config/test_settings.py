@@ -284,6 +284,7 @@ REFUSALS = [
     ("WEBHOOK_ALLOWED_HOSTS", "http://hooks.example.com", "is not a host name"),
     ("ALERTS_PAYLOAD_MAX_KB", "0", "at least 1"),
     ("ALERTS_EVENT_RETENTION_DAYS", "forever", "whole number"),
+    ("AUDIT_LOG_RETENTION_DAYS", "0", "at least 1"),
     ("LOG_LEVEL", "loud", "DEBUG, INFO, WARNING, ERROR or CRITICAL"),
     ("LOG_FORMAT", "xml", "text or json"),
 ]
