@@ -136,3 +136,13 @@ def test_the_audit_screen_filters_by_actor_target_and_time(staff_client, staff):
     assert all(entry.actor_kind == "system" for entry in system) and system.count() == 1
     later = staff_client.get("/admin/audit/auditentry/", {"timestamp__gte": "2999-01-01T00:00:00Z"}).context["cl"].queryset
     assert later.count() == 0
+
+
+def test_every_refused_sign_in_is_recorded_also_once_locked_out(client, staff, settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    tries = settings.LOGIN_FAILURE_LIMIT + 2
+    statuses = [client.post("/admin/login/", {"username": "staff", "password": "wrong"}).status_code for _ in range(tries)]
+    assert statuses[-1] == 429  # locked out (core/login_lockout.py)
+    # the right password while locked out is refused, and recorded, too
+    assert client.post("/admin/login/", {"username": "staff", "password": "pw-staff-123"}).status_code == 429
+    assert AuditEntry.objects.filter(action=AuditEntry.Action.LOGIN_FAILED, actor_name="staff").count() == tries + 1
