@@ -54,11 +54,14 @@ INSTALLED_APPS = [
     # CSV import and export of subscribers in the admin.
     "import_export",
     "axes",
+    # The audit log (docs/audit-log.md): django-auditlog writes audit.AuditEntry.
+    "auditlog",
     "core",
     "incidents",
     "statuspages",
     "alerts",
     "notifications",
+    "audit",
 ]
 
 MIDDLEWARE = [
@@ -71,6 +74,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Changes made in this request are audited as its user (the API narrows it to its key).
+    "core.audit.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it answers a locked-out login with 429.
@@ -234,8 +239,17 @@ CELERY_BEAT_SCHEDULE = {
     # STATUSPAGES_EXPORT_DIR is set).
     "sweep-exports": {"task": "statuspages.tasks.sweep_exports", "schedule": 300.0},
     "check-heartbeats": {"task": "alerts.tasks.check_heartbeats", "schedule": float(ALERTS_HEARTBEAT_CHECK_SECONDS)},
+    "purge-audit-log": {"task": "audit.tasks.purge_audit_log", "schedule": 3600.0},
     "sweep-notifications": {"task": "notifications.tasks.delivery.sweep_notifications", "schedule": float(NOTIFICATIONS_SWEEP_SECONDS)},
 }
+# The audit log (docs/audit-log.md): django-auditlog writes our entry model, with typed
+# JSON before/after values; entries older than AUDIT_LOG_RETENTION_DAYS are purged hourly.
+AUDITLOG_LOGENTRY_MODEL = "audit.AuditEntry"
+# django-auditlog's own migrations create its entry table whether or not it is swapped
+# out: an unused table whose foreign key to users breaks PostgreSQL's TRUNCATE (flush).
+MIGRATION_MODULES = {"auditlog": None}
+AUDITLOG_STORE_JSON_CHANGES = True
+AUDIT_LOG_RETENTION_DAYS = env["AUDIT_LOG_RETENTION_DAYS"]
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -17,6 +17,8 @@ from tests.clients import ACCELERATED, PLAIN, ApiClient, make_client, redis_cach
 #: fixtures) runs the same either way, and is not marked.
 ACCELERATION_SEAMS = (
     "tests/alerts/api/",
+    "tests/audit/test_entry_points.py",
+    "tests/audit/test_export.py",
     "tests/browser/test_public_status_page.py",
     "tests/browser/test_status_page_languages.py",
     "tests/browser/test_subscribing.py",

@@ -267,6 +267,10 @@ TOPICS = (
                  "how often the beat checks heartbeat sources for missed pings: a heartbeat's alert fires at most "
                  "this long after it is due"),
     )),
+    Topic("Audit log", "Who changed what, when and from where (docs/audit-log.md).", (
+        Variable("AUDIT_LOG_RETENTION_DAYS", integer(minimum=1), "365",
+                 "how long audit log entries are kept; an hourly task deletes older ones"),
+    )),
     Topic("Status pages", "The public site: its front page, its export as plain files, its caching by CDNs.", (
         Variable("STATUSPAGES_PAST_INCIDENT_DAYS", integer(minimum=0), "14",
                  "days of past incidents the front page lists under the components, by day, today included "

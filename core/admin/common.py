@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseRedirect
 
+from core import audit as audit_log
 from core.exceptions import DomainError
 from core.models.restricted import restricted
 
@@ -56,8 +57,16 @@ class RestrictedAdmin:
         return obj
 
     def audit_refusal(self, request, object_id) -> None:
-        """Log a request for a row that exists but is hidden from the user."""
-        if self.model._default_manager.filter(pk=object_id).exists():
+        """Log a request for a row that exists but is hidden from the user, and write it
+        to the audit log (an entry only those who may see the row read)."""
+        # A page may look its object up more than once: one refusal is one entry.
+        refused = request.__dict__.setdefault("_refusals_audited", set())
+        if (self.opts.label, object_id) in refused:
+            return
+        refused.add((self.opts.label, object_id))
+        hidden = self.model._default_manager.filter(pk=object_id).first()
+        if hidden is not None:
+            audit_log.record_access(hidden, granted=False)
             audit.warning(
                 "user %s was refused %s %s, which they may not see", request.user.get_username(), self.opts.model_name, object_id
             )

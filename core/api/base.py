@@ -5,6 +5,7 @@ limit as DRF's authentication, permission and throttle classes, the rows the key
 from django.http import Http404
 from rest_framework import viewsets
 
+from core import audit
 from core.api.auth import ApiKeyAuthentication, HasApiRole
 from core.api.pagination import paginate
 from core.api.state import state_of
@@ -19,6 +20,13 @@ class ApiViewSet(viewsets.ViewSet):
     throttle_classes = [ApiKeyRateThrottle]
     #: action name -> roles, any one of which allows it (global_access always does)
     roles: dict[str, tuple[str, ...]] = {}
+
+    def dispatch(self, request, *args, **kwargs):
+        # Every write of every dialect is audited as the request's key (core/audit.py),
+        # read when an entry is written: DRF authenticates inside dispatch. A request
+        # with no key (Cachet's guests) acts as an anonymous visitor.
+        with audit.acting(audit.request_context(request, lambda: _api_actor(request))):
+            return super().dispatch(request, *args, **kwargs)
 
     def throttled(self, request, wait):
         # incident.io's 429 names the key and when to come back (core.api.throttling).
@@ -69,3 +77,10 @@ class ApiViewSet(viewsets.ViewSet):
 
     def paginate(self, queryset, **kwargs):
         return paginate(queryset, self.request, **kwargs)
+
+
+def _api_actor(request) -> audit.Actor:
+    key = state_of(request).key
+    if key is not None:
+        return audit.Actor(audit.ActorKind.API_KEY, api_key=key)
+    return audit.user_actor(request)

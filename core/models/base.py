@@ -4,6 +4,8 @@ actor (a staff user or an API key) behind a recorded change."""
 from django.db import models
 from ulid import ULID
 
+from core.models.audited import AuditedQuerySet
+
 
 def new_ulid() -> str:
     return str(ULID())
@@ -11,6 +13,9 @@ def new_ulid() -> str:
 
 class UlidModel(models.Model):
     id = models.CharField(primary_key=True, max_length=26, default=new_ulid, editable=False)
+
+    #: update() and bulk_create() audited like save() (core.models.audited)
+    objects = AuditedQuerySet.as_manager()
 
     class Meta:
         abstract = True

@@ -3,12 +3,13 @@
 A model whose rows are not all for everyone (incidents and what hangs off them) gets a
 manager built from a ``RestrictedQuerySet`` that says, in ``visible_rows(viewer)``, which
 of them ``viewer`` may see. The API's base (``core.api.base.ApiViewSet.get_queryset``)
-applies it to every viewset's rows, so no view decides visibility by hand."""
+applies it to every viewset's rows, so no view decides visibility by hand. Its
+``update()`` and ``bulk_create()`` are audited (``core.models.audited``)."""
 
-from django.db import models
+from core.models.audited import AuditedQuerySet
 
 
-class RestrictedQuerySet(models.QuerySet):
+class RestrictedQuerySet(AuditedQuerySet):
     #: whom ``restrict()`` narrowed these rows for (None: nobody yet). Clones keep it, so a
     #: test can tell that the rows a view serves went through the rule.
     restricted_for = None

@@ -17,6 +17,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from core import audit
 from core.admin.common import DomainErrorsAsMessages, RestrictedAdmin
 from core.exceptions import DomainError
 from core.markdown import render_markdown
@@ -41,6 +42,7 @@ from incidents.models import (
     RoleType,
     Severity,
     StatusCategory,
+    Visibility,
 )
 
 from .. import selectors, services
@@ -191,6 +193,9 @@ class IncidentAdmin(RestrictedAdmin, DomainErrorsAsMessages, admin.ModelAdmin):
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra = dict(extra_context or {})
         incident = self.get_object(request, unquote(object_id))
+        if incident is not None and incident.visibility == Visibility.PRIVATE and request.method == "GET":
+            # Who read a private incident, in the audit log (the API's reads are not logged).
+            audit.record_access(incident, granted=True)
         if incident is not None:
             extra.update(self._console_context(request, incident, extra.pop("update_form", None)))
         return super().change_view(request, object_id, form_url, extra)

@@ -7,7 +7,7 @@
 - ``Incident managers`` also change the configuration (severities, statuses, types, roles,
   custom fields, status pages and components), delete incidents, manage API keys, and
   see every private incident (``manage_private_incidents``; the others see a private
-  incident only as one of its members).
+  incident only as one of its members), and read the audit log.
 
 The rule is written per kind of model, not per permission, so a model added later falls
 in by itself: a data migration creates the groups, and ``sync_staff_groups`` runs again
@@ -22,10 +22,11 @@ RESPONDERS = "Incident responders"
 MANAGERS = "Incident managers"
 GROUP_NAMES = (VIEWERS, RESPONDERS, MANAGERS)
 
-APPS = ("core", "incidents", "statuspages", "alerts", "notifications")
+APPS = ("core", "incidents", "statuspages", "alerts", "notifications", "audit")
 # Who may hold a key decides what the API allows, and who signs in as whom through the
-# identity provider decides who works here: only managers see or touch these.
-KEYS = {("core", "apikey"), ("core", "provideridentity")}
+# identity provider decides who works here: only managers see or touch these; and only
+# managers read the audit log (docs/audit-log.md).
+KEYS = {("core", "apikey"), ("core", "provideridentity"), ("audit", "auditentry")}
 # Internal bookkeeping nobody edits by hand.
 INTERNAL = {("incidents", "counter")}
 # What running an incident changes (the incident, what hangs off it, and what customers

@@ -302,6 +302,7 @@ REFUSALS = [
     ("ALERTS_PAYLOAD_MAX_KB", "0", "at least 1"),
     ("ALERTS_EVENT_RETENTION_DAYS", "forever", "whole number"),
     ("ALERTS_HEARTBEAT_CHECK_SECONDS", "0", "at least 1"),
+    ("AUDIT_LOG_RETENTION_DAYS", "0", "at least 1"),
     ("LOG_LEVEL", "loud", "DEBUG, INFO, WARNING, ERROR or CRITICAL"),
     ("LOG_FORMAT", "xml", "text or json"),
 ]

@@ -81,5 +81,6 @@ def test_the_members_card_costs_two_queries_whatever_the_members(staff_client, n
     with CaptureQueriesContext(connection) as seen_private:
         page = staff_client.get(reverse("admin:incidents_incident_change", args=[private.pk]))
     assert len(page.context["members"]) == n
-    # The public page's queries, then the members and the colleagues one may add.
-    assert len(seen_private) == len(seen_public) + 2
+    # The public page's queries, then the members and the colleagues one may add, and the
+    # audit log's entry for reading a private incident.
+    assert len(seen_private) == len(seen_public) + 2 + 1
