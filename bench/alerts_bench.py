@@ -1,7 +1,7 @@
 """Benchmark alert events in: ``POST /v2/alert_events/http/{id}`` against the bare write,
 served the same way, and an alert storm.
 
-    .venv/bin/python bench/alerts_bench.py [--seconds 10] [--storm 10000] [--keys 200] [--big 1000000]
+    .venv/bin/python bench/alerts_bench.py [--seconds 10] [--storm 10000] [--keys 200] [--big 1000000] [--resolve]
 
 Builds a fresh PostgreSQL database, serves the project with gunicorn (bench.settings: the
 real settings plus the bare views and an X-Query-Count header) and measures, each in
@@ -13,31 +13,32 @@ one-second slices alternating with the bare write's (bench/api_bench.py explains
                                     firing alert (the steady state of a noisy monitor)
 - POST /v2/alert_events/http/{id}   new keys: each event opens an alert
 
-Then the storm: ``--storm`` events over ``--keys`` keys (in 20 groups), sent by 20 client
-threads as fast as the server takes them, first with ``--stored`` resolved alerts in the
-table and, with ``--big``, again after the table is grown to that many: alerts made,
-events lost (sent 2xx but not stored), 5xx answers, and the latency's p50/p99.
+Then the storm: ``--storm`` events over ``--keys`` keys (in 20 groups, ``metadata.group``),
+sent by 20 client threads as fast as the server takes them, through an alert route made
+for the storm (bench/alerts_storm.py: grouping by that field, an incident per group),
+first with ``--stored`` resolved alerts in the table and, with ``--big``, again after the
+table is grown to that many: alerts made, events lost (sent 2xx but not stored), 5xx
+answers, the latency's p50/p99; incidents made (one per group) and alerts attached to
+them. With ``--resolve``, every key is then resolved (one event each) and the incidents
+the route closed are counted.
 """
 
 import argparse
 import os
 import random
-import statistics
 import sys
-import threading
 import time
 import uuid
-from http.client import HTTPConnection
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.alerts_storm import GROUPS, event, print_tables, run_storm  # noqa: E402
 from bench.api_bench import _copy, log, measure, measure_against, recreate_database, setup_django, start_gunicorn  # noqa: E402
 
 #: the floor the events URL holds against the bare write (issue 18)
 FLOOR = 0.25
-GROUPS = 20
 
 
 def free_port() -> int:
@@ -46,17 +47,6 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-def event(key: str, group: int) -> dict:
-    return {
-        "title": f"High error rate on {key}",
-        "status": "firing",
-        "deduplication_key": key,
-        "description": "5xx above 2% for 5 minutes",
-        "source_url": "https://grafana.example.com/d/abc",
-        "metadata": {"service": f"service-{group}", "group": f"group-{group}", "severity": "critical"},
-    }
 
 
 def load_resolved_alerts(source_id: str, count: int, prefix: str):
@@ -80,88 +70,6 @@ def load_resolved_alerts(source_id: str, count: int, prefix: str):
         cursor.execute("ANALYZE alerts_alert")
 
 
-def storm(port: int, path: str, secret: str, *, events: int, keys: int, prefix: str, concurrency: int = 20) -> dict:
-    """Send ``events`` firing events over ``keys`` keys from ``concurrency`` threads as
-    fast as they are answered; figures of the whole."""
-    counter = iter(range(events))
-    lock = threading.Lock()
-    latencies, statuses, queries, errors = [], {}, [], []
-    headers = {"Authorization": f"Bearer {secret}", "Content-Type": "application/json"}
-    import json
-
-    def worker():
-        mine_lat, mine_status, mine_queries = [], {}, []
-        conn = HTTPConnection("127.0.0.1", port, timeout=60)
-        while True:
-            with lock:
-                n = next(counter, None)
-            if n is None:
-                break
-            k = n % keys
-            body = json.dumps(event(f"{prefix}-{k}", k % GROUPS))
-            started = time.perf_counter()
-            try:
-                conn.request("POST", path, body=body, headers=headers)
-                response = conn.getresponse()
-                response.read()
-            except OSError as failed:  # a connection the server dropped: counted, then a new one
-                errors.append(repr(failed))
-                conn = HTTPConnection("127.0.0.1", port, timeout=60)
-                continue
-            mine_lat.append(time.perf_counter() - started)
-            mine_status[response.status] = mine_status.get(response.status, 0) + 1
-            mine_queries.append(int(response.getheader("X-Query-Count", "0")))
-        conn.close()
-        with lock:
-            latencies.extend(mine_lat)
-            queries.extend(mine_queries)
-            for status, count in mine_status.items():
-                statuses[status] = statuses.get(status, 0) + count
-
-    began = time.perf_counter()
-    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    elapsed = time.perf_counter() - began
-    latencies.sort()
-    return {
-        "elapsed": elapsed,
-        "rate": len(latencies) / elapsed,
-        "statuses": statuses,
-        "errors": errors,
-        "p50_ms": statistics.median(latencies) * 1000,
-        "p99_ms": latencies[int(len(latencies) * 0.99) - 1] * 1000,
-        "queries": (min(queries), max(queries)),
-    }
-
-
-def storm_report(name: str, figures: dict, source, prefix: str, sent: int, keys: int) -> bool:
-    from django.db.models import Sum
-
-    from alerts.models import Alert, AlertEvent
-
-    made = Alert.objects.filter(source=source, dedup_key__startswith=f"{prefix}-")
-    alerts = made.count()
-    folded = made.aggregate(total=Sum("event_count"))["total"] or 0
-    # Raw events: identical repeats are one row with a count (alerts/services/raw.py).
-    stored = (
-        AlertEvent.objects.filter(source=source, dedup_key__startswith=f"{prefix}-").aggregate(total=Sum("repeat_count"))["total"]
-        or 0
-    )
-    accepted = sum(v for k, v in figures["statuses"].items() if 200 <= k < 300)
-    server_errors = sum(v for k, v in figures["statuses"].items() if k >= 500)
-    lost = accepted - min(stored, folded)
-    ok = alerts == keys and lost == 0 and server_errors == 0 and not figures["errors"] and accepted == sent
-    print(
-        f"| {name} | {sent} | {figures['elapsed']:.1f} | {figures['rate']:.0f} | {alerts} | {accepted} | {lost} | "
-        f"{server_errors} | {len(figures['errors'])} | {figures['p50_ms']:.1f} | {figures['p99_ms']:.1f} | "
-        f"{figures['queries'][0]}-{figures['queries'][1]} | {'' if ok else 'MISSED'} |"
-    )
-    return ok
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--server", default=os.environ.get("BENCH_PG_SERVER", "postgres://postgres@127.0.0.1:5432"))
@@ -174,6 +82,7 @@ def main():
     parser.add_argument("--keys", type=int, default=200)
     parser.add_argument("--stored", type=int, default=10_000, help="resolved alerts in the table for the first storm")
     parser.add_argument("--big", type=int, default=0, help="grow the table to this many alerts and storm again")
+    parser.add_argument("--resolve", action="store_true", help="after each storm, resolve every alert (one event per key)")
     args = parser.parse_args()
 
     database_url = recreate_database(args.server, args.database)
@@ -212,15 +121,16 @@ def main():
         storms = []
         if args.storm:
             load_resolved_alerts(source.pk, args.stored, "old")
-            log(f"{Alert.objects.count()} alerts stored; storm of {args.storm} events")
-            storms.append((f"{Alert.objects.count():,} alerts stored", storm(
-                port, path, secret, events=args.storm, keys=args.keys, prefix="storm1"), "storm1"))
+            log(f"{Alert.objects.count()} alerts stored; storm of {args.storm} events through an alert route")
+            storms.append(run_storm(port, path, secret, source, name=f"{Alert.objects.count():,} alerts stored",
+                                    events=args.storm, keys=args.keys, prefix="storm1", resolve=args.resolve))
             if args.big > Alert.objects.count():
                 started = time.perf_counter()
                 load_resolved_alerts(source.pk, args.big - Alert.objects.count(), "older")
                 log(f"grew to {Alert.objects.count()} alerts in {time.perf_counter() - started:.0f}s")
-                storms.append((f"{Alert.objects.count():,} alerts stored", storm(
-                    port, path, secret, events=args.storm, keys=args.keys, prefix="storm2"), "storm2"))
+                storms.append(run_storm(port, path, secret, source, name=f"{Alert.objects.count():,} alerts stored",
+                                        events=args.storm, keys=args.keys, prefix="storm2", resolve=args.resolve,
+                                        previous=storms[0]["route"]))
     finally:
         server.terminate()
         server.wait()
@@ -239,15 +149,7 @@ def main():
         print(f"| {name} | {figures['rps']:.0f} | {base['rps']:.0f} | {ratio:.2f}x | >= {FLOOR}x {'' if passed else 'MISSED'} | "
               f"{figures['p50_ms']:.1f} | {figures['p95_ms']:.1f} | {figures['max_queries']} | {figures['statuses']} |")
     if storms:
-        print(f"\nStorm: {args.storm} events over {args.keys} keys in {GROUPS} groups, 20 client threads "
-              "(alerts only: grouping into incidents is not on this branch)\n")
-        print("| table | events | seconds | events/s | alerts made | 2xx | lost | 5xx | dropped connections | p50 ms | p99 ms | queries | |")
-        print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
-        for name, figures, prefix in storms:
-            ok &= storm_report(name, figures, source, prefix, args.storm, args.keys)
-        if len(storms) == 2:
-            growth = storms[1][1]["p99_ms"] / storms[0][1]["p99_ms"]
-            print(f"\np99 with the big table against the small: {growth:.2f}x")
+        ok &= print_tables(storms, events=args.storm, keys=args.keys)
     print(f"\n{'All targets met.' if ok else 'Some targets missed.'}")
 
 
