@@ -17,6 +17,7 @@ from csp.constants import NONCE, NONE, SELF
 
 from config.environment import load, refusal
 from config.secret_key import generated_secret_key
+from config.sign_in import sign_in_settings
 from core.logs import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -327,32 +328,8 @@ AXES_COOLOFF_TIME = timedelta(minutes=env["LOGIN_COOLOFF_MINUTES"])
 AXES_CLIENT_IP_CALLABLE = "core.login_lockout.client_ip"
 AXES_VERBOSE = False  # no banner on every start; lockouts are still logged
 
-# Signing in through the company's OpenID Connect provider (core/sign_in/, docs/sign-in.md),
-# off while OIDC_ISSUER is empty. mozilla-django-oidc reads the OIDC_RP_* names; its
-# endpoints (OIDC_OP_*) come from the issuer's discovery document at sign-in.
-OIDC_ISSUER = env["OIDC_ISSUER"]
-OIDC_PROVIDER_NAME = env["OIDC_PROVIDER_NAME"]
-OIDC_RP_CLIENT_ID = env["OIDC_CLIENT_ID"]
-OIDC_RP_CLIENT_SECRET = env["OIDC_CLIENT_SECRET"]
-OIDC_RP_SCOPES = env["OIDC_SCOPES"]
-OIDC_RP_SIGN_ALGO = env["OIDC_SIGN_ALGORITHM"]
-# Authorization code with PKCE (S256) as well as the client's secret (RFC 9700, 2.1.1).
-OIDC_USE_PKCE = True
-OIDC_PKCE_CODE_CHALLENGE_METHOD = "S256"
-OIDC_TIMEOUT = 10
-OIDC_ALLOWED_EMAIL_DOMAINS = env["OIDC_ALLOWED_EMAIL_DOMAINS"]
-OIDC_GROUPS_CLAIM = env["OIDC_GROUPS_CLAIM"]
-# The provider's groups that put someone in each of the staff groups of
-# incidents/services/groups.py (the names are its GROUP_NAMES; a test holds them equal).
-OIDC_STAFF_GROUPS = {
-    "Incident viewers": env["OIDC_VIEWERS_GROUPS"],
-    "Incident responders": env["OIDC_RESPONDERS_GROUPS"],
-    "Incident managers": env["OIDC_MANAGERS_GROUPS"],
-}
-OIDC_DOMAIN_GROUP = f"Incident {env['OIDC_DOMAIN_GROUP']}"
-ADMIN_PASSWORD_LOGIN = env["ADMIN_PASSWORD_LOGIN"]
-LOGIN_REDIRECT_URL = "/admin/"
-LOGIN_REDIRECT_URL_FAILURE = "/admin/login/"
+# Signing in through the company's OpenID Connect provider (config/sign_in.py).
+globals().update(sign_in_settings(env))
 
 # API behaviour (see incidents/api).
 # Requests per API key and minute: a bucket of core/ratelimit.py, as is each limit below

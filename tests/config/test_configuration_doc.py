@@ -15,6 +15,8 @@ from config.environment import TOPICS, VARIABLES, load
 ROOT = Path(__file__).resolve().parents[2]
 DOC = ROOT / "docs" / "configuration.md"
 SETTINGS = ROOT / "config" / "settings.py"
+#: the settings module and those it takes a group of settings from, each passed ``env``
+SETTINGS_FILES = (SETTINGS, ROOT / "config" / "sign_in.py")
 
 
 def test_the_configuration_doc_is_what_the_declarations_generate():
@@ -36,24 +38,36 @@ def test_every_variable_has_one_row_in_the_doc():
 
 
 def _names_the_settings_read() -> set[str]:
-    """Every name settings.py reads from ``env`` (what load() returned) or names in a
-    refusal; any other use of ``env`` fails, so that nothing is read out of this test's sight."""
-    tree = ast.parse(SETTINGS.read_text())
+    """Every name the settings (``SETTINGS_FILES``) read from ``env`` (what load()
+    returned) or name in a refusal; any other use of ``env`` fails, but handing it whole
+    to a ``*_settings`` function of those files, so that nothing is read out of this test's
+    sight."""
+    read = set()
+    for path in SETTINGS_FILES:
+        read |= _names_read_in(path)
+    return read
+
+
+def _names_read_in(path: Path) -> set[str]:
+    where = path.relative_to(ROOT)
+    tree = ast.parse(path.read_text())
     read, seen = set(), set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and node.value.id == "env":
             assert isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, str), (
-                f"config/settings.py:{node.lineno} reads env[...] with a name that is not a literal"
+                f"{where}:{node.lineno} reads env[...] with a name that is not a literal"
             )
             read.add(node.slice.value)
             seen.add(id(node.value))
         elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "refusal":
             read.add(node.args[0].value)
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id.endswith("_settings"):
+            seen.update(id(arg) for arg in node.args if isinstance(arg, ast.Name) and arg.id == "env")
         elif isinstance(node, ast.Assign) and [getattr(t, "id", None) for t in node.targets] == ["env"]:
             seen.add(id(node.targets[0]))
     for node in ast.walk(tree):
         if isinstance(node, ast.Name) and node.id == "env":
-            assert id(node) in seen, f"config/settings.py:{node.lineno} uses env other than env['NAME']"
+            assert id(node) in seen, f"{where}:{node.lineno} uses env other than env['NAME']"
     return read
 
 
